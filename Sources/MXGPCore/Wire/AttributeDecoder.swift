@@ -1,0 +1,95 @@
+import NIOCore
+
+/// Why an attribute block was rejected (the update becomes a withdraw).
+public struct AttributeProblem: Error, Hashable, Sendable {
+    public var detail: String
+}
+
+/// Decodes a path attribute block. Malformed, duplicated or missing mandatory
+/// attributes are reported as a problem rather than thrown: the caller treats
+/// the update as a withdraw of its announced domains (RFC 7606 style).
+enum AttributeDecoder {
+    static func decode(_ block: inout ByteBuffer) -> Result<PathAttributes, AttributeProblem> {
+        func fail(_ detail: String) -> Result<PathAttributes, AttributeProblem> { .failure(AttributeProblem(detail: detail)) }
+        var seen: Set<UInt8> = []
+        var path: [OperatorNumber]?
+        var nextHop: String?
+        var price: UInt32 = 0
+        var otc: OperatorNumber?
+        var communities: [Community] = []
+        var regions: [Region] = []
+        var proof: OriginProof?
+        var unknown: [RawAttribute] = []
+        while block.readableBytes > 0 {
+            guard let flags = block.readInteger(as: UInt8.self), let typeCode = block.readInteger(as: UInt8.self),
+                  let length = block.readInteger(as: UInt16.self)
+            else { return fail("attribute header is truncated") }
+            guard var value = block.readSlice(length: Int(length)) else {
+                return fail("attribute \(typeCode) length \(length) exceeds the \(block.readableBytes) bytes left")
+            }
+            guard seen.insert(typeCode).inserted else { return fail("attribute \(typeCode) appears twice") }
+            guard let type = AttributeType(rawValue: typeCode) else {
+                guard flags & AttributeFlags.optional != 0 else {
+                    return fail("unknown well-known attribute \(typeCode)")
+                }
+                if flags & AttributeFlags.transitive != 0 {
+                    unknown.append(RawAttribute(flags: flags, type: typeCode, value: value.readBytes(length: value.readableBytes) ?? []))
+                }
+                continue
+            }
+            switch type {
+            case .operatorPath:
+                guard length % 4 == 0, length / 4 <= MXGPFraming.maximumPathLength else {
+                    return fail("OPERATOR_PATH length \(length) is not a multiple of 4 or too long")
+                }
+                var ops: [OperatorNumber] = []
+                ops.reserveCapacity(Int(length / 4))
+                while let op = value.readInteger(as: UInt32.self) { ops.append(op) }
+                path = ops
+            case .nextHop:
+                guard length > 0, let text = value.readString(length: Int(length)), isEndpoint(text) else {
+                    return fail("NEXT_HOP is not a host:port endpoint")
+                }
+                nextHop = text
+            case .price:
+                guard length == 4 else { return fail("PRICE has length \(length), expected 4") }
+                price = value.readInteger(as: UInt32.self)!
+            case .onlyToCustomer:
+                guard length == 4 else { return fail("OTC has length \(length), expected 4") }
+                otc = value.readInteger(as: UInt32.self)!
+            case .communities:
+                guard length % 12 == 0 else { return fail("COMMUNITIES length \(length) is not a multiple of 12") }
+                while let a = value.readInteger(as: UInt32.self), let b = value.readInteger(as: UInt32.self),
+                      let c = value.readInteger(as: UInt32.self) {
+                    communities.append(Community(a, b, c))
+                }
+            case .regionPolicy:
+                guard length % 2 == 0 else { return fail("REGION_POLICY length \(length) is not a multiple of 2") }
+                while let code = value.readString(length: 2) {
+                    guard let region = Region(code), region.code == code else { return fail("REGION_POLICY has bad region \(code.debugDescription)") }
+                    regions.append(region)
+                }
+            case .originProof:
+                guard let code = value.readString(length: 2), let region = Region(code), region.code == code,
+                      let serial = value.readInteger(as: UInt32.self), let sigLength = value.readInteger(as: UInt8.self),
+                      sigLength == 0 || sigLength == 64, let signature = value.readBytes(length: Int(sigLength)),
+                      value.readableBytes == 0
+                else { return fail("ORIGIN_PROOF is malformed") }
+                proof = OriginProof(region: region, registrySerial: serial, signature: signature)
+            }
+        }
+        guard let path, !path.isEmpty else { return fail("OPERATOR_PATH is missing or empty") }
+        guard let nextHop else { return fail("NEXT_HOP is missing") }
+        return .success(PathAttributes(
+            operatorPath: path, nextHop: nextHop, price: price, onlyToCustomer: otc, communities: communities,
+            regionPolicy: regions, originProof: proof, unknown: unknown))
+    }
+
+    /// True for `host:port` (or `[v6]:port`) with a port in 1...65535.
+    static func isEndpoint(_ text: String) -> Bool {
+        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
+              let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        else { return false }
+        return !text.contains(" ")
+    }
+}

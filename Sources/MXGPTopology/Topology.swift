@@ -1,0 +1,113 @@
+import MXGPCore
+
+/// A parsed and validated topology file (`Labs/*.yaml`): nodes and the links between them.
+public struct Topology: Hashable, Sendable {
+    /// The topology's name (`name:`), used for lab names.
+    public var name: String
+    /// Nodes in file order.
+    public var nodes: [TopologyNode]
+    /// Links in file order.
+    public var links: [TopologyLink]
+
+    public init(name: String, nodes: [TopologyNode], links: [TopologyLink]) {
+        self.name = name
+        self.nodes = nodes
+        self.links = links
+    }
+
+    /// The node with this name.
+    public func node(named name: String) -> TopologyNode? { nodes.first { $0.name == name } }
+
+    /// The neighbours of `node`, in link order, each with its relationship as seen from `node`.
+    public func neighbours(of node: String) -> [TopologyNeighbour] {
+        var result: [TopologyNeighbour] = []
+        for link in links {
+            if link.a == node, let other = self.node(named: link.b) {
+                result.append(TopologyNeighbour(node: other, relationship: link.aRole.complement, price: link.price, link: link))
+            } else if link.b == node, let other = self.node(named: link.a) {
+                result.append(TopologyNeighbour(node: other, relationship: link.aRole, price: link.price, link: link))
+            }
+        }
+        return result
+    }
+}
+
+/// One node of a topology.
+public struct TopologyNode: Hashable, Sendable {
+    /// `[a-z][a-z0-9-]{0,14}`.
+    public var name: String
+    public var role: NodeRole
+    public var operatorNumber: OperatorNumber
+    public var region: Region
+    /// Domains this node originates (colos usually have one or more).
+    public var domains: [DomainName]
+    /// Import and export policy for this node.
+    public var policy: NodePolicy
+    /// Regions whose mail this node refuses (announced as REGION_POLICY).
+    public var refuseRegions: [Region]
+    /// Line in the topology file, for error messages (0 if unknown).
+    public var line: Int
+
+    public init(
+        name: String, role: NodeRole, operatorNumber: OperatorNumber, region: Region, domains: [DomainName] = [],
+        policy: NodePolicy = NodePolicy(), refuseRegions: [Region] = [], line: Int = 0
+    ) {
+        self.name = name
+        self.role = role
+        self.operatorNumber = operatorNumber
+        self.region = region
+        self.domains = domains
+        self.policy = policy
+        self.refuseRegions = refuseRegions
+        self.line = line
+    }
+}
+
+/// Impairment applied to a link when a lab comes up.
+public struct LinkImpairment: Hashable, Sendable {
+    public var delayMilliseconds: Int?
+    public var jitterMilliseconds: Int?
+    /// Packet loss in percent (0–100).
+    public var lossPercent: Double?
+    /// Rate limit in kilobits per second.
+    public var rateKbit: Int?
+
+    public init(delayMilliseconds: Int? = nil, jitterMilliseconds: Int? = nil, lossPercent: Double? = nil, rateKbit: Int? = nil) {
+        self.delayMilliseconds = delayMilliseconds
+        self.jitterMilliseconds = jitterMilliseconds
+        self.lossPercent = lossPercent
+        self.rateKbit = rateKbit
+    }
+}
+
+/// One link between two nodes.
+public struct TopologyLink: Hashable, Sendable {
+    public var a: String
+    public var b: String
+    /// a's role toward b (`customer` means a buys transit from b).
+    public var aRole: Relationship
+    /// Contract price per message, paid by the customer side (0 when not set).
+    public var price: UInt32
+    public var impairment: LinkImpairment?
+    /// Line in the topology file (0 if unknown).
+    public var line: Int
+
+    public init(a: String, b: String, aRole: Relationship, price: UInt32 = 0, impairment: LinkImpairment? = nil, line: Int = 0) {
+        self.a = a
+        self.b = b
+        self.aRole = aRole
+        self.price = price
+        self.impairment = impairment
+        self.line = line
+    }
+}
+
+/// A neighbour of a node, seen from that node.
+public struct TopologyNeighbour: Hashable, Sendable {
+    public var node: TopologyNode
+    /// What the neighbour is to the local node.
+    public var relationship: Relationship
+    /// The link's contract price.
+    public var price: UInt32
+    public var link: TopologyLink
+}
