@@ -88,10 +88,23 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         self.nextHop = nextHop
         self.price = price
         self.onlyToCustomer = onlyToCustomer
-        self.communities = Array(Set(communities)).sorted()
-        self.regionPolicy = Array(Set(regionPolicy)).sorted()
+        self.communities = PathAttributes.sortedUnique(communities)
+        self.regionPolicy = PathAttributes.sortedUnique(regionPolicy)
         self.originProof = originProof
         self.unknown = unknown
+    }
+
+    /// Sorted without duplicates; cheap for the common empty and single-element cases.
+    static func sortedUnique<T: Comparable & Hashable>(_ items: [T]) -> [T] {
+        if items.count < 2 { return items }
+        var sorted = items.sorted()
+        var write = 1
+        for read in 1..<sorted.count where sorted[read] != sorted[write - 1] {
+            sorted[write] = sorted[read]
+            write += 1
+        }
+        sorted.removeLast(sorted.count - write)
+        return sorted
     }
 
     /// The origin operator (last in the path), nil for an empty path.

@@ -11,7 +11,7 @@ public struct AttributeProblem: Error, Hashable, Sendable {
 enum AttributeDecoder {
     static func decode(_ block: inout ByteBuffer) -> Result<PathAttributes, AttributeProblem> {
         func fail(_ detail: String) -> Result<PathAttributes, AttributeProblem> { .failure(AttributeProblem(detail: detail)) }
-        var seen: Set<UInt8> = []
+        var seen = AttributeTypeSet()
         var path: [OperatorNumber]?
         var nextHop: String?
         var price: UInt32 = 0
@@ -27,7 +27,7 @@ enum AttributeDecoder {
             guard var value = block.readSlice(length: Int(length)) else {
                 return fail("attribute \(typeCode) length \(length) exceeds the \(block.readableBytes) bytes left")
             }
-            guard seen.insert(typeCode).inserted else { return fail("attribute \(typeCode) appears twice") }
+            guard seen.insert(typeCode) else { return fail("attribute \(typeCode) appears twice") }
             guard let type = AttributeType(rawValue: typeCode) else {
                 guard flags & AttributeFlags.optional != 0 else {
                     return fail("unknown well-known attribute \(typeCode)")
@@ -85,11 +85,34 @@ enum AttributeDecoder {
             regionPolicy: regions, originProof: proof, unknown: unknown))
     }
 
-    /// True for `host:port` (or `[v6]:port`) with a port in 1...65535.
+    /// True for `host:port` (or `[v6]:port`) with a decimal port in 1...65535, made of
+    /// printable ASCII (no spaces, control characters or non-ASCII bytes) and at most
+    /// `MXGPFraming.maximumNextHopLength` bytes.
     static func isEndpoint(_ text: String) -> Bool {
-        guard let colon = text.lastIndex(of: ":"), colon != text.startIndex,
-              let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port)
+        guard text.utf8.count <= MXGPFraming.maximumNextHopLength,
+              text.utf8.allSatisfy({ (0x21...0x7E).contains($0) }),
+              let colon = text.lastIndex(of: ":"), colon != text.startIndex
         else { return false }
-        return !text.contains(" ")
+        let digits = text[text.index(after: colon)...]
+        guard (1...5).contains(digits.utf8.count), digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              let port = Int(digits), (1...65535).contains(port)
+        else { return false }
+        return true
+    }
+}
+
+/// A set of attribute type codes as a 256-bit bitmap (no allocation).
+struct AttributeTypeSet {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    /// Inserts `code`; false when it was already present.
+    mutating func insert(_ code: UInt8) -> Bool {
+        let bit = UInt64(1) << UInt64(code & 63)
+        switch code >> 6 {
+        case 0: defer { words.0 |= bit }; return words.0 & bit == 0
+        case 1: defer { words.1 |= bit }; return words.1 & bit == 0
+        case 2: defer { words.2 |= bit }; return words.2 & bit == 0
+        default: defer { words.3 |= bit }; return words.3 & bit == 0
+        }
     }
 }

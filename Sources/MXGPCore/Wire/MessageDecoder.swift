@@ -40,8 +40,14 @@ public struct MXGPMessageDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
         return try MXGPMessageDecoder.decodeBody(type: type, body: &body)
     }
 
+    /// Like `decode`, but at end of stream a partial message left in the buffer is an
+    /// error (`.badLength`) rather than silently dropped.
     public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> MXGPMessage? {
-        try decode(buffer: &buffer)
+        if let message = try decode(buffer: &buffer) { return message }
+        if seenEOF, buffer.readableBytes > 0 {
+            throw MXGPWireError(.badLength, "the stream ended \(buffer.readableBytes) bytes into an incomplete message")
+        }
+        return nil
     }
 
     /// Decodes one message body of a known type.

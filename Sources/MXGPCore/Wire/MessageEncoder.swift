@@ -93,7 +93,8 @@ extension PathAttributes {
         if let otc = onlyToCustomer { attribute(optionalTransitive, .onlyToCustomer) { b in b.writeInteger(otc) } }
         if !communities.isEmpty {
             attribute(optionalTransitive, .communities) { b in
-                for c in communities { b.writeInteger(c.global); b.writeInteger(c.local1); b.writeInteger(c.local2) }
+                // At most 5461 fit the 2-byte attribute length; more would trap in UInt16(_:).
+                for c in communities.prefix(Int(UInt16.max) / 12) { b.writeInteger(c.global); b.writeInteger(c.local1); b.writeInteger(c.local2) }
             }
         }
         if !regionPolicy.isEmpty { attribute(optionalTransitive, .regionPolicy) { b in for r in regionPolicy { b.writeString(r.code) } } }

@@ -1,0 +1,100 @@
+import ArgumentParser
+import MXGPCore
+import MXGPSim
+import MXGPTopology
+
+/// `mxgp sim TOPOLOGY.yaml [--seed N] [--json]` and `mxgp sim --generate tiers --nodes N`.
+struct SimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Converge a topology in-process and print every node's routes.",
+        discussion: """
+            Every node runs the real codec, session state machine and decision process over
+            in-memory links on a virtual clock. The same topology and seed give the same
+            output, byte for byte. Exit status 0 when converged, 1 when not, 2 on bad input.
+            """
+    )
+
+    @Argument(help: "Topology file (YAML), e.g. Labs/quickstart.yaml.")
+    var topology: String?
+
+    @Option(help: "Seed for link latencies and start order.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print JSON: {\"converged\": …, \"nodes\": {NODE: {\"routes\": {DOMAIN: ROUTE}}}}.")
+    var json = false
+
+    @Option(help: "Generate a topology instead of reading one (shape: tiers).")
+    var generate: String?
+
+    @Option(help: "Number of nodes of a generated topology.")
+    var nodes: Int = 100
+
+    @Option(name: .customLong("fail-link"), help: "Take a link down for the whole run: A,B (repeatable).")
+    var failLinks: [String] = []
+
+    @Option(name: .customLong("fail-node"), help: "Take a node down for the whole run (repeatable).")
+    var failNodes: [String] = []
+
+    @Flag(help: "Print only a summary line (time, messages), not the routes.")
+    var summary = false
+
+    func validate() throws {
+        if topology == nil && generate == nil {
+            throw ValidationError("give a topology file (e.g. Labs/quickstart.yaml) or --generate tiers")
+        }
+        if topology != nil && generate != nil {
+            throw ValidationError("give either a topology file or --generate, not both")
+        }
+        if let generate, TopologyGenerator.Shape(rawValue: generate) == nil {
+            throw ValidationError("unknown shape \(generate.debugDescription); known: \(TopologyGenerator.Shape.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        try CLIError.reporting { try simulate() }
+    }
+
+    func simulate() throws {
+        let topology = try loadTopology()
+        var options = SimulationOptions(seed: seed)
+        for text in failLinks {
+            let parts = text.split(separator: ",").map(String.init)
+            guard parts.count == 2, parts.allSatisfy({ topology.node(named: $0) != nil }) else {
+                throw CLIError("--fail-link \(text.debugDescription): expected two node names of the topology, like up1,t1a")
+            }
+            options.failedLinks.insert(SimLink(parts[0], parts[1]))
+        }
+        for name in failNodes {
+            guard topology.node(named: name) != nil else { throw CLIError("--fail-node \(name.debugDescription): no such node in \(topology.name)") }
+            options.failedNodes.insert(name)
+        }
+        let clock = ContinuousClock()
+        var result: SimulationResult!
+        let elapsed = clock.measure { result = Simulation(topology: topology, options: options).run() }
+        if json {
+            print(try JSONOutput.render(SimulationJSON(result)))
+        } else if summary {
+            print("\(topology.name): \(topology.nodes.count) nodes, \(topology.links.count) links; "
+                + "\(result.converged ? "converged" : "NOT converged") in \(RouteRendering.format(elapsed)) wall, "
+                + "\(RouteRendering.format(result.virtualTime)) virtual; \(result.totalMessages) messages "
+                + "(\(result.messages["UPDATE", default: 0]) UPDATE), \(result.routeChanges) route changes")
+        } else {
+            print(RouteRendering.simulation(result, topology: topology.name), terminator: "")
+        }
+        if !result.converged { throw ExitCode(1) }
+    }
+
+    func loadTopology() throws -> Topology {
+        if let generate, let shape = TopologyGenerator.Shape(rawValue: generate) {
+            return TopologyGenerator.generate(shape, nodes: nodes, seed: seed)
+        }
+        do {
+            let parsed = try TopologyParser.load(path: topology!)
+            for warning in parsed.warnings { printError("warning: \(warning)") }
+            return parsed.topology
+        } catch {
+            throw CLIError(error.description)
+        }
+    }
+}

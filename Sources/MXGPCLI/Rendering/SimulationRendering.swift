@@ -1,0 +1,54 @@
+import Foundation
+import MXGPCore
+import MXGPSim
+
+/// `mxgp sim --json`: `{"converged": true, "nodes": {NODE: {"routes": {DOMAIN: ROUTE}}}}`.
+public struct SimulationJSON: Encodable {
+    public struct NodeRoutes: Encodable {
+        public var routes: [String: RouteJSON]
+    }
+    public var converged: Bool
+    public var nodes: [String: NodeRoutes]
+
+    public init(_ result: SimulationResult) {
+        converged = result.converged
+        var nodes: [String: NodeRoutes] = [:]
+        for (name, routes) in result.nodes {
+            nodes[name] = NodeRoutes(routes: Dictionary(uniqueKeysWithValues: routes.map { ($0.domain.text, RouteJSON($0)) }))
+        }
+        self.nodes = nodes
+    }
+}
+
+/// Human-readable rendering of routes and simulation results.
+public enum RouteRendering {
+    /// One table of routes: domain, next hop, path, price, local-pref, reason.
+    public static func table(_ routes: [RouteView]) -> String {
+        var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON", "ALTERNATES"])
+        for route in routes {
+            table.add([
+                route.domain.text, route.nextHop ?? "(own)", route.path.isEmpty ? "-" : route.path.map(String.init).joined(separator: " "),
+                String(route.price), String(route.localPreference), route.reason.rawValue,
+                route.alternates.isEmpty ? "-" : route.alternates.compactMap(\.nextHop).joined(separator: ","),
+            ])
+        }
+        return table.render()
+    }
+
+    /// The whole simulation: a summary line, then each node's table.
+    public static func simulation(_ result: SimulationResult, topology: String) -> String {
+        var out = "\(topology): \(result.converged ? "converged" : "NOT converged") after \(format(result.virtualTime)) virtual, "
+        out += "\(result.totalMessages) messages (\(result.messages["UPDATE", default: 0]) UPDATE), \(result.routeChanges) route changes\n"
+        for (name, routes) in result.nodes {
+            out += "\n\(name)\n"
+            out += routes.isEmpty ? "  (no routes)\n" : table(routes)
+        }
+        return out
+    }
+
+    /// `1.234s` / `12ms`.
+    public static func format(_ duration: Duration) -> String {
+        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return ms >= 1000 ? String(format: "%.3fs", ms / 1000) : String(format: "%.0fms", ms)
+    }
+}

@@ -1,0 +1,164 @@
+extension RoutingEngine {
+    /// Valley-free export (DESIGN §2): own and customer-learned routes go to every
+    /// neighbour; peer- and provider-learned routes go to customers only; an OTC
+    /// route goes to customers only. Returns the attributes to announce, or nil.
+    public func exportAttributes(of best: Candidate, domain: DomainName, to index: Int) -> PathAttributes? {
+        let target = neighbours[index].config
+        guard best.neighbour != Int32(index) else { return nil }
+        if !best.isOwn {
+            let learnedFrom = neighbours[Int(best.neighbour)].config.relationship
+            if learnedFrom != .customer && target.relationship != .customer { return nil }
+            if best.attributes.onlyToCustomer != nil && target.relationship != .customer { return nil }
+        }
+        if best.attributes.operatorPath.contains(target.operatorNumber) { return nil }
+        var price = target.exportPrice
+        var prepend = 0
+        var communities = best.attributes.communities
+        let policy = local.policy.exportPolicy
+        if !policy.rules.isEmpty || policy.defaultVerdict == .reject {
+            let outcome = policy.evaluate(PolicySubject(domain: domain, neighbour: target.name, relationship: target.relationship, attributes: best.attributes))
+            guard outcome.accepted else { return nil }
+            price = outcome.price ?? price
+            prepend = outcome.prepend
+            communities = outcome.communities
+        }
+        var otc = best.attributes.onlyToCustomer
+        if otc == nil && target.relationship != .provider { otc = local.operatorNumber }
+        let path = Array(repeating: local.operatorNumber, count: 1 + prepend) + best.attributes.operatorPath
+        let regions = local.refuseRegions.isEmpty ? best.attributes.regionPolicy : best.attributes.regionPolicy + local.refuseRegions
+        return PathAttributes(
+            operatorPath: path, nextHop: local.nextHop, price: price, onlyToCustomer: otc, communities: communities,
+            regionPolicy: regions, originProof: best.attributes.originProof, unknown: best.attributes.unknown)
+    }
+
+    /// Computes what changed for every established neighbour since the last flush and
+    /// returns the UPDATE (and END-OF-RIB) messages to send, grouped by attributes and
+    /// split to respect the maximum message size.
+    public mutating func flush() -> [OutboundUpdates] {
+        var result: [OutboundUpdates] = []
+        let changedNow = changed
+        for d in changedNow { changedFlag[Int(d)] = false }
+        changed.removeAll(keepingCapacity: true)
+        let domainDependent = local.policy.exportPolicy.dependsOnDomain
+        for index in neighbours.indices where neighbours[index].established && !neighbours[index].removed {
+            let full = neighbours[index].needsFullExport
+            neighbours[index].needsFullExport = false
+            var batch = UpdateBatch()
+            var cache: [ExportCacheKey: PathAttributes?] = [:]
+            func consider(_ d: Int32) {
+                var wanted: PathAttributes?
+                if let best = locRIB[Int(d)].first {
+                    let key = ExportCacheKey(attributes: ObjectIdentifier(best.attributes), neighbour: best.neighbour)
+                    if !domainDependent, let cached = cache[key] {
+                        wanted = cached
+                    } else {
+                        wanted = exportAttributes(of: best, domain: domains[d], to: index)
+                        if !domainDependent { cache[key] = .some(wanted) }
+                    }
+                }
+                let current = neighbours[index].adjRIBOut[d]
+                switch (current, wanted) {
+                case (nil, nil): return
+                case (let old?, let new?) where old === new || old == new: return
+                case (_, let new?):
+                    neighbours[index].adjRIBOut[d] = new
+                    batch.announce(domains[d], with: new)
+                case (.some, nil):
+                    neighbours[index].adjRIBOut[d] = nil
+                    batch.withdraw(domains[d])
+                }
+            }
+            if full {
+                for d in 0..<Int32(locRIB.count) { consider(d) }
+            } else {
+                for d in changedNow { consider(d) }
+            }
+            var messages = batch.messages(maximumMessageSize: local.maximumMessageSize)
+            if neighbours[index].sendEndOfRIB {
+                neighbours[index].sendEndOfRIB = false
+                messages.append(.endOfRIB)
+            }
+            if !messages.isEmpty { result.append(OutboundUpdates(neighbour: index, messages: messages)) }
+        }
+        return result
+    }
+
+    /// True when changes wait for `flush()`.
+    public var hasPendingChanges: Bool {
+        !changed.isEmpty || neighbours.contains { $0.established && ($0.needsFullExport || $0.sendEndOfRIB) }
+    }
+}
+
+/// Export results are shared by routes with the same attributes object from the same neighbour.
+struct ExportCacheKey: Hashable {
+    var attributes: ObjectIdentifier
+    var neighbour: Int32
+}
+
+/// Collects announcements grouped by attributes, and withdrawals, for one neighbour.
+struct UpdateBatch {
+    var withdrawn: [DomainName] = []
+    var groups: [ObjectIdentifier: (PathAttributes, [DomainName])] = [:]
+    var order: [ObjectIdentifier] = []
+
+    mutating func withdraw(_ domain: DomainName) { withdrawn.append(domain) }
+
+    mutating func announce(_ domain: DomainName, with attributes: PathAttributes) {
+        let key = ObjectIdentifier(attributes)
+        if groups[key] == nil {
+            groups[key] = (attributes, [])
+            order.append(key)
+        }
+        groups[key]!.1.append(domain)
+    }
+
+    /// UPDATE messages no larger than `maximumMessageSize` bytes.
+    func messages(maximumMessageSize: Int) -> [MXGPMessage] {
+        let budget = maximumMessageSize - MXGPFraming.headerLength - 8
+        var result: [MXGPMessage] = []
+        var chunk: [DomainName] = []
+        var size = 0
+        for domain in withdrawn {
+            let entry = 1 + domain.text.utf8.count
+            if size + entry > budget, !chunk.isEmpty {
+                result.append(.update(UpdateMessage(withdrawn: chunk)))
+                chunk.removeAll(keepingCapacity: true)
+                size = 0
+            }
+            chunk.append(domain)
+            size += entry
+        }
+        if !chunk.isEmpty { result.append(.update(UpdateMessage(withdrawn: chunk))) }
+        for key in order {
+            let (attributes, names) = groups[key]!
+            let attributeSize = attributes.encodedSize
+            chunk.removeAll(keepingCapacity: true)
+            size = attributeSize
+            for domain in names {
+                let entry = 1 + domain.text.utf8.count
+                if size + entry > budget, !chunk.isEmpty {
+                    result.append(.update(UpdateMessage(attributes: attributes, announced: chunk)))
+                    chunk.removeAll(keepingCapacity: true)
+                    size = attributeSize
+                }
+                chunk.append(domain)
+                size += entry
+            }
+            if !chunk.isEmpty { result.append(.update(UpdateMessage(attributes: attributes, announced: chunk))) }
+        }
+        return result
+    }
+}
+
+extension PathAttributes {
+    /// Bytes this attribute set takes on the wire.
+    var encodedSize: Int {
+        var size = 4 + operatorPath.count * 4 + 4 + nextHop.utf8.count + 4 + 4
+        if onlyToCustomer != nil { size += 8 }
+        if !communities.isEmpty { size += 4 + communities.count * 12 }
+        if !regionPolicy.isEmpty { size += 4 + regionPolicy.count * 2 }
+        if let proof = originProof { size += 4 + 7 + proof.signature.count }
+        for raw in unknown { size += 4 + raw.value.count }
+        return size
+    }
+}

@@ -1,0 +1,87 @@
+/// A best route with its ranked alternates, as shown by `mxgp sim` and `mxgp ctl routes`.
+public struct RouteView: Sendable, Hashable {
+    public var domain: DomainName
+    /// Name of the neighbour to forward to; nil for an own domain.
+    public var nextHop: String?
+    /// NEXT_HOP SMTP endpoint of the route.
+    public var endpoint: String
+    /// Operator path as received (next hop's operator first, origin last); empty for own domains.
+    public var path: [OperatorNumber]
+    public var price: UInt32
+    public var localPreference: UInt32
+    public var reason: BestPathReason
+    /// The eligible alternates after the best, in rank order.
+    public var alternates: [RouteView]
+}
+
+extension RoutingEngine {
+    /// The best route (with alternates) for exactly `domain`, if any.
+    public func route(for domain: DomainName) -> RouteView? {
+        guard let d = domains.index(of: domain), !locRIB[Int(d)].isEmpty else { return nil }
+        return view(domain: domain, ranked: locRIB[Int(d)])
+    }
+
+    /// Longest label-wise suffix match: the route mail for `domain` follows (`.` is the default).
+    public func lookup(_ domain: DomainName) -> RouteView? {
+        for suffix in domain.suffixes {
+            if let route = route(for: suffix) { return route }
+        }
+        return nil
+    }
+
+    /// Every domain with a best route, sorted by name.
+    public func bestRoutes() -> [RouteView] {
+        var result: [RouteView] = []
+        for (i, ranked) in locRIB.enumerated() where !ranked.isEmpty {
+            result.append(view(domain: domains[Int32(i)], ranked: ranked))
+        }
+        return result.sorted { $0.domain < $1.domain }
+    }
+
+    /// Ranked eligible candidates for `domain`, best first.
+    public func candidates(for domain: DomainName) -> [Candidate] {
+        guard let d = domains.index(of: domain) else { return [] }
+        return locRIB[Int(d)]
+    }
+
+    /// Number of domains with at least one eligible route.
+    public var routeCount: Int { locRIB.reduce(0) { $0 + ($1.isEmpty ? 0 : 1) } }
+
+    /// Number of routes held in all Adj-RIBs-In.
+    public var adjRIBInCount: Int { neighbours.reduce(0) { $0 + $1.adjRIBIn.count } }
+
+    /// The Adj-RIB-In of neighbour `index`: domain, received attributes and eligibility.
+    public func adjRIBIn(of index: Int) -> [(DomainName, AdjRIBInEntry)] {
+        neighbours[index].adjRIBIn.map { (domains[$0.key], $0.value) }.sorted { $0.0 < $1.0 }
+    }
+
+    /// The Adj-RIB-Out of neighbour `index`.
+    public func adjRIBOut(of index: Int) -> [(DomainName, PathAttributes)] {
+        neighbours[index].adjRIBOut.map { (domains[$0.key], $0.value) }.sorted { $0.0 < $1.0 }
+    }
+
+    /// True when the session with neighbour `index` is Established.
+    public func isEstablished(_ index: Int) -> Bool { neighbours[index].established }
+
+    func view(domain: DomainName, ranked: [Candidate]) -> RouteView {
+        let reason = DecisionProcess.reason(ranked: ranked) ?? .onlyRoute
+        var best = candidateView(domain: domain, ranked[0], reason: reason)
+        best.alternates = ranked.dropFirst().map { other in
+            let step = DecisionProcess.decide(ranked[0], other)?.step ?? .neighbourOperator
+            return candidateView(domain: domain, other, reason: step)
+        }
+        return best
+    }
+
+    func candidateView(domain: DomainName, _ candidate: Candidate, reason: BestPathReason) -> RouteView {
+        RouteView(
+            domain: domain,
+            nextHop: candidate.isOwn ? nil : neighbours[Int(candidate.neighbour)].config.name,
+            endpoint: candidate.attributes.nextHop,
+            path: candidate.attributes.operatorPath,
+            price: candidate.price,
+            localPreference: candidate.localPreference,
+            reason: reason,
+            alternates: [])
+    }
+}

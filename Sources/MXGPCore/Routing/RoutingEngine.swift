@@ -1,0 +1,234 @@
+/// A received route kept in the Adj-RIB-In: attributes as received, and whether it is eligible.
+public struct AdjRIBInEntry: Sendable {
+    public var received: PathAttributes
+    public var ineligible: IneligibleReason?
+}
+
+/// Per-neighbour state held by the engine.
+struct NeighbourSlot: Sendable {
+    var config: NeighbourRoutingConfig
+    var established = false
+    var removed = false
+    var adjRIBIn: [Int32: AdjRIBInEntry] = [:]
+    var adjRIBOut: [Int32: PathAttributes] = [:]
+    /// Set when the whole table must be (re)sent, e.g. after the session came up.
+    var needsFullExport = false
+    var sendEndOfRIB = false
+}
+
+/// The routing core of one node: Adj-RIB-In per neighbour, a Loc-RIB that keeps every
+/// eligible route ranked, and Adj-RIB-Out per neighbour. Pure: no I/O, no clock.
+///
+/// Drive it with `neighbourUp`, `receive`, `neighbourDown`; then `flush()` returns the
+/// UPDATE messages to send (changes are coalesced until the flush).
+public struct RoutingEngine: Sendable {
+    public private(set) var local: LocalRoutingConfig
+    var neighbours: [NeighbourSlot] = []
+    public private(set) var domains = DomainTable()
+    /// Eligible candidates per domain index, best first.
+    var locRIB: [[Candidate]] = []
+    var changed: [Int32] = []
+    var changedFlag: [Bool] = []
+    /// Origin validation, when the node has a registry.
+    public var originValidator: (any OriginValidating)?
+    /// Number of times the decision process ran for a domain.
+    public private(set) var decisionRuns = 0
+
+    public init(local: LocalRoutingConfig, neighbours: [NeighbourRoutingConfig] = []) {
+        self.local = local
+        self.neighbours = neighbours.map { NeighbourSlot(config: $0) }
+        for domain in local.ownDomains { originate(domain) }
+    }
+
+    // MARK: Neighbours
+
+    /// Adds a neighbour and returns its index (indices are never reused).
+    public mutating func addNeighbour(_ config: NeighbourRoutingConfig) -> Int {
+        neighbours.append(NeighbourSlot(config: config))
+        return neighbours.count - 1
+    }
+
+    /// Removes a neighbour: its routes are withdrawn and it gets nothing more.
+    public mutating func removeNeighbour(_ index: Int) {
+        neighbourDown(index)
+        neighbours[index].removed = true
+    }
+
+    /// Number of neighbour slots (including removed ones).
+    public var neighbourCount: Int { neighbours.count }
+
+    /// The configuration of neighbour `index`.
+    public func neighbourConfig(_ index: Int) -> NeighbourRoutingConfig { neighbours[index].config }
+
+    /// The index of the live neighbour with this name.
+    public func neighbourIndex(named name: String) -> Int? {
+        neighbours.firstIndex { $0.config.name == name && !$0.removed }
+    }
+
+    /// The session with neighbour `index` is Established: it will receive the full table at the next flush.
+    public mutating func neighbourUp(_ index: Int) {
+        guard !neighbours[index].removed else { return }
+        neighbours[index].established = true
+        neighbours[index].adjRIBOut = [:]
+        neighbours[index].needsFullExport = true
+        neighbours[index].sendEndOfRIB = true
+    }
+
+    /// The session went down: every route learned from it is withdrawn.
+    public mutating func neighbourDown(_ index: Int) {
+        let slot = neighbours[index]
+        neighbours[index].established = false
+        neighbours[index].adjRIBIn = [:]
+        neighbours[index].adjRIBOut = [:]
+        neighbours[index].needsFullExport = false
+        // Sorted so that the order of the resulting withdrawals is deterministic.
+        for (domain, entry) in slot.adjRIBIn.sorted(by: { $0.key < $1.key }) where entry.ineligible == nil {
+            removeCandidate(domain: domain, neighbour: Int32(index))
+        }
+    }
+
+    /// The neighbour asked for ROUTE-REFRESH: resend the whole table.
+    public mutating func routeRefreshRequested(by index: Int) {
+        guard neighbours[index].established else { return }
+        neighbours[index].adjRIBOut = [:]
+        neighbours[index].needsFullExport = true
+    }
+
+    // MARK: Own domains
+
+    /// Starts originating `domain`.
+    public mutating func originate(_ domain: DomainName) {
+        let index = intern(domain)
+        let attributes = PathAttributes(
+            operatorPath: [], nextHop: local.nextHop, originProof: OriginProof(region: local.region))
+        let candidate = Candidate(
+            neighbour: Candidate.ownNeighbour, localPreference: ownRouteLocalPreference, price: 0,
+            neighbourOperator: local.operatorNumber, attributes: attributes)
+        insertCandidate(candidate, domain: index)
+        if !local.ownDomains.contains(domain) { local.ownDomains.append(domain) }
+    }
+
+    /// Stops originating `domain`.
+    public mutating func stopOriginating(_ domain: DomainName) {
+        guard let index = domains.index(of: domain) else { return }
+        removeCandidate(domain: index, neighbour: Candidate.ownNeighbour)
+        local.ownDomains.removeAll { $0 == domain }
+    }
+
+    // MARK: Updates
+
+    /// Processes one UPDATE from neighbour `index`. Returns the number of announced
+    /// routes that were eligible.
+    @discardableResult
+    public mutating func receive(_ update: UpdateMessage, from index: Int) -> Int {
+        guard neighbours[index].established else { return 0 }
+        for domain in update.withdrawn {
+            guard let d = domains.index(of: domain), let old = neighbours[index].adjRIBIn.removeValue(forKey: d) else { continue }
+            if old.ineligible == nil { removeCandidate(domain: d, neighbour: Int32(index)) }
+        }
+        guard let attributes = update.attributes, !update.announced.isEmpty else { return 0 }
+        let config = neighbours[index].config
+        let base = Eligibility.check(
+            attributes: attributes, localOperator: local.operatorNumber, localRegion: local.region,
+            neighbourOperator: config.operatorNumber, relationship: config.relationship)
+        let marked = Eligibility.markingOnlyToCustomer(attributes, neighbourOperator: config.operatorNumber, relationship: config.relationship)
+        let shared = local.policy.importPolicy.dependsOnDomain ? nil : importCandidate(marked, domain: nil, neighbour: index)
+        var eligible = 0
+        for domain in update.announced {
+            let d = intern(domain)
+            var reason = base
+            var candidate: Candidate?
+            if reason == nil {
+                candidate = shared ?? importCandidate(marked, domain: domain, neighbour: index)
+                if candidate == nil { reason = .importRejected }
+            }
+            if reason == nil, let validator = originValidator, let origin = attributes.originOperator,
+               validator.validate(domain: domain, origin: origin) == .invalid {
+                reason = .originInvalid
+            }
+            let previous = neighbours[index].adjRIBIn.updateValue(AdjRIBInEntry(received: attributes, ineligible: reason), forKey: d)
+            if let candidate, reason == nil {
+                insertCandidate(candidate, domain: d)
+                eligible += 1
+            } else if let previous, previous.ineligible == nil {
+                removeCandidate(domain: d, neighbour: Int32(index))
+            }
+        }
+        return eligible
+    }
+
+    /// Runs import policy; nil when rejected.
+    func importCandidate(_ attributes: PathAttributes, domain: DomainName?, neighbour index: Int) -> Candidate? {
+        let config = neighbours[index].config
+        let policy = local.policy.importPolicy
+        var localPreference = config.relationship.defaultLocalPreference
+        var price = attributes.price
+        var final = attributes
+        if !policy.rules.isEmpty || policy.defaultVerdict == .reject {
+            let outcome = policy.evaluate(PolicySubject(domain: domain, neighbour: config.name, relationship: config.relationship, attributes: attributes))
+            guard outcome.accepted else { return nil }
+            localPreference = outcome.localPreference ?? localPreference
+            price = outcome.price ?? price
+            final = outcome.apply(to: attributes, prependOperator: config.operatorNumber)
+        }
+        return Candidate(neighbour: Int32(index), localPreference: localPreference, price: price, neighbourOperator: config.operatorNumber, attributes: final)
+    }
+
+    /// Re-runs import policy and origin validation over every Adj-RIB-In (after a policy or registry change).
+    public mutating func reevaluateAll(policy: NodePolicy? = nil) {
+        if let policy { local.policy = policy }
+        for index in neighbours.indices where neighbours[index].established {
+            var byAttributes: [ObjectIdentifier: (PathAttributes, [DomainName])] = [:]
+            for (d, entry) in neighbours[index].adjRIBIn.sorted(by: { $0.key < $1.key }) {
+                byAttributes[ObjectIdentifier(entry.received), default: (entry.received, [])].1.append(domains[d])
+            }
+            for (attributes, names) in byAttributes.values.sorted(by: { $0.1[0] < $1.1[0] }) {
+                receive(UpdateMessage(attributes: attributes, announced: names.sorted()), from: index)
+            }
+        }
+        for index in neighbours.indices { neighbours[index].needsFullExport = neighbours[index].established }
+    }
+
+    // MARK: Loc-RIB
+
+    mutating func intern(_ domain: DomainName) -> Int32 {
+        let d = domains.intern(domain)
+        if Int(d) == locRIB.count {
+            locRIB.append([])
+            changedFlag.append(false)
+        }
+        return d
+    }
+
+    mutating func markChanged(_ d: Int32) {
+        if !changedFlag[Int(d)] {
+            changedFlag[Int(d)] = true
+            changed.append(d)
+        }
+    }
+
+    /// Inserts or replaces the candidate of one neighbour, keeping the list ranked.
+    mutating func insertCandidate(_ candidate: Candidate, domain d: Int32) {
+        decisionRuns += 1
+        let i = Int(d)
+        if let existing = locRIB[i].firstIndex(where: { $0.neighbour == candidate.neighbour }) {
+            if existing == 0 { markChanged(d) }
+            locRIB[i].remove(at: existing)
+        }
+        var position = locRIB[i].count
+        for (k, other) in locRIB[i].enumerated() where DecisionProcess.isBetter(candidate, other) {
+            position = k
+            break
+        }
+        locRIB[i].insert(candidate, at: position)
+        if position == 0 { markChanged(d) }
+    }
+
+    mutating func removeCandidate(domain d: Int32, neighbour: Int32) {
+        decisionRuns += 1
+        let i = Int(d)
+        guard let existing = locRIB[i].firstIndex(where: { $0.neighbour == neighbour }) else { return }
+        locRIB[i].remove(at: existing)
+        if existing == 0 { markChanged(d) }
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import MXGPCore
+import NIOCore
+
+extension Simulation {
+    func handle(_ event: Event) {
+        switch event {
+        case .start(let n):
+            for p in nodes[n].peerings.indices { apply(nodes[n].peerings[p].session.start(now: now), node: n, peering: p) }
+        case .connect(let n, let p, let id):
+            connect(node: n, peering: p, id: id)
+        case .deliver(let c, let toSecond, let bytes, _):
+            deliver(bytes, connection: c, toSecond: toSecond)
+        case .closed(let c, let toSecond):
+            guard connections[c].open else { return }
+            connections[c].open = false
+            let end = toSecond ? connections[c].second : connections[c].first
+            guard nodes[end.node].up else { return }
+            apply(nodes[end.node].peerings[end.neighbour].session.transportClosed(end.id, now: now), node: end.node, peering: end.neighbour)
+        case .timer(let n, let p, let timer, let deadline):
+            let key = TimerKey(node: n, neighbour: p, timer: timer)
+            guard armed[key] == deadline, nodes[n].up else { return }
+            armed[key] = nil
+            apply(nodes[n].peerings[p].session.timerFired(timer, now: now), node: n, peering: p)
+        case .flush(let n):
+            flush(node: n)
+        case .fault(let fault):
+            apply(fault)
+        }
+    }
+
+    /// Opens an in-memory connection if the link and the neighbour are up.
+    func connect(node n: Int, peering p: Int, id: ConnectionID) {
+        let peering = nodes[n].peerings[p]
+        let other = peering.neighbourNode
+        guard nodes[n].up else { return }
+        guard nodes[other].up, !downLinks.contains(peering.link) else {
+            apply(nodes[n].peerings[p].session.connectFailed(id, reason: "link or neighbour down", now: now), node: n, peering: p)
+            return
+        }
+        let remoteID = ConnectionID.inbound(nextConnectionNumber)
+        nextConnectionNumber += 1
+        connections.append(Connection(
+            first: (n, p, id), second: (other, peering.reverseIndex, remoteID),
+            decoders: [MXGPMessageDecoder(), MXGPMessageDecoder()], buffers: [ByteBuffer(), ByteBuffer()],
+            latency: linkLatency[peering.link] ?? .milliseconds(1)))
+        apply(nodes[other].peerings[peering.reverseIndex].session.transportConnected(remoteID, now: now), node: other, peering: peering.reverseIndex)
+        apply(nodes[n].peerings[p].session.transportConnected(id, now: now), node: n, peering: p)
+    }
+
+    func connectionIndex(node n: Int, peering p: Int, id: ConnectionID) -> (index: Int, isFirst: Bool)? {
+        for c in connections.indices.reversed() where connections[c].open {
+            let first = connections[c].first, second = connections[c].second
+            if first.node == n && first.neighbour == p && first.id == id { return (c, true) }
+            if second.node == n && second.neighbour == p && second.id == id { return (c, false) }
+        }
+        return nil
+    }
+
+    /// Sends bytes from one end; they arrive at the other end after the link latency, in order.
+    func send(_ message: MXGPMessage, node n: Int, peering p: Int, id: ConnectionID) {
+        guard let (c, isFirst) = connectionIndex(node: n, peering: p, id: id) else { return }
+        let toSecond = isFirst
+        let slot = toSecond ? 1 : 0
+        let at = max(now + connections[c].latency, connections[c].lastDelivery[slot])
+        connections[c].lastDelivery[slot] = at
+        let significant: Bool
+        if case .keepalive = message { significant = false } else { significant = true }
+        schedule(.deliver(connection: c, toSecond: toSecond, bytes: message.encoded(), significant: significant), at: at)
+    }
+
+    func deliver(_ bytes: ByteBuffer, connection c: Int, toSecond: Bool) {
+        guard connections[c].open else { return }
+        let end = toSecond ? connections[c].second : connections[c].first
+        guard nodes[end.node].up else { return }
+        let slot = toSecond ? 1 : 0
+        var incoming = bytes
+        connections[c].buffers[slot].writeBuffer(&incoming)
+        while connections[c].open {
+            var decoder = connections[c].decoders[slot]
+            var buffer = connections[c].buffers[slot]
+            connections[c].buffers[slot] = ByteBuffer()  // keep the buffer uniquely referenced while decoding
+            let decoded: MXGPMessage?
+            do {
+                decoded = try decoder.decode(buffer: &buffer)
+            } catch let error as MXGPWireError {
+                apply(nodes[end.node].peerings[end.neighbour].session.decodeError(error, on: end.id, now: now), node: end.node, peering: end.neighbour)
+                return
+            } catch {
+                return
+            }
+            connections[c].decoders[slot] = decoder
+            connections[c].buffers[slot] = buffer
+            guard let message = decoded else { return }
+            count(message)
+            apply(nodes[end.node].peerings[end.neighbour].session.messageReceived(message, on: end.id, now: now), node: end.node, peering: end.neighbour)
+        }
+    }
+
+    func count(_ message: MXGPMessage) {
+        let name: String
+        switch message {
+        case .open: name = "OPEN"
+        case .keepalive: name = "KEEPALIVE"
+        case .update(let u):
+            name = "UPDATE"
+            routeChanges += u.withdrawn.count + u.announced.count
+        case .notification: name = "NOTIFICATION"
+        case .routeRefresh: name = "ROUTE-REFRESH"
+        case .endOfRIB: name = "END-OF-RIB"
+        case .report: name = "REPORT"
+        }
+        messageCounts[name, default: 0] += 1
+    }
+
+    /// Carries out the actions a session state machine returned.
+    func apply(_ actions: [SessionAction], node n: Int, peering p: Int) {
+        for action in actions {
+            switch action {
+            case .connect(let id):
+                // A TCP handshake takes a round trip.
+                let link = nodes[n].peerings[p].link
+                schedule(.connect(node: n, neighbour: p, id: id), at: now + (linkLatency[link] ?? .milliseconds(1)) * 2)
+            case .send(let message, let id):
+                send(message, node: n, peering: p, id: id)
+            case .close(let id):
+                if let (c, isFirst) = connectionIndex(node: n, peering: p, id: id) {
+                    schedule(.closed(connection: c, toSecond: isFirst), at: now + connections[c].latency)
+                }
+            case .armTimer(let timer, let deadline):
+                let key = TimerKey(node: n, neighbour: p, timer: timer)
+                armed[key] = deadline
+                schedule(.timer(node: n, neighbour: p, timer: timer, deadline: deadline), at: deadline)
+            case .cancelTimer(let timer):
+                armed[TimerKey(node: n, neighbour: p, timer: timer)] = nil
+            case .sessionEstablished:
+                if ProcessInfo.processInfo.environment["MXGP_SIM_TRACE"] != nil { print("TRACE \(now) up \(nodes[n].name)->\(nodes[nodes[n].peerings[p].neighbourNode].name)") }
+                nodes[n].engine.neighbourUp(p)
+                scheduleFlush(n)
+            case .sessionDown:
+                nodes[n].engine.neighbourDown(p)
+                scheduleFlush(n)
+            case .handshakeFailed(let id, let reason):
+                if ProcessInfo.processInfo.environment["MXGP_SIM_TRACE"] != nil { print("TRACE \(now) handshake failed \(nodes[n].name) \(id) \(reason)") }
+            case .deliverUpdate(let update):
+                nodes[n].engine.receive(update, from: p)
+                scheduleFlush(n)
+            case .routeRefreshRequested:
+                nodes[n].engine.routeRefreshRequested(by: p)
+                scheduleFlush(n)
+            case .endOfRIBReceived, .reportReceived:
+                break
+            }
+        }
+    }
+
+    func scheduleFlush(_ n: Int) {
+        guard !nodes[n].flushScheduled else { return }
+        nodes[n].flushScheduled = true
+        schedule(.flush(node: n), at: now + .milliseconds(options.advertisementIntervalMilliseconds))
+    }
+
+    func flush(node n: Int) {
+        nodes[n].flushScheduled = false
+        guard nodes[n].up else { return }
+        for out in nodes[n].engine.flush() {
+            for message in out.messages {
+                apply(nodes[n].peerings[out.neighbour].session.send(message, now: now), node: n, peering: out.neighbour)
+            }
+        }
+    }
+
+    func apply(_ fault: SimFault) {
+        switch fault {
+        case .linkDown(let link):
+            downLinks.insert(link)
+            for c in connections.indices where connections[c].open {
+                let a = nodes[connections[c].first.node].name, b = nodes[connections[c].second.node].name
+                if SimLink(a, b) == link { breakConnection(c) }
+            }
+        case .linkUp(let link):
+            downLinks.remove(link)
+        case .nodeDown(let name):
+            guard let n = nodes.firstIndex(where: { $0.name == name }) else { return }
+            for c in connections.indices where connections[c].open && (connections[c].first.node == n || connections[c].second.node == n) {
+                breakConnection(c)
+            }
+            nodes[n].up = false
+        case .nodeUp(let name):
+            guard let n = nodes.firstIndex(where: { $0.name == name }), !nodes[n].up else { return }
+            nodes[n].up = true
+            for p in nodes[n].peerings.indices { nodes[n].engine.neighbourDown(p) }
+            schedule(.start(node: n), at: now)
+        }
+    }
+
+    /// Both ends see the connection close now (a fault, not an orderly close).
+    func breakConnection(_ c: Int) {
+        connections[c].open = false
+        for end in [connections[c].first, connections[c].second] where nodes[end.node].up {
+            apply(nodes[end.node].peerings[end.neighbour].session.transportClosed(end.id, now: now), node: end.node, peering: end.neighbour)
+        }
+    }
+}

@@ -1,0 +1,170 @@
+import MXGPCore
+import MXGPTopology
+import NIOCore
+
+/// Every node of a topology in one process, connected by in-memory links that carry
+/// real encoded bytes through the real decoder, session state machines and routing
+/// engines, on a virtual clock. Same topology, options and seed: same run.
+public final class Simulation {
+    enum Event {
+        case start(node: Int)
+        case connect(node: Int, neighbour: Int, id: ConnectionID)
+        case deliver(connection: Int, toSecond: Bool, bytes: ByteBuffer, significant: Bool)
+        case closed(connection: Int, toSecond: Bool)
+        case timer(node: Int, neighbour: Int, timer: SessionTimer, deadline: Duration)
+        case flush(node: Int)
+        case fault(SimFault)
+
+        var significant: Bool {
+            switch self {
+            case .timer: return false
+            case .deliver(_, _, _, let significant): return significant
+            default: return true
+            }
+        }
+    }
+
+    /// One end of a session inside the simulation.
+    struct Peering {
+        var neighbourNode: Int
+        /// Index of this node in the neighbour's peering list.
+        var reverseIndex: Int
+        var link: SimLink
+        var session: SessionStateMachine
+    }
+
+    struct Node {
+        var name: String
+        var engine: RoutingEngine
+        var peerings: [Peering]
+        var up = true
+        var flushScheduled = false
+    }
+
+    /// A live in-memory connection between two nodes.
+    struct Connection {
+        var first: (node: Int, neighbour: Int, id: ConnectionID)
+        var second: (node: Int, neighbour: Int, id: ConnectionID)
+        var decoders: [MXGPMessageDecoder]
+        var buffers: [ByteBuffer]
+        var lastDelivery: [Duration] = [.zero, .zero]
+        var latency: Duration
+        var open = true
+    }
+
+    public let topology: Topology
+    public let options: SimulationOptions
+    var nodes: [Node] = []
+    var connections: [Connection] = []
+    var queue = EventQueue<Event>()
+    var significantPending = 0
+    var now: Duration = .zero
+    var lastSignificant: Duration = .zero
+    var rng: SeededRandom
+    var nextConnectionNumber: UInt64 = 1
+    var downLinks: Set<SimLink>
+    var linkLatency: [SimLink: Duration] = [:]
+    var armed: [TimerKey: Duration] = [:]
+    var messageCounts: [String: Int] = [:]
+    var routeChanges = 0
+
+    struct TimerKey: Hashable {
+        var node: Int
+        var neighbour: Int
+        var timer: SessionTimer
+    }
+
+    /// Prepares the run: builds one routing engine and one session per neighbour for every node.
+    public init(topology: Topology, options: SimulationOptions = SimulationOptions()) {
+        self.topology = topology
+        self.options = options
+        self.rng = SeededRandom(seed: options.seed)
+        self.downLinks = options.failedLinks
+        let index = Dictionary(uniqueKeysWithValues: topology.nodes.enumerated().map { ($1.name, $0) })
+        for node in topology.nodes {
+            let neighbours = topology.neighbours(of: node.name)
+            let engine = RoutingEngine(
+                local: LocalRoutingConfig(
+                    name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region,
+                    nextHop: "\(node.name):25", ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions),
+                neighbours: neighbours.map {
+                    NeighbourRoutingConfig(name: $0.node.name, operatorNumber: $0.node.operatorNumber, relationship: $0.relationship, contractPrice: $0.price)
+                })
+            let peerings = neighbours.map { neighbour in
+                Peering(
+                    neighbourNode: index[neighbour.node.name]!, reverseIndex: -1, link: SimLink(node.name, neighbour.node.name),
+                    session: SessionStateMachine(configuration: SessionConfiguration(
+                        localOperator: node.operatorNumber, nodeName: node.name, nodeRole: node.role, region: node.region,
+                        neighbourOperator: neighbour.node.operatorNumber, neighbourRelationship: neighbour.relationship,
+                        holdTime: options.holdTime, reconnect: .lab),
+                        jitterSeed: options.seed &+ UInt64(node.operatorNumber)))
+            }
+            nodes.append(Node(name: node.name, engine: engine, peerings: peerings, up: !options.failedNodes.contains(node.name)))
+        }
+        for n in nodes.indices {
+            for p in nodes[n].peerings.indices {
+                let other = nodes[n].peerings[p].neighbourNode
+                nodes[n].peerings[p].reverseIndex = nodes[other].peerings.firstIndex { $0.neighbourNode == n }!
+            }
+        }
+        for link in topology.links {
+            let key = SimLink(link.a, link.b)
+            let ms = options.latency.lowerBound + Int(rng.next() % UInt64(options.latency.count))
+            linkLatency[key] = .milliseconds(ms)
+        }
+        for n in nodes.indices where nodes[n].up {
+            schedule(.start(node: n), at: .zero)
+        }
+    }
+
+    /// Schedules a fault at a virtual time.
+    public func inject(_ fault: SimFault, at time: Duration) {
+        schedule(.fault(fault), at: time)
+    }
+
+    /// Runs until converged or out of virtual time.
+    public func run() -> SimulationResult {
+        while let entry = queue.pop() {
+            if entry.time > options.maximumVirtualTime { break }
+            now = entry.time
+            if entry.payload.significant {
+                significantPending -= 1
+                lastSignificant = now
+            }
+            handle(entry.payload)
+            if significantPending == 0 && allLiveSessionsEstablished() { break }
+        }
+        return result()
+    }
+
+    func result() -> SimulationResult {
+        let converged = significantPending == 0 && allLiveSessionsEstablished()
+        return SimulationResult(
+            converged: converged, virtualTime: lastSignificant, messages: messageCounts, routeChanges: routeChanges,
+            nodes: nodes.map { (name: $0.name, routes: $0.up ? $0.engine.bestRoutes() : []) })
+    }
+
+    /// True when every session between two live nodes over a live link is Established.
+    func allLiveSessionsEstablished() -> Bool {
+        for node in nodes where node.up {
+            for peering in node.peerings where nodes[peering.neighbourNode].up && !downLinks.contains(peering.link) {
+                if peering.session.phase != .established { return false }
+            }
+        }
+        return true
+    }
+
+    func schedule(_ event: Event, at time: Duration) {
+        if event.significant { significantPending += 1 }
+        queue.schedule(event, at: time)
+    }
+
+    /// The engine of a node, for tests.
+    public func engine(of name: String) -> RoutingEngine? { nodes.first { $0.name == name }?.engine }
+
+    /// The session phase between two nodes, seen from `node`.
+    public func sessionPhase(_ node: String, _ neighbour: String) -> SessionPhase? {
+        guard let n = nodes.firstIndex(where: { $0.name == node }) else { return nil }
+        return nodes[n].peerings.first { nodes[$0.neighbourNode].name == neighbour }?.session.phase
+    }
+}

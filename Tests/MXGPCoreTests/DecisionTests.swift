@@ -1,0 +1,82 @@
+import Testing
+@testable import MXGPCore
+
+/// One row per decision step: `better` must beat `worse` exactly at `step`.
+struct DecisionRow: Sendable, CustomTestStringConvertible {
+    var step: BestPathReason
+    var better: Candidate
+    var worse: Candidate
+    var testDescription: String { step.rawValue }
+}
+
+let decisionRows: [DecisionRow] = [
+    DecisionRow(step: .localPref, better: cand(1, lp: 300, price: 9, path: [1, 2, 3], op: 9), worse: cand(2, lp: 200, price: 0, path: [2], op: 1)),
+    DecisionRow(step: .price, better: cand(1, lp: 100, price: 1, path: [1, 2, 3], op: 9), worse: cand(2, lp: 100, price: 2, path: [2], op: 1)),
+    DecisionRow(step: .pathLength, better: cand(1, lp: 100, price: 1, path: [1, 2], op: 9), worse: cand(2, lp: 100, price: 1, path: [2, 3, 4], op: 1)),
+    DecisionRow(step: .neighbourOperator, better: cand(1, lp: 100, price: 1, path: [1, 2], op: 3), worse: cand(2, lp: 100, price: 1, path: [2, 3], op: 4)),
+    DecisionRow(
+        step: .own,
+        better: Candidate(neighbour: Candidate.ownNeighbour, localPreference: ownRouteLocalPreference, price: 0, neighbourOperator: 500, attributes: attrs([])),
+        worse: cand(2, lp: 300)),
+]
+
+@Suite struct DecisionTests {
+    @Test(arguments: decisionRows)
+    func stepDecides(row: DecisionRow) {
+        let forward = DecisionProcess.decide(row.better, row.worse)
+        #expect(forward?.aWins == true)
+        #expect(forward?.step == row.step)
+        // The reverse comparison gives the same step and the other winner.
+        let reverse = DecisionProcess.decide(row.worse, row.better)
+        #expect(reverse?.aWins == false)
+        #expect(reverse?.step == row.step)
+        #expect(DecisionProcess.reason(ranked: DecisionProcess.rank([row.worse, row.better])) == (row.step == .own ? .own : row.step))
+    }
+
+    @Test func onlyRouteReason() {
+        #expect(DecisionProcess.reason(ranked: [cand(1)]) == .onlyRoute)
+        #expect(DecisionProcess.reason(ranked: []) == nil)
+    }
+
+    @Test func fullTieFallsBackToNeighbourIndex() {
+        let a = cand(1, op: 7), b = cand(2, op: 7)
+        #expect(DecisionProcess.decide(a, b) == nil)
+        #expect(DecisionProcess.isBetter(a, b))
+        #expect(!DecisionProcess.isBetter(b, a))
+    }
+
+    /// Every arrival order of five routes through the engine gives the same best route and ranking.
+    @Test func everyArrivalOrderGivesTheSameResult() {
+        let neighbours = [
+            nb("p1", 11, .provider), nb("p2", 12, .provider, price: 0), nb("peer", 13, .peer),
+            nb("c1", 14, .customer), nb("c2", 15, .customer),
+        ]
+        let routes: [(Int, PathAttributes)] = [
+            (0, attrs([11, 7], price: 1)), (1, attrs([12, 7], price: 0)), (2, attrs([13, 8, 7], otc: 13)),
+            (3, attrs([14, 9, 9, 7])), (4, attrs([15, 9, 7])),
+        ]
+        var results: Set<[String]> = []
+        for order in permutations(Array(0..<routes.count)) {
+            var e = engine(neighbours: neighbours)
+            for i in order {
+                e.receive(UpdateMessage(attributes: routes[i].1, announced: [dn("x.example")]), from: routes[i].0)
+            }
+            let ranked = e.candidates(for: dn("x.example")).map { e.neighbourConfig(Int($0.neighbour)).name }
+            results.insert(ranked)
+            #expect(e.route(for: dn("x.example"))?.nextHop == "c2")
+            #expect(e.route(for: dn("x.example"))?.reason == .pathLength)
+        }
+        #expect(results == [["c2", "c1", "peer", "p2", "p1"]])
+    }
+}
+
+func permutations<T>(_ items: [T]) -> [[T]] {
+    if items.count <= 1 { return [items] }
+    var result: [[T]] = []
+    for (i, item) in items.enumerated() {
+        var rest = items
+        rest.remove(at: i)
+        for tail in permutations(rest) { result.append([item] + tail) }
+    }
+    return result
+}
