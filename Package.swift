@@ -12,6 +12,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // Pure routing core: wire codec, session state machine, RIBs, decision, policy, export.
@@ -29,13 +37,40 @@ let package = Package(
             name: "MXGPSim",
             dependencies: ["MXGPCore", "MXGPTopology", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // Certificates for labs and users: a CA and node certificates naming operators.
+        .target(
+            name: "MXGPPKI",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The running node: peering over TCP/TLS, admin API, metrics, lifecycle.
+        .target(
+            name: "MXGPNode",
+            dependencies: [
+                "MXGPCore", "MXGPTopology", "MXGPPKI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // The command-line interface (one file per subcommand).
         .target(
             name: "MXGPCLI",
             dependencies: [
-                "MXGPCore", "MXGPTopology", "MXGPSim",
+                "MXGPCore", "MXGPTopology", "MXGPSim", "MXGPNode", "MXGPPKI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(name: "mxgp", dependencies: ["MXGPCLI"]),
@@ -51,7 +86,14 @@ let package = Package(
         ),
         .testTarget(name: "MXGPTopologyTests", dependencies: ["MXGPTopology"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MXGPSimTests", dependencies: ["MXGPSim", "MXGPTopology"]),
-        .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI"], resources: [.copy("Golden")]),
+        .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim"], exclude: ["Golden"]),
+        .testTarget(
+            name: "MXGPNodeTests",
+            dependencies: [
+                "MXGPNode", "MXGPPKI", "MXGPSim",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,20 +1,36 @@
 /// A min-heap of events ordered by (time, sequence): events at the same virtual
 /// time run in the order they were scheduled, so runs are deterministic.
+/// Payloads live in a slab; the heap moves only plain keys.
 struct EventQueue<Payload> {
-    struct Entry {
+    struct Key {
         var time: Duration
         var sequence: UInt64
+        var slot: Int32
+    }
+
+    struct Entry {
+        var time: Duration
         var payload: Payload
     }
 
-    private var heap: [Entry] = []
+    private var heap: [Key] = []
+    private var slab: [Payload?] = []
+    private var free: [Int32] = []
     private var nextSequence: UInt64 = 0
 
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
 
     mutating func schedule(_ payload: Payload, at time: Duration) {
-        heap.append(Entry(time: time, sequence: nextSequence, payload: payload))
+        let slot: Int32
+        if let reused = free.popLast() {
+            slot = reused
+            slab[Int(slot)] = payload
+        } else {
+            slot = Int32(slab.count)
+            slab.append(payload)
+        }
+        heap.append(Key(time: time, sequence: nextSequence, slot: slot))
         nextSequence += 1
         siftUp(heap.count - 1)
     }
@@ -24,33 +40,41 @@ struct EventQueue<Payload> {
         heap.swapAt(0, heap.count - 1)
         let top = heap.removeLast()
         if !heap.isEmpty { siftDown(0) }
-        return top
+        let payload = slab[Int(top.slot)].take()!
+        free.append(top.slot)
+        return Entry(time: top.time, payload: payload)
     }
 
-    private func before(_ a: Int, _ b: Int) -> Bool {
-        heap[a].time != heap[b].time ? heap[a].time < heap[b].time : heap[a].sequence < heap[b].sequence
+    @inline(__always)
+    private func before(_ a: Key, _ b: Key) -> Bool {
+        a.time != b.time ? a.time < b.time : a.sequence < b.sequence
     }
 
     private mutating func siftUp(_ index: Int) {
         var child = index
+        let key = heap[child]
         while child > 0 {
             let parent = (child - 1) / 2
-            guard before(child, parent) else { return }
-            heap.swapAt(child, parent)
+            guard before(key, heap[parent]) else { break }
+            heap[child] = heap[parent]
             child = parent
         }
+        heap[child] = key
     }
 
     private mutating func siftDown(_ index: Int) {
         var parent = index
+        let key = heap[parent]
+        let count = heap.count
         while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < heap.count && before(left, smallest) { smallest = left }
-            if right < heap.count && before(right, smallest) { smallest = right }
-            if smallest == parent { return }
-            heap.swapAt(parent, smallest)
-            parent = smallest
+            let left = 2 * parent + 1
+            if left >= count { break }
+            let right = left + 1
+            let child = right < count && before(heap[right], heap[left]) ? right : left
+            guard before(heap[child], key) else { break }
+            heap[parent] = heap[child]
+            parent = child
         }
+        heap[parent] = key
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import MXGPCore
 import NIOCore
 
@@ -40,6 +39,8 @@ extension Simulation {
         }
         let remoteID = ConnectionID.inbound(nextConnectionNumber)
         nextConnectionNumber += 1
+        nodes[n].peerings[p].connections[id] = (connections.count, true)
+        nodes[other].peerings[peering.reverseIndex].connections[remoteID] = (connections.count, false)
         connections.append(Connection(
             first: (n, p, id), second: (other, peering.reverseIndex, remoteID),
             decoders: [MXGPMessageDecoder(), MXGPMessageDecoder()], buffers: [ByteBuffer(), ByteBuffer()],
@@ -49,24 +50,35 @@ extension Simulation {
     }
 
     func connectionIndex(node n: Int, peering p: Int, id: ConnectionID) -> (index: Int, isFirst: Bool)? {
-        for c in connections.indices.reversed() where connections[c].open {
-            let first = connections[c].first, second = connections[c].second
-            if first.node == n && first.neighbour == p && first.id == id { return (c, true) }
-            if second.node == n && second.neighbour == p && second.id == id { return (c, false) }
-        }
-        return nil
+        guard let found = nodes[n].peerings[p].connections[id], connections[found.index].open else { return nil }
+        return found
     }
 
-    /// Sends bytes from one end; they arrive at the other end after the link latency, in order.
+    /// Queues bytes from one end; everything written during one event is delivered together
+    /// at the other end after the link latency, in order.
     func send(_ message: MXGPMessage, node n: Int, peering p: Int, id: ConnectionID) {
         guard let (c, isFirst) = connectionIndex(node: n, peering: p, id: id) else { return }
-        let toSecond = isFirst
-        let slot = toSecond ? 1 : 0
-        let at = max(now + connections[c].latency, connections[c].lastDelivery[slot])
-        connections[c].lastDelivery[slot] = at
-        let significant: Bool
-        if case .keepalive = message { significant = false } else { significant = true }
-        schedule(.deliver(connection: c, toSecond: toSecond, bytes: message.encoded(), significant: significant), at: at)
+        let key = c * 2 + (isFirst ? 1 : 0)
+        if pendingWrites[key] == nil {
+            pendingWrites[key] = ByteBuffer()
+            pendingOrder.append(key)
+        }
+        message.encode(into: &pendingWrites[key]!)
+        if case .keepalive = message {} else { pendingSignificant.insert(key) }
+    }
+
+    /// Schedules the deliveries of everything written during the event just handled.
+    func flushWrites() {
+        for key in pendingOrder {
+            let c = key / 2, toSecond = key % 2 == 1
+            let slot = toSecond ? 1 : 0
+            let at = max(now + connections[c].latency, connections[c].lastDelivery[slot])
+            connections[c].lastDelivery[slot] = at
+            schedule(.deliver(connection: c, toSecond: toSecond, bytes: pendingWrites[key]!, significant: pendingSignificant.contains(key)), at: at)
+        }
+        pendingWrites.removeAll(keepingCapacity: true)
+        pendingOrder.removeAll(keepingCapacity: true)
+        pendingSignificant.removeAll(keepingCapacity: true)
     }
 
     func deliver(_ bytes: ByteBuffer, connection c: Int, toSecond: Bool) {
@@ -134,14 +146,15 @@ extension Simulation {
             case .cancelTimer(let timer):
                 armed[TimerKey(node: n, neighbour: p, timer: timer)] = nil
             case .sessionEstablished:
-                if ProcessInfo.processInfo.environment["MXGP_SIM_TRACE"] != nil { print("TRACE \(now) up \(nodes[n].name)->\(nodes[nodes[n].peerings[p].neighbourNode].name)") }
+                trace(n, p, "session established")
                 nodes[n].engine.neighbourUp(p)
                 scheduleFlush(n)
-            case .sessionDown:
+            case .sessionDown(let reason):
+                trace(n, p, "session down: \(reason)")
                 nodes[n].engine.neighbourDown(p)
                 scheduleFlush(n)
             case .handshakeFailed(let id, let reason):
-                if ProcessInfo.processInfo.environment["MXGP_SIM_TRACE"] != nil { print("TRACE \(now) handshake failed \(nodes[n].name) \(id) \(reason)") }
+                trace(n, p, "handshake on \(id) failed: \(reason)")
             case .deliverUpdate(let update):
                 nodes[n].engine.receive(update, from: p)
                 scheduleFlush(n)
@@ -152,6 +165,12 @@ extension Simulation {
                 break
             }
         }
+    }
+
+    /// Reports a session event to `options.trace`, if set.
+    func trace(_ n: Int, _ p: Int, _ text: String) {
+        guard let trace = options.trace else { return }
+        trace("\(RouteClock.format(now)) \(nodes[n].name) ↔ \(nodes[nodes[n].peerings[p].neighbourNode].name): \(text)")
     }
 
     func scheduleFlush(_ n: Int) {
@@ -186,10 +205,13 @@ extension Simulation {
                 breakConnection(c)
             }
             nodes[n].up = false
+            armed = armed.filter { $0.key.node != n }
         case .nodeUp(let name):
-            guard let n = nodes.firstIndex(where: { $0.name == name }), !nodes[n].up else { return }
-            nodes[n].up = true
-            for p in nodes[n].peerings.indices { nodes[n].engine.neighbourDown(p) }
+            guard let n = nodeIndex[name], !nodes[n].up else { return }
+            var fresh = buildNode(n)
+            fresh.up = true
+            for p in fresh.peerings.indices { fresh.peerings[p].reverseIndex = nodes[n].peerings[p].reverseIndex }
+            nodes[n] = fresh
             schedule(.start(node: n), at: now)
         }
     }

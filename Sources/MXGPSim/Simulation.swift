@@ -31,6 +31,8 @@ public final class Simulation {
         var reverseIndex: Int
         var link: SimLink
         var session: SessionStateMachine
+        /// Open connections of this session: id → (connection index, this end is the first).
+        var connections: [ConnectionID: (index: Int, isFirst: Bool)] = [:]
     }
 
     struct Node {
@@ -64,8 +66,13 @@ public final class Simulation {
     var nextConnectionNumber: UInt64 = 1
     var downLinks: Set<SimLink>
     var linkLatency: [SimLink: Duration] = [:]
+    let nodeIndex: [String: Int]
     var armed: [TimerKey: Duration] = [:]
     var messageCounts: [String: Int] = [:]
+    /// Bytes written during the current event, per connection end, delivered together (like one TCP write).
+    var pendingWrites: [Int: ByteBuffer] = [:]
+    var pendingOrder: [Int] = []
+    var pendingSignificant: Set<Int> = []
     var routeChanges = 0
 
     struct TimerKey: Hashable {
@@ -80,27 +87,8 @@ public final class Simulation {
         self.options = options
         self.rng = SeededRandom(seed: options.seed)
         self.downLinks = options.failedLinks
-        let index = Dictionary(uniqueKeysWithValues: topology.nodes.enumerated().map { ($1.name, $0) })
-        for node in topology.nodes {
-            let neighbours = topology.neighbours(of: node.name)
-            let engine = RoutingEngine(
-                local: LocalRoutingConfig(
-                    name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region,
-                    nextHop: "\(node.name):25", ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions),
-                neighbours: neighbours.map {
-                    NeighbourRoutingConfig(name: $0.node.name, operatorNumber: $0.node.operatorNumber, relationship: $0.relationship, contractPrice: $0.price)
-                })
-            let peerings = neighbours.map { neighbour in
-                Peering(
-                    neighbourNode: index[neighbour.node.name]!, reverseIndex: -1, link: SimLink(node.name, neighbour.node.name),
-                    session: SessionStateMachine(configuration: SessionConfiguration(
-                        localOperator: node.operatorNumber, nodeName: node.name, nodeRole: node.role, region: node.region,
-                        neighbourOperator: neighbour.node.operatorNumber, neighbourRelationship: neighbour.relationship,
-                        holdTime: options.holdTime, reconnect: .lab),
-                        jitterSeed: options.seed &+ UInt64(node.operatorNumber)))
-            }
-            nodes.append(Node(name: node.name, engine: engine, peerings: peerings, up: !options.failedNodes.contains(node.name)))
-        }
+        self.nodeIndex = Dictionary(uniqueKeysWithValues: topology.nodes.enumerated().map { ($1.name, $0) })
+        nodes = topology.nodes.indices.map { buildNode($0) }
         for n in nodes.indices {
             for p in nodes[n].peerings.indices {
                 let other = nodes[n].peerings[p].neighbourNode
@@ -115,6 +103,30 @@ public final class Simulation {
         for n in nodes.indices where nodes[n].up {
             schedule(.start(node: n), at: .zero)
         }
+    }
+
+    /// A node as it starts: fresh routing engine, one idle session per neighbour.
+    func buildNode(_ i: Int) -> Node {
+        let node = topology.nodes[i]
+        let neighbours = topology.neighbours(of: node.name)
+        let engine = RoutingEngine(
+            local: LocalRoutingConfig(
+                name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region,
+                nextHop: "\(node.name):25", ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions),
+            neighbours: neighbours.map {
+                NeighbourRoutingConfig(name: $0.node.name, operatorNumber: $0.node.operatorNumber, relationship: $0.relationship, contractPrice: $0.price)
+            })
+        let peerings = neighbours.map { neighbour in
+            Peering(
+                neighbourNode: nodeIndex[neighbour.node.name]!, reverseIndex: -1, link: SimLink(node.name, neighbour.node.name),
+                session: SessionStateMachine(
+                    configuration: SessionConfiguration(
+                        localOperator: node.operatorNumber, nodeName: node.name, nodeRole: node.role, region: node.region,
+                        neighbourOperator: neighbour.node.operatorNumber, neighbourRelationship: neighbour.relationship,
+                        holdTime: options.holdTime, reconnect: .lab),
+                    jitterSeed: options.seed &+ UInt64(node.operatorNumber)))
+        }
+        return Node(name: node.name, engine: engine, peerings: peerings, up: !options.failedNodes.contains(node.name))
     }
 
     /// Schedules a fault at a virtual time.
@@ -132,6 +144,7 @@ public final class Simulation {
                 lastSignificant = now
             }
             handle(entry.payload)
+            flushWrites()
             if significantPending == 0 && allLiveSessionsEstablished() { break }
         }
         return result()

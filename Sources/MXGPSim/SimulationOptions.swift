@@ -16,6 +16,8 @@ public struct SimulationOptions: Sendable {
     public var failedLinks: Set<SimLink>
     /// Nodes that are down for the whole run.
     public var failedNodes: Set<String>
+    /// Receives one line per session event (established, down, failed handshake) when set.
+    public var trace: (@Sendable (String) -> Void)?
 
     public init(
         seed: UInt64 = 1, latency: ClosedRange<Int> = 1...5, holdTime: UInt16 = 3,

@@ -19,3 +19,18 @@ public struct SimulationResult: Sendable {
     /// The routes of one node.
     public func routes(of node: String) -> [RouteView]? { nodes.first { $0.name == node }?.routes }
 }
+
+/// Formats virtual time for people.
+public enum RouteClock {
+    /// `1.234s` or `12.5ms`.
+    public static func format(_ duration: Duration) -> String {
+        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        if micros >= 1_000_000 { return "\(micros / 1_000_000).\(pad(micros % 1_000_000 / 1000, 3))s" }
+        return "\(micros / 1000).\(pad(micros % 1000 / 100, 1))ms"
+    }
+
+    static func pad(_ value: Int64, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}

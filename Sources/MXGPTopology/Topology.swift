@@ -9,6 +9,7 @@ public struct Topology: Hashable, Sendable {
     /// Links in file order.
     public var links: [TopologyLink]
 
+    /// Creates a topology; parse files with ``Topology/load(path:)`` and check built ones with ``Topology/diagnostics(file:)``.
     public init(name: String, nodes: [TopologyNode], links: [TopologyLink]) {
         self.name = name
         self.nodes = nodes
@@ -36,8 +37,11 @@ public struct Topology: Hashable, Sendable {
 public struct TopologyNode: Hashable, Sendable {
     /// `[a-z][a-z0-9-]{0,14}`.
     public var name: String
+    /// The node's role (`role:`), which sets its defaults and the inferred link relationships.
     public var role: NodeRole
+    /// The operator number (`operator:`), unique in the topology, never 0.
     public var operatorNumber: OperatorNumber
+    /// The node's region (`region:`).
     public var region: Region
     /// Domains this node originates (colos usually have one or more).
     public var domains: [DomainName]
@@ -48,6 +52,7 @@ public struct TopologyNode: Hashable, Sendable {
     /// Line in the topology file, for error messages (0 if unknown).
     public var line: Int
 
+    /// Creates a node.
     public init(
         name: String, role: NodeRole, operatorNumber: OperatorNumber, region: Region, domains: [DomainName] = [],
         policy: NodePolicy = NodePolicy(), refuseRegions: [Region] = [], line: Int = 0
@@ -65,13 +70,16 @@ public struct TopologyNode: Hashable, Sendable {
 
 /// Impairment applied to a link when a lab comes up.
 public struct LinkImpairment: Hashable, Sendable {
+    /// Added delay in milliseconds (`delay: 20ms`).
     public var delayMilliseconds: Int?
+    /// Delay variation in milliseconds (`jitter: 5ms`); needs a delay.
     public var jitterMilliseconds: Int?
     /// Packet loss in percent (0–100).
     public var lossPercent: Double?
     /// Rate limit in kilobits per second.
     public var rateKbit: Int?
 
+    /// Creates an impairment; nil fields are not applied.
     public init(delayMilliseconds: Int? = nil, jitterMilliseconds: Int? = nil, lossPercent: Double? = nil, rateKbit: Int? = nil) {
         self.delayMilliseconds = delayMilliseconds
         self.jitterMilliseconds = jitterMilliseconds
@@ -82,16 +90,20 @@ public struct LinkImpairment: Hashable, Sendable {
 
 /// One link between two nodes.
 public struct TopologyLink: Hashable, Sendable {
+    /// The first node's name (`a:`).
     public var a: String
+    /// The second node's name (`b:`).
     public var b: String
     /// a's role toward b (`customer` means a buys transit from b).
     public var aRole: Relationship
     /// Contract price per message, paid by the customer side (0 when not set).
     public var price: UInt32
+    /// Impairment applied when a lab comes up (`impairment:`).
     public var impairment: LinkImpairment?
     /// Line in the topology file (0 if unknown).
     public var line: Int
 
+    /// Creates a link.
     public init(a: String, b: String, aRole: Relationship, price: UInt32 = 0, impairment: LinkImpairment? = nil, line: Int = 0) {
         self.a = a
         self.b = b
@@ -104,10 +116,12 @@ public struct TopologyLink: Hashable, Sendable {
 
 /// A neighbour of a node, seen from that node.
 public struct TopologyNeighbour: Hashable, Sendable {
+    /// The neighbouring node.
     public var node: TopologyNode
     /// What the neighbour is to the local node.
     public var relationship: Relationship
     /// The link's contract price.
     public var price: UInt32
+    /// The link between the two nodes.
     public var link: TopologyLink
 }

@@ -64,11 +64,31 @@ public struct TopologyError: Error, CustomStringConvertible, Hashable, Sendable 
         case badPolicy
         /// A policy value that is out of range or malformed (community, local-pref, …).
         case badPolicyValue
+        /// A node config address that is malformed: `host:port`, a network, a socket path (node configs).
+        case badAddress
+        /// Two things that must differ share an address (node configs).
+        case duplicateAddress
+        /// Two neighbours with the same name (node configs).
+        case duplicateNeighbour
+        /// A timer or duration that is malformed or out of range (node configs).
+        case badTimer
+        /// A contract value that is malformed or out of range (node configs).
+        case badContract
+        /// A log level other than trace, debug, info, notice, warning, error, critical (node configs).
+        case badLogLevel
+        /// A file or folder path that is empty or unusable (node configs).
+        case badPath
+        /// A colo that originates no domains (warning, node configs).
+        case coloWithoutDomains
+        /// An admin listener reachable from outside the host (warning, node configs).
+        case exposedAdmin
     }
 
     /// Whether the problem stops the file from being used.
     public enum Severity: String, Hashable, Sendable {
+        /// The file cannot be used.
         case error
+        /// Worth knowing; the file is still used.
         case warning
     }
 

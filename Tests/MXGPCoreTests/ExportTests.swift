@@ -101,3 +101,25 @@ let exportRows: [ExportRow] = [
         #expect(e.flush().updates(to: 1).flatMap(\.announced) == [dn("mine.example")])
     }
 }
+
+@Suite struct ExportEdgeTests {
+    /// A withdrawal pending when ROUTE-REFRESH arrives must not be lost.
+    @Test func routeRefreshKeepsPendingWithdrawals() {
+        var e = engine(neighbours: [nb("c", 7, .customer), nb("p", 8, .provider)])
+        e.receive(UpdateMessage(attributes: attrs([7]), announced: [dn("c.example")]), from: 0)
+        _ = e.flush()
+        e.receive(UpdateMessage(withdrawn: [dn("c.example")]), from: 0)
+        e.routeRefreshRequested(by: 1)
+        let out = e.flush().updates(to: 1)
+        #expect(out.flatMap(\.withdrawn) == [dn("c.example")])
+        #expect(out.flatMap(\.announced).isEmpty)
+    }
+
+    @Test func pathsThatWouldOverflowAreNotExported() {
+        var e = engine(neighbours: [nb("c", 7, .customer), nb("p", 8, .provider)])
+        let long = [7] + Array(repeating: OperatorNumber(9), count: 254)
+        e.receive(UpdateMessage(attributes: attrs(long), announced: [dn("long.example")]), from: 0)
+        #expect(e.route(for: dn("long.example")) != nil)
+        #expect(e.flush().updates(to: 1).isEmpty)
+    }
+}

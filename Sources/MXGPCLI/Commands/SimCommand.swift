@@ -39,6 +39,9 @@ struct SimCommand: ParsableCommand {
     @Flag(help: "Print only a summary line (time, messages), not the routes.")
     var summary = false
 
+    @Flag(help: "Print session events (established, down, failed handshakes) to standard error.")
+    var trace = false
+
     func validate() throws {
         if topology == nil && generate == nil {
             throw ValidationError("give a topology file (e.g. Labs/quickstart.yaml) or --generate tiers")
@@ -56,12 +59,23 @@ struct SimCommand: ParsableCommand {
     }
 
     func simulate() throws {
+        let (text, converged) = try render()
+        print(text, terminator: "")
+        if !converged { throw ExitCode(1) }
+    }
+
+    /// Runs the simulation and renders the chosen output; `converged` decides the exit status.
+    func render() throws -> (text: String, converged: Bool) {
         let topology = try loadTopology()
         var options = SimulationOptions(seed: seed)
+        if trace { options.trace = { printError($0) } }
         for text in failLinks {
             let parts = text.split(separator: ",").map(String.init)
             guard parts.count == 2, parts.allSatisfy({ topology.node(named: $0) != nil }) else {
-                throw CLIError("--fail-link \(text.debugDescription): expected two node names of the topology, like up1,t1a")
+                throw CLIError("--fail-link \(text.debugDescription): expected two node names of \(topology.name), like up1,t1a")
+            }
+            guard topology.links.contains(where: { SimLink($0.a, $0.b) == SimLink(parts[0], parts[1]) }) else {
+                throw CLIError("--fail-link \(text.debugDescription): \(topology.name) has no link between \(parts[0]) and \(parts[1])")
             }
             options.failedLinks.insert(SimLink(parts[0], parts[1]))
         }
@@ -71,18 +85,21 @@ struct SimCommand: ParsableCommand {
         }
         let clock = ContinuousClock()
         var result: SimulationResult!
-        let elapsed = clock.measure { result = Simulation(topology: topology, options: options).run() }
-        if json {
-            print(try JSONOutput.render(SimulationJSON(result)))
-        } else if summary {
-            print("\(topology.name): \(topology.nodes.count) nodes, \(topology.links.count) links; "
+        let elapsed = clock.measure {
+            let simulation = Simulation(topology: topology, options: options)
+            result = simulation.run()
+            // The process exits right after printing: skip tearing down millions of routes.
+            _ = Unmanaged.passRetained(simulation)
+        }
+        if json { return (try JSONOutput.render(SimulationJSON(result)) + "\n", result.converged) }
+        if summary {
+            let line = "\(topology.name): \(topology.nodes.count) nodes, \(topology.links.count) links; "
                 + "\(result.converged ? "converged" : "NOT converged") in \(RouteRendering.format(elapsed)) wall, "
                 + "\(RouteRendering.format(result.virtualTime)) virtual; \(result.totalMessages) messages "
-                + "(\(result.messages["UPDATE", default: 0]) UPDATE), \(result.routeChanges) route changes")
-        } else {
-            print(RouteRendering.simulation(result, topology: topology.name), terminator: "")
+                + "(\(result.messages["UPDATE", default: 0]) UPDATE), \(result.routeChanges) route changes\n"
+            return (line, result.converged)
         }
-        if !result.converged { throw ExitCode(1) }
+        return (RouteRendering.simulation(result, topology: topology.name), result.converged)
     }
 
     func loadTopology() throws -> Topology {

@@ -1,4 +1,3 @@
-import Foundation
 import MXGPCore
 import MXGPSim
 
@@ -46,9 +45,6 @@ public enum RouteRendering {
         return out
     }
 
-    /// `1.234s` / `12ms`.
-    public static func format(_ duration: Duration) -> String {
-        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        return ms >= 1000 ? String(format: "%.3fs", ms / 1000) : String(format: "%.0fms", ms)
-    }
+    /// `1.234s` / `12.0ms`.
+    public static func format(_ duration: Duration) -> String { RouteClock.format(duration) }
 }

@@ -24,6 +24,8 @@ extension RoutingEngine {
         }
         var otc = best.attributes.onlyToCustomer
         if otc == nil && target.relationship != .provider { otc = local.operatorNumber }
+        // A path that would not fit OPERATOR_PATH is not exported (truncating it would drop the origin).
+        guard best.attributes.operatorPath.count + 1 + prepend <= MXGPFraming.maximumPathLength else { return nil }
         let path = Array(repeating: local.operatorNumber, count: 1 + prepend) + best.attributes.operatorPath
         let regions = local.refuseRegions.isEmpty ? best.attributes.regionPolicy : best.attributes.regionPolicy + local.refuseRegions
         return PathAttributes(
@@ -42,38 +44,18 @@ extension RoutingEngine {
         let domainDependent = local.policy.exportPolicy.dependsOnDomain
         for index in neighbours.indices where neighbours[index].established && !neighbours[index].removed {
             let full = neighbours[index].needsFullExport
+            let force = neighbours[index].forceResend
             neighbours[index].needsFullExport = false
+            neighbours[index].forceResend = false
             var batch = UpdateBatch()
             var cache: [ExportCacheKey: PathAttributes?] = [:]
-            func consider(_ d: Int32) {
-                var wanted: PathAttributes?
-                if let best = locRIB[Int(d)].first {
-                    let key = ExportCacheKey(attributes: ObjectIdentifier(best.attributes), neighbour: best.neighbour)
-                    if !domainDependent, let cached = cache[key] {
-                        wanted = cached
-                    } else {
-                        wanted = exportAttributes(of: best, domain: domains[d], to: index)
-                        if !domainDependent { cache[key] = .some(wanted) }
-                    }
-                }
-                let current = neighbours[index].adjRIBOut[d]
-                switch (current, wanted) {
-                case (nil, nil): return
-                case (let old?, let new?) where old === new || old == new: return
-                case (_, let new?):
-                    neighbours[index].adjRIBOut[d] = new
-                    batch.announce(domains[d], with: new)
-                case (.some, nil):
-                    neighbours[index].adjRIBOut[d] = nil
-                    batch.withdraw(domains[d])
-                }
-            }
+            let useCache = !domainDependent && (full || changedNow.count > 8)
             if full {
-                for d in 0..<Int32(locRIB.count) { consider(d) }
+                for d in 0..<Int32(locRIB.count) { considerExport(d, to: index, batch: &batch, cache: &cache, useCache: useCache, force: force) }
             } else {
-                for d in changedNow { consider(d) }
+                for d in changedNow { considerExport(d, to: index, batch: &batch, cache: &cache, useCache: useCache, force: force) }
             }
-            var messages = batch.messages(maximumMessageSize: local.maximumMessageSize)
+            var messages = batch.isEmpty ? [] : batch.messages(maximumMessageSize: local.maximumMessageSize)
             if neighbours[index].sendEndOfRIB {
                 neighbours[index].sendEndOfRIB = false
                 messages.append(.endOfRIB)
@@ -81,6 +63,35 @@ extension RoutingEngine {
             if !messages.isEmpty { result.append(OutboundUpdates(neighbour: index, messages: messages)) }
         }
         return result
+    }
+
+    /// Compares what neighbour `index` should have for domain `d` with its Adj-RIB-Out and records the difference.
+    mutating func considerExport(
+        _ d: Int32, to index: Int, batch: inout UpdateBatch, cache: inout [ExportCacheKey: PathAttributes?], useCache: Bool,
+        force: Bool = false
+    ) {
+        var wanted: PathAttributes?
+        if let best = locRIB[Int(d)].first {
+            let key = ExportCacheKey(attributes: ObjectIdentifier(best.attributes), neighbour: best.neighbour)
+            if useCache, let cached = cache[key] {
+                wanted = cached
+            } else {
+                wanted = exportAttributes(of: best, domain: domains[d], to: index)
+                if useCache { cache[key] = .some(wanted) }
+            }
+        }
+        switch (neighbours[index].adjRIBOut[d], wanted) {
+        case (nil, nil):
+            return
+        case (let old?, let new?) where !force && (old === new || old == new):
+            return
+        case (_, let new?):
+            neighbours[index].adjRIBOut[d] = new
+            batch.announce(domains[d], with: new)
+        case (.some, nil):
+            neighbours[index].adjRIBOut[d] = nil
+            batch.withdraw(domains[d])
+        }
     }
 
     /// True when changes wait for `flush()`.
@@ -96,20 +107,32 @@ struct ExportCacheKey: Hashable {
 }
 
 /// Collects announcements grouped by attributes, and withdrawals, for one neighbour.
+/// Small batches (the common case after the initial table) search groups linearly;
+/// an index is built once there are many.
 struct UpdateBatch {
     var withdrawn: [DomainName] = []
-    var groups: [ObjectIdentifier: (PathAttributes, [DomainName])] = [:]
-    var order: [ObjectIdentifier] = []
+    var groups: [(attributes: PathAttributes, domains: [DomainName])] = []
+    var index: [ObjectIdentifier: Int] = [:]
+
+    var isEmpty: Bool { withdrawn.isEmpty && groups.isEmpty }
 
     mutating func withdraw(_ domain: DomainName) { withdrawn.append(domain) }
 
     mutating func announce(_ domain: DomainName, with attributes: PathAttributes) {
-        let key = ObjectIdentifier(attributes)
-        if groups[key] == nil {
-            groups[key] = (attributes, [])
-            order.append(key)
+        if groups.count <= 8 {
+            if let i = groups.firstIndex(where: { $0.attributes === attributes }) {
+                groups[i].domains.append(domain)
+                return
+            }
+            if groups.count == 8 {
+                for (i, group) in groups.enumerated() { index[ObjectIdentifier(group.attributes)] = i }
+            }
+        } else if let i = index[ObjectIdentifier(attributes)] {
+            groups[i].domains.append(domain)
+            return
         }
-        groups[key]!.1.append(domain)
+        if groups.count >= 8 { index[ObjectIdentifier(attributes)] = groups.count }
+        groups.append((attributes, [domain]))
     }
 
     /// UPDATE messages no larger than `maximumMessageSize` bytes.
@@ -129,8 +152,7 @@ struct UpdateBatch {
             size += entry
         }
         if !chunk.isEmpty { result.append(.update(UpdateMessage(withdrawn: chunk))) }
-        for key in order {
-            let (attributes, names) = groups[key]!
+        for (attributes, names) in groups {
             let attributeSize = attributes.encodedSize
             chunk.removeAll(keepingCapacity: true)
             size = attributeSize

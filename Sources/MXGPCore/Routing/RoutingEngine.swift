@@ -13,6 +13,8 @@ struct NeighbourSlot: Sendable {
     var adjRIBOut: [Int32: PathAttributes] = [:]
     /// Set when the whole table must be (re)sent, e.g. after the session came up.
     var needsFullExport = false
+    /// Set by ROUTE-REFRESH: the full export announces every route again even when unchanged.
+    var forceResend = false
     var sendEndOfRIB = false
 }
 
@@ -90,8 +92,9 @@ public struct RoutingEngine: Sendable {
     /// The neighbour asked for ROUTE-REFRESH: resend the whole table.
     public mutating func routeRefreshRequested(by index: Int) {
         guard neighbours[index].established else { return }
-        neighbours[index].adjRIBOut = [:]
+        // Keep the Adj-RIB-Out: a withdrawal pending since the last flush must still go out.
         neighbours[index].needsFullExport = true
+        neighbours[index].forceResend = true
     }
 
     // MARK: Own domains
@@ -230,5 +233,14 @@ public struct RoutingEngine: Sendable {
         guard let existing = locRIB[i].firstIndex(where: { $0.neighbour == neighbour }) else { return }
         locRIB[i].remove(at: existing)
         if existing == 0 { markChanged(d) }
+    }
+}
+
+extension RoutingEngine {
+    /// Applies a changed policy or list of refused regions: every received route is
+    /// re-evaluated and every neighbour gets its table re-exported.
+    public mutating func updateLocal(policy: NodePolicy, refuseRegions: [Region]) {
+        local.refuseRegions = refuseRegions
+        reevaluateAll(policy: policy)
     }
 }

@@ -75,41 +75,44 @@ extension UpdateMessage {
 }
 
 extension PathAttributes {
-    /// Writes every attribute as flags, type, 2-byte length, value.
+    /// Writes every attribute as flags, type, 2-byte length, value (lengths are known up front).
     func encode(into buffer: inout ByteBuffer) {
-        func attribute(_ flags: UInt8, _ type: AttributeType, _ body: (inout ByteBuffer) -> Void) {
-            buffer.writeInteger(flags)
-            buffer.writeInteger(type.rawValue)
-            let lengthIndex = buffer.writerIndex
-            buffer.writeInteger(UInt16(0))
-            body(&buffer)
-            buffer.setInteger(UInt16(buffer.writerIndex - lengthIndex - 2), at: lengthIndex)
-        }
         let transitive = AttributeFlags.transitive
         let optionalTransitive = AttributeFlags.optional | AttributeFlags.transitive
-        attribute(transitive, .operatorPath) { b in for op in operatorPath.prefix(MXGPFraming.maximumPathLength) { b.writeInteger(op) } }
-        attribute(transitive, .nextHop) { b in b.writeBytes(Array(nextHop.utf8.prefix(MXGPFraming.maximumNextHopLength))) }
-        attribute(0, .price) { b in b.writeInteger(price) }
-        if let otc = onlyToCustomer { attribute(optionalTransitive, .onlyToCustomer) { b in b.writeInteger(otc) } }
-        if !communities.isEmpty {
-            attribute(optionalTransitive, .communities) { b in
-                // At most 5461 fit the 2-byte attribute length; more would trap in UInt16(_:).
-                for c in communities.prefix(Int(UInt16.max) / 12) { b.writeInteger(c.global); b.writeInteger(c.local1); b.writeInteger(c.local2) }
-            }
+        @inline(__always) func header(_ flags: UInt8, _ type: AttributeType, _ length: Int) {
+            buffer.writeMultipleIntegers(flags, type.rawValue, UInt16(length))
         }
-        if !regionPolicy.isEmpty { attribute(optionalTransitive, .regionPolicy) { b in for r in regionPolicy { b.writeString(r.code) } } }
+        let path = operatorPath.prefix(MXGPFraming.maximumPathLength)
+        header(transitive, .operatorPath, path.count * 4)
+        for op in path { buffer.writeInteger(op) }
+        let hop = nextHop.utf8.prefix(MXGPFraming.maximumNextHopLength)
+        header(transitive, .nextHop, hop.count)
+        buffer.writeBytes(hop)
+        header(0, .price, 4)
+        buffer.writeInteger(price)
+        if let otc = onlyToCustomer {
+            header(optionalTransitive, .onlyToCustomer, 4)
+            buffer.writeInteger(otc)
+        }
+        if !communities.isEmpty {
+            // At most 5461 fit the 2-byte attribute length; more would trap in UInt16(_:).
+            let written = communities.prefix(Int(UInt16.max) / 12)
+            header(optionalTransitive, .communities, written.count * 12)
+            for c in written { buffer.writeMultipleIntegers(c.global, c.local1, c.local2) }
+        }
+        if !regionPolicy.isEmpty {
+            header(optionalTransitive, .regionPolicy, regionPolicy.count * 2)
+            for r in regionPolicy { buffer.writeString(r.code) }
+        }
         if let proof = originProof {
-            attribute(optionalTransitive, .originProof) { b in
-                b.writeString(proof.region.code)
-                b.writeInteger(proof.registrySerial)
-                b.writeInteger(UInt8(proof.signature.count))
-                b.writeBytes(proof.signature)
-            }
+            header(optionalTransitive, .originProof, 7 + proof.signature.count)
+            buffer.writeString(proof.region.code)
+            buffer.writeInteger(proof.registrySerial)
+            buffer.writeInteger(UInt8(proof.signature.count))
+            buffer.writeBytes(proof.signature)
         }
         for raw in unknown {
-            buffer.writeInteger(raw.flags)
-            buffer.writeInteger(raw.type)
-            buffer.writeInteger(UInt16(raw.value.count))
+            buffer.writeMultipleIntegers(raw.flags, raw.type, UInt16(raw.value.count))
             buffer.writeBytes(raw.value)
         }
     }

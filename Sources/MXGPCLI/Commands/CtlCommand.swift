@@ -1,0 +1,139 @@
+import ArgumentParser
+import MXGPCore
+import MXGPNode
+
+/// `mxgp ctl [--socket PATH|--url URL] peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger [--json]`.
+struct CtlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ctl",
+        abstract: "Ask a running node about its peers, routes, queue, mailboxes and ledger.",
+        discussion: """
+            Talks to the admin API of `mxgp node` over its Unix socket (--socket, $MXGP_SOCKET,
+            else \(AdminServer.defaultSocketPath)) or over TCP (--url). Prints aligned tables for
+            people; --json prints the API's JSON for scripts. Exit status 0 on success, 1 when a
+            domain has no route, 2 when the node cannot be reached or answers with an error.
+            """,
+        subcommands: [CtlPeersCommand.self, CtlRoutesCommand.self, CtlQueueCommand.self, CtlMailboxCommand.self, CtlLedgerCommand.self]
+    )
+
+    @OptionGroup var options: CtlOptions
+}
+
+/// `mxgp ctl peers`.
+struct CtlPeersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peers",
+        abstract: "Every neighbour's session: state, uptime, messages in and out, routes, last error.")
+
+    @OptionGroup var options: CtlOptions
+
+    func run() async throws {
+        try await CtlRequest.reporting {
+            let body = try await CtlRequest.get("/v1/peers", options: options).body
+            print(options.json ? body : try CtlRendering.peers(body), terminator: "")
+        }
+    }
+}
+
+/// `mxgp ctl routes [DOMAIN]`.
+struct CtlRoutesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "routes",
+        abstract: "Every best route with its alternates, or the route mail for one domain follows.",
+        discussion: """
+            With DOMAIN, the lookup is by longest label-wise suffix (a.b.example, then b.example,
+            example, and the default route .), as the relay does. --json prints
+            {"routes": {DOMAIN: ROUTE}} (DESIGN §8, plus "alternates"), or for one domain
+            {"domain": …, "matched": …, "route": ROUTE}.
+            """)
+
+    @Argument(help: "Look up the route for this domain (e.g. mail.bob.example).")
+    var domain: String?
+
+    @OptionGroup var options: CtlOptions
+
+    func validate() throws {
+        if let domain, DomainName(domain) == nil {
+            throw ValidationError("\(domain.debugDescription) is not a domain name (labels of letters, digits, - and _; . for the default route)")
+        }
+    }
+
+    func run() async throws {
+        try await CtlRequest.reporting {
+            guard let domain = domain.flatMap(DomainName.init) else {
+                let body = try await CtlRequest.get("/v1/routes", options: options).body
+                print(options.json ? body : try CtlRendering.routes(body), terminator: "")
+                return
+            }
+            let response = try await CtlRequest.get("/v1/routes/\(CtlRequest.segment(domain.text))", options: options, allowNotFound: true)
+            if response.status == 404 {
+                if options.json {
+                    print(response.body, terminator: "")
+                } else {
+                    printError("no route for \(domain.text): the node has no route for it, any suffix of it, or a default route")
+                }
+                throw ExitCode(1)
+            }
+            print(options.json ? response.body : try CtlRendering.lookup(response.body), terminator: "")
+        }
+    }
+}
+
+/// `mxgp ctl queue`.
+struct CtlQueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue",
+        abstract: "Messages waiting in the node's outbound queue.")
+
+    @OptionGroup var options: CtlOptions
+
+    func run() async throws {
+        try await CtlRequest.reporting {
+            let body = try await CtlRequest.get("/v1/queue", options: options).body
+            print(options.json ? body : try CtlRendering.queue(body), terminator: "")
+        }
+    }
+}
+
+/// `mxgp ctl mailbox ADDRESS`.
+struct CtlMailboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mailbox",
+        abstract: "Messages delivered to a local mailbox, with the hops they crossed.",
+        discussion: "--json prints {\"messages\": [{\"messageId\", \"from\", \"to\", \"subject\", \"receivedAt\", \"hops\"}, …]} (DESIGN §8).")
+
+    @Argument(help: "The mail address, e.g. bob@bob.example.")
+    var address: String
+
+    @OptionGroup var options: CtlOptions
+
+    func validate() throws {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, DomainName(String(parts[1])) != nil else {
+            throw ValidationError("\(address.debugDescription) is not a mail address like bob@bob.example")
+        }
+    }
+
+    func run() async throws {
+        try await CtlRequest.reporting {
+            let body = try await CtlRequest.get("/v1/mailbox/\(CtlRequest.segment(address))", options: options).body
+            print(options.json ? body : try CtlRendering.mailbox(body), terminator: "")
+        }
+    }
+}
+
+/// `mxgp ctl ledger`.
+struct CtlLedgerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract: "Per neighbour: messages and bytes in and out, money owed and earned, complaints.")
+
+    @OptionGroup var options: CtlOptions
+
+    func run() async throws {
+        try await CtlRequest.reporting {
+            let body = try await CtlRequest.get("/v1/ledger", options: options).body
+            print(options.json ? body : try CtlRendering.ledger(body), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MXGPCore
+import MXGPNode
+import MXGPTopology
+import ServiceLifecycle
+import UnixSignals
+
+/// `mxgp node --config FILE [--check]`: run one node; its role comes from the config.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run one node (colo, upstream or tier1, as its config says).",
+        discussion: """
+            The node peers with its neighbours over MXGP (TCP, or mutual TLS when the config has
+            TLS files) and serves the admin API on a Unix socket (see `mxgp ctl`).
+            SIGTERM or SIGINT: send cease to every neighbour, close the listeners, drain, exit.
+            SIGHUP: re-read the config; neighbours added or removed and policy changes apply
+            without a restart, and sessions that did not change stay up.
+            See docs/NODE.md for every configuration key.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "Node configuration file (YAML).")
+    var config: String
+
+    @Flag(help: "Validate the configuration and print it normalised (every default explicit), then exit.")
+    var check = false
+
+    @Option(help: "Override the config's log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    func validate() throws {
+        if let logLevel, NodeConfig.LogLevel(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level \(logLevel.debugDescription): use one of \(NodeConfig.LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let nodeConfig: NodeConfig
+        do {
+            nodeConfig = try NodeConfig.load(path: config)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        if check {
+            print(nodeConfig.yamlText, terminator: "")
+            return
+        }
+        let level = NodeLogging.level(logLevel.flatMap(NodeConfig.LogLevel.init(rawValue:)) ?? nodeConfig.logLevel)
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = NodeLogging.logger("node", node: nodeConfig.name, operatorNumber: nodeConfig.operatorNumber, level: level)
+        let path = config
+        let settings: PeeringSettings
+        do {
+            settings = try PeeringSettings(config: nodeConfig)
+        } catch {
+            printError("error: cannot load the TLS files of \(path): \(error)")
+            throw ExitCode(2)
+        }
+        let peering = try PeeringService(settings: settings, logger: logger, version: MXGPCommand.version) {
+            try PeeringSettings(config: try NodeConfig.load(path: path))
+        }
+        let node = try NodeRuntime(config: nodeConfig, peering: peering, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: node.services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        let reloads = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                do {
+                    try await peering.reload()
+                    logger.notice("configuration reloaded", metadata: ["file": "\(path)"])
+                } catch {
+                    logger.error("reload failed; keeping the running configuration", metadata: ["file": "\(path)", "error": "\(error)"])
+                }
+            }
+        }
+        logger.info("node starting", metadata: ["role": "\(nodeConfig.role)", "neighbours": "\(nodeConfig.neighbours.count)"])
+        defer { reloads.cancel() }
+        try await group.run()
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import Logging
+import MXGPCore
+
+/// The admin API of a node: read its peers, routes and metrics, and ask it to reset a
+/// session or reload its configuration. JSON bodies are `AdminJSON` types.
+///
+/// | Method and path | Answer |
+/// |---|---|
+/// | `GET /v1/node` | `NodeInfo` |
+/// | `GET /v1/peers` | `{"peers": [PeerStatus…]}` |
+/// | `GET /v1/routes` | `{"routes": {"<domain>": ROUTE}}` (DESIGN §8 plus `alternates`) |
+/// | `GET /v1/routes/{domain}` | `{"domain", "matched", "route"}`; 404 if no route, 400 for a bad name |
+/// | `GET /v1/queue` | `{"available": false, "reason", "queue": []}` until the data plane lands |
+/// | `GET /v1/mailbox/{address}` | `{"address", "available": false, "reason", "messages": []}` likewise |
+/// | `GET /v1/ledger` | `{"available": false, "reason", "ledger": []}` likewise |
+/// | `POST /v1/peers/{name}/reset` | `{"ok": true, "message"}`; 404 for an unknown neighbour |
+/// | `POST /v1/reload` | `{"ok": true, "message"}`; 500 with the reason if it fails |
+/// | `GET /metrics` | Prometheus text exposition |
+///
+/// Every error is `{"error": "..."}` with a 4xx/5xx status; unknown paths answer 404.
+public struct AdminAPI: Sendable {
+    public let provider: any NodeStatusProvider
+    public let metrics: NodeMetrics
+
+    public init(provider: any NodeStatusProvider, metrics: NodeMetrics) {
+        self.provider = provider
+        self.metrics = metrics
+    }
+
+    /// The router with every endpoint; build an `Application` over it (see `AdminServer`).
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: AdminErrorMiddleware())
+        let provider = self.provider
+        let metrics = self.metrics
+
+        router.get("/v1/node") { _, _ in try AdminResponse.json(await provider.info()) }
+        router.get("/v1/peers") { _, _ in try AdminResponse.json(AdminPeers(peers: await provider.peers())) }
+        router.get("/v1/routes") { _, _ in
+            let routes = await provider.routes()
+            return try AdminResponse.json(AdminRoutes(routes: Dictionary(routes.map { ($0.domain.text, AdminRoute($0)) }) { a, _ in a }))
+        }
+        router.get("/v1/routes/:domain") { _, context in
+            let raw = try AdminResponse.parameter(context, "domain")
+            guard let domain = DomainName(raw) else {
+                throw AdminError(.badRequest, "\(raw.debugDescription) is not a domain name: expected labels of letters, digits, - and _ (or . for the default route)")
+            }
+            guard let route = await provider.lookup(domain) else {
+                throw AdminError(.notFound, "no route for \(domain.text) (nor for any of its suffixes, nor a default route)")
+            }
+            return try AdminResponse.json(AdminLookup(domain: domain.text, matched: route.domain.text, route: AdminRoute(route)))
+        }
+        router.get("/v1/queue") { _, _ in
+            try AdminResponse.json(AdminQueue(available: false, reason: AdminJSON.dataPlaneMissing, queue: []))
+        }
+        router.get("/v1/mailbox/:address") { _, context in
+            let address = try AdminResponse.parameter(context, "address")
+            return try AdminResponse.json(AdminMailbox(address: address, available: false, reason: AdminJSON.dataPlaneMissing, messages: []))
+        }
+        router.get("/v1/ledger") { _, _ in
+            try AdminResponse.json(AdminLedger(available: false, reason: AdminJSON.dataPlaneMissing, ledger: []))
+        }
+        router.post("/v1/peers/:name/reset") { _, context in
+            let name = try AdminResponse.parameter(context, "name")
+            guard await provider.peers().contains(where: { $0.name == name }) else {
+                throw AdminError(.notFound, "no neighbour named \(name.debugDescription): see GET /v1/peers for the configured ones")
+            }
+            do {
+                try await provider.resetSession(neighbour: name)
+            } catch {
+                throw AdminError(.internalServerError, "resetting the session with \(name) failed: \(error)")
+            }
+            return try AdminResponse.json(AdminActionResult(message: "session with \(name) reset"))
+        }
+        router.post("/v1/reload") { _, _ in
+            do {
+                try await provider.reload()
+            } catch {
+                throw AdminError(.internalServerError, "reloading the configuration failed: \(error); the node keeps running the previous one")
+            }
+            return try AdminResponse.json(AdminActionResult(message: "configuration reloaded"))
+        }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        }
+        return router
+    }
+}
+
+/// An API error: an HTTP status and a message for people.
+public struct AdminError: Error, Sendable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var message: String
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+    public var description: String { message }
+}
+
+/// Helpers to build JSON responses.
+enum AdminResponse {
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try AdminJSON.encode(value))))
+    }
+
+    /// A path parameter, percent-decoded.
+    static func parameter(_ context: BasicRequestContext, _ name: String) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+}
+
+/// Turns every error into `{"error": "..."}`: `AdminError` keeps its status, Hummingbird's
+/// `HTTPError` its status (404 for unknown paths), anything else is a 500.
+struct AdminErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as AdminError {
+            return try AdminResponse.json(AdminErrorBody(error: error.message), status: error.status)
+        } catch let error as HTTPError {
+            let message: String
+            if error.status == .notFound {
+                message = "no such endpoint: \(request.method) \(request.uri.path); the API serves /v1/node, /v1/peers, /v1/routes[/DOMAIN], /v1/queue, /v1/mailbox/ADDRESS, /v1/ledger and /metrics"
+            } else {
+                message = error.body ?? error.status.reasonPhrase
+            }
+            return try AdminResponse.json(AdminErrorBody(error: message), status: error.status)
+        } catch {
+            return try AdminResponse.json(AdminErrorBody(error: "\(error)"), status: .internalServerError)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import MXGPCore
+
+/// The JSON bodies of the admin API (`/v1/...`). The API encodes them and `mxgp ctl` decodes
+/// them, so both sides share these types. Keys are sorted and output is pretty printed, so
+/// `mxgp ctl … --json` can print a body as it came.
+public enum AdminJSON {
+    /// Encodes `value` as the API and `mxgp ctl --json` print it: sorted keys, pretty printed,
+    /// no escaped slashes, a trailing newline.
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+    }
+
+    /// Decodes a body the API returned.
+    public static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    /// Why the data-plane endpoints are empty for now.
+    public static let dataPlaneMissing = "the mail data plane has not landed yet"
+}
+
+/// A route in the shape of DESIGN §8 (the same keys as `mxgp sim --json`), plus ranked
+/// alternates on best routes: `{"nextHop": "up1", "path": [100, 1], "price": 3,
+/// "localPref": 100, "reason": "price", "alternates": [ROUTE…]}`. `nextHop` is null for an
+/// own domain. Alternates carry no `alternates` key; their `reason` is the decision step
+/// that ranked the best route above them.
+public struct AdminRoute: Codable, Sendable, Hashable {
+    public var nextHop: String?
+    public var path: [OperatorNumber]
+    public var price: UInt32
+    public var localPref: UInt32
+    public var reason: String
+    public var alternates: [AdminRoute]?
+
+    public init(nextHop: String?, path: [OperatorNumber], price: UInt32, localPref: UInt32, reason: String, alternates: [AdminRoute]? = nil) {
+        self.nextHop = nextHop
+        self.path = path
+        self.price = price
+        self.localPref = localPref
+        self.reason = reason
+        self.alternates = alternates
+    }
+
+    /// A best route with its alternates (`includeAlternates`) or one alternate without.
+    public init(_ view: RouteView, includeAlternates: Bool = true) {
+        self.init(
+            nextHop: view.nextHop, path: view.path, price: view.price, localPref: view.localPreference,
+            reason: view.reason.rawValue,
+            alternates: includeAlternates ? view.alternates.map { AdminRoute($0, includeAlternates: false) } : nil)
+    }
+
+    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, alternates }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nextHop, forKey: .nextHop)  // explicit null for own domains
+        try c.encode(path, forKey: .path)
+        try c.encode(price, forKey: .price)
+        try c.encode(localPref, forKey: .localPref)
+        try c.encode(reason, forKey: .reason)
+        try c.encodeIfPresent(alternates, forKey: .alternates)
+    }
+}
+
+/// `GET /v1/routes`: `{"routes": {"<domain>": ROUTE}}` (DESIGN §8, with alternates).
+public struct AdminRoutes: Codable, Sendable, Hashable {
+    public var routes: [String: AdminRoute]
+    public init(routes: [String: AdminRoute]) { self.routes = routes }
+}
+
+/// `GET /v1/routes/{domain}`: the route mail for `domain` follows and the suffix it matched.
+public struct AdminLookup: Codable, Sendable, Hashable {
+    /// The domain asked about, normalised.
+    public var domain: String
+    /// The longest label-wise suffix that has a route (`.` for the default route).
+    public var matched: String
+    public var route: AdminRoute
+    public init(domain: String, matched: String, route: AdminRoute) {
+        self.domain = domain
+        self.matched = matched
+        self.route = route
+    }
+}
+
+/// `GET /v1/peers`: `{"peers": [PEER…]}`. Optional fields (`uptimeSeconds`, `lastError`)
+/// are written as explicit nulls.
+public struct AdminPeers: Codable, Sendable, Hashable {
+    public var peers: [PeerStatus]
+    public init(peers: [PeerStatus]) { self.peers = peers }
+
+    enum CodingKeys: String, CodingKey { case peers }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(peers.map(PeerJSON.init), forKey: .peers)
+    }
+
+    /// One peer with nulls kept.
+    struct PeerJSON: Encodable {
+        var peer: PeerStatus
+        init(_ peer: PeerStatus) { self.peer = peer }
+
+        enum Keys: String, CodingKey {
+            case name, operatorNumber, address, relationship, state, uptimeSeconds, messagesIn, messagesOut
+            case updatesIn, updatesOut, routesReceived, routesAccepted, lastError, tls
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(peer.name, forKey: .name)
+            try c.encode(peer.operatorNumber, forKey: .operatorNumber)
+            try c.encode(peer.address, forKey: .address)
+            try c.encode(peer.relationship, forKey: .relationship)
+            try c.encode(peer.state, forKey: .state)
+            try c.encode(peer.uptimeSeconds, forKey: .uptimeSeconds)
+            try c.encode(peer.messagesIn, forKey: .messagesIn)
+            try c.encode(peer.messagesOut, forKey: .messagesOut)
+            try c.encode(peer.updatesIn, forKey: .updatesIn)
+            try c.encode(peer.updatesOut, forKey: .updatesOut)
+            try c.encode(peer.routesReceived, forKey: .routesReceived)
+            try c.encode(peer.routesAccepted, forKey: .routesAccepted)
+            try c.encode(peer.lastError, forKey: .lastError)
+            try c.encode(peer.tls, forKey: .tls)
+        }
+    }
+}
+
+/// An error body: `{"error": "what happened and what to do"}`.
+public struct AdminErrorBody: Codable, Sendable, Hashable {
+    public var error: String
+    public init(error: String) { self.error = error }
+}
+
+/// The answer to a POST action: `{"ok": true, "message": "..."}`.
+public struct AdminActionResult: Codable, Sendable, Hashable {
+    public var ok: Bool
+    public var message: String
+    public init(ok: Bool = true, message: String) {
+        self.ok = ok
+        self.message = message
+    }
+}
+
+// MARK: Data plane (empty until it lands)
+
+/// One message waiting in the outbound queue.
+public struct AdminQueueEntry: Codable, Sendable, Hashable {
+    public var id: String
+    public var messageId: String
+    public var from: String
+    public var to: [String]
+    /// The neighbour the next attempt goes to; nil while no route is known.
+    public var nextHop: String?
+    public var attempts: Int
+    /// ISO 8601 time of the next attempt.
+    public var nextAttemptAt: String?
+    public var lastError: String?
+}
+
+/// `GET /v1/queue`: `{"available": false, "reason": "...", "queue": []}` until the data plane lands.
+public struct AdminQueue: Codable, Sendable, Hashable {
+    /// False while the node has no mail data plane; `reason` then says why.
+    public var available: Bool
+    public var reason: String?
+    public var queue: [AdminQueueEntry]
+    public init(available: Bool, reason: String?, queue: [AdminQueueEntry]) {
+        self.available = available
+        self.reason = reason
+        self.queue = queue
+    }
+}
+
+/// A message in a local mailbox (DESIGN §8).
+public struct AdminMailboxMessage: Codable, Sendable, Hashable {
+    public var messageId: String
+    public var from: String
+    public var to: String
+    public var subject: String
+    /// ISO 8601 time the receiving node stored the message.
+    public var receivedAt: String
+    /// Node names in the order the message crossed them, first relay first, the receiving node last.
+    public var hops: [String]
+}
+
+/// `GET /v1/mailbox/{address}`: `{"address": ..., "available": false, "reason": "...", "messages": []}`.
+public struct AdminMailbox: Codable, Sendable, Hashable {
+    public var address: String
+    public var available: Bool
+    public var reason: String?
+    public var messages: [AdminMailboxMessage]
+    public init(address: String, available: Bool, reason: String?, messages: [AdminMailboxMessage]) {
+        self.address = address
+        self.available = available
+        self.reason = reason
+        self.messages = messages
+    }
+}
+
+/// One neighbour's account in the ledger (DESIGN §4).
+public struct AdminLedgerEntry: Codable, Sendable, Hashable {
+    public var neighbour: String
+    public var messagesIn: Int
+    public var messagesOut: Int
+    public var bytesIn: Int
+    public var bytesOut: Int
+    /// Money this node owes the neighbour, and has earned from it, in the contract's unit.
+    public var owed: Int
+    public var earned: Int
+    public var complaints: Int
+}
+
+/// `GET /v1/ledger`: `{"available": false, "reason": "...", "ledger": []}` until the data plane lands.
+public struct AdminLedger: Codable, Sendable, Hashable {
+    public var available: Bool
+    public var reason: String?
+    public var ledger: [AdminLedgerEntry]
+    public init(available: Bool, reason: String?, ledger: [AdminLedgerEntry]) {
+        self.available = available
+        self.reason = reason
+        self.ledger = ledger
+    }
+}

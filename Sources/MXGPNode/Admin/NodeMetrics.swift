@@ -1,0 +1,173 @@
+import Foundation
+import Prometheus
+
+/// The node's Prometheus metrics, served by the admin API at `/metrics`.
+///
+/// Each node owns its own `PrometheusCollectorRegistry`; nothing is bootstrapped into the
+/// global `MetricsSystem`, so several nodes can run in one process (tests, `mxgp sim`-like
+/// harnesses). Every method is thread-safe (the registry and its collectors are).
+///
+/// | Metric | Type | Labels | Meaning |
+/// |---|---|---|---|
+/// | `mxgp_sessions` | gauge | `state` | Configured neighbours whose session is in each phase (Idle … Established). |
+/// | `mxgp_routes` | gauge | | Domains with a best route in the Loc-RIB. |
+/// | `mxgp_updates_in_total` | counter | | UPDATE messages received from all neighbours. |
+/// | `mxgp_updates_out_total` | counter | | UPDATE messages sent to all neighbours. |
+/// | `mxgp_decision_runs_total` | counter | | Runs of the decision process (one per domain re-ranked). |
+/// | `mxgp_messages_in_total` | counter | `type` | MXGP messages received, by type (OPEN, UPDATE, KEEPALIVE, NOTIFICATION, …). |
+/// | `mxgp_messages_out_total` | counter | `type` | MXGP messages sent, by type. |
+/// | `mxgp_queue_depth` | gauge | | Messages waiting in the outbound mail queue (0 until the data plane lands). |
+/// | `mxgp_deliveries_total` | counter | `result` | Mail deliveries (`delivered`, `deferred`, `bounced`); data plane, later. |
+/// | `mxgp_failovers_total` | counter | | Deliveries that fell over to an alternate route; data plane, later. |
+public final class NodeMetrics: Sendable {
+    /// The registry `/metrics` renders.
+    public let registry: PrometheusCollectorRegistry
+
+    /// The session phases reported under `mxgp_sessions{state=…}`; always all present, zero when empty.
+    public static let sessionStates = ["Idle", "Connect", "Active", "OpenSent", "OpenConfirm", "Established"]
+
+    private let routeGauge: Gauge
+    private let updatesIn: Counter
+    private let updatesOut: Counter
+    private let decisionRunCounter: Counter
+    private let queueDepthGauge: Gauge
+    private let failoverCounter: Counter
+
+    /// Creates the metrics in `registry` (a fresh registry by default).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        routeGauge = registry.makeGauge(descriptor: Self.routesDescriptor)
+        updatesIn = registry.makeCounter(descriptor: Self.updatesInDescriptor)
+        updatesOut = registry.makeCounter(descriptor: Self.updatesOutDescriptor)
+        decisionRunCounter = registry.makeCounter(descriptor: Self.decisionRunsDescriptor)
+        queueDepthGauge = registry.makeGauge(descriptor: Self.queueDepthDescriptor)
+        failoverCounter = registry.makeCounter(descriptor: Self.failoversDescriptor)
+        for state in Self.sessionStates {
+            registry.makeGauge(descriptor: Self.sessionsDescriptor, labels: [("state", state)]).set(Int64(0))
+        }
+        for result in ["delivered", "deferred", "bounced"] {
+            _ = registry.makeCounter(descriptor: Self.deliveriesDescriptor, labels: [("result", result)])
+        }
+    }
+
+    // MARK: Routing plane
+
+    /// Sets `mxgp_sessions{state=…}` from a count per session phase; phases not in `counts` become 0.
+    public func sessionStates(_ counts: [String: Int]) {
+        for state in Set(Self.sessionStates).union(counts.keys) {
+            registry.makeGauge(descriptor: Self.sessionsDescriptor, labels: [("state", state)]).set(Int64(counts[state] ?? 0))
+        }
+    }
+
+    /// Sets `mxgp_routes`: the number of domains with a best route.
+    public func routes(_ count: Int) { routeGauge.set(Int64(count)) }
+
+    /// Counts one UPDATE received (`mxgp_updates_in_total`).
+    public func updateIn(_ count: Int = 1) { updatesIn.increment(by: Int64(count)) }
+
+    /// Counts one UPDATE sent (`mxgp_updates_out_total`).
+    public func updateOut(_ count: Int = 1) { updatesOut.increment(by: Int64(count)) }
+
+    /// Counts one message received, by type (`mxgp_messages_in_total{type=…}`).
+    public func messageIn(type: String) {
+        registry.makeCounter(descriptor: Self.messagesInDescriptor, labels: [("type", type)]).increment()
+    }
+
+    /// Counts one message sent, by type (`mxgp_messages_out_total{type=…}`).
+    public func messageOut(type: String) {
+        registry.makeCounter(descriptor: Self.messagesOutDescriptor, labels: [("type", type)]).increment()
+    }
+
+    /// Counts `count` runs of the decision process (`mxgp_decision_runs_total`).
+    public func decisionRun(_ count: Int = 1) { decisionRunCounter.increment(by: Int64(count)) }
+
+    /// Raises `mxgp_decision_runs_total` to `total` when the engine reports a running total
+    /// (it never goes down; a smaller total is ignored).
+    public func decisionRuns(total: Int) {
+        let delta: Int = decisionRunTotal.withLock { last in
+            guard total > last else { return 0 }
+            defer { last = total }
+            return total - last
+        }
+        if delta > 0 { decisionRunCounter.increment(by: Int64(delta)) }
+    }
+
+    // MARK: Data plane (placeholders until it lands)
+
+    /// Sets `mxgp_queue_depth`: messages waiting in the outbound queue.
+    public func queueDepth(_ count: Int) { queueDepthGauge.set(Int64(count)) }
+
+    /// Counts one delivery attempt outcome (`mxgp_deliveries_total{result=…}`): delivered, deferred or bounced.
+    public func delivery(result: String) {
+        registry.makeCounter(descriptor: Self.deliveriesDescriptor, labels: [("result", result)]).increment()
+    }
+
+    /// Counts one failover to an alternate route (`mxgp_failovers_total`).
+    public func failover() { failoverCounter.increment() }
+
+    // MARK: Output
+
+    /// The Prometheus text exposition of every metric.
+    public func render() -> String { registry.emitToString() }
+
+    // MARK: Descriptors
+
+    /// The last running total given to `decisionRuns(total:)`.
+    private let decisionRunTotal = LockedInt()
+
+    static var sessionsDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "sessions", unitName: "",
+            helpText: "Configured neighbours whose MXGP session is in each phase.")
+    }
+    static var routesDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "routes", unitName: "", helpText: "Domains with a best route in the Loc-RIB.")
+    }
+    static var updatesInDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "updates_in", unitName: "total", helpText: "UPDATE messages received from all neighbours.")
+    }
+    static var updatesOutDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "updates_out", unitName: "total", helpText: "UPDATE messages sent to all neighbours.")
+    }
+    static var decisionRunsDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "decision_runs", unitName: "total", helpText: "Runs of the decision process.")
+    }
+    static var messagesInDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "messages_in", unitName: "total", helpText: "MXGP messages received, by type.")
+    }
+    static var messagesOutDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "messages_out", unitName: "total", helpText: "MXGP messages sent, by type.")
+    }
+    static var queueDepthDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "queue_depth", unitName: "",
+            helpText: "Messages waiting in the outbound mail queue (0 until the mail data plane lands).")
+    }
+    static var deliveriesDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "deliveries", unitName: "total",
+        helpText: "Mail delivery attempts by result (delivered, deferred, bounced).")
+    }
+    static var failoversDescriptor: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "mxgp", metricName: "failovers", unitName: "total", helpText: "Deliveries that fell over to an alternate route.")
+    }
+}
+
+/// An `Int` behind a lock (the Synchronization module's `Mutex` needs macOS 15).
+final class LockedInt: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func withLock<T>(_ body: (inout Int) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}

@@ -1,0 +1,47 @@
+import Logging
+import MXGPCore
+import MXGPTopology
+import ServiceLifecycle
+
+/// One running node: the peering service, the admin API and the metrics refresher,
+/// as services for a `ServiceGroup`.
+public struct NodeRuntime: Sendable {
+    public let peering: PeeringService
+    public let metrics: NodeMetrics
+    public let admin: AdminServer
+    /// Every long-running piece, in start order.
+    public var services: [any Service] { [peering, admin, MetricsRefresher(peering: peering, metrics: metrics)] }
+
+    public init(config: NodeConfig, peering: PeeringService, logger: Logger) throws {
+        self.peering = peering
+        let metrics = NodeMetrics()
+        self.metrics = metrics
+        var listeners: [AdminServer.Listener] = [.unixSocket(path: config.listen.admin)]
+        if let tcp = config.listen.adminTCP { listeners.append(.tcp(host: tcp.host, port: Int(tcp.port))) }
+        self.admin = AdminServer(provider: peering, metrics: metrics, listeners: listeners, logger: logger)
+    }
+}
+
+/// Copies the peering service's counters into the metrics every second, and counts messages as they pass.
+struct MetricsRefresher: Service {
+    let peering: PeeringService
+    let metrics: NodeMetrics
+
+    func run() async throws {
+        let metrics = self.metrics
+        await peering.observeMessages { inbound, message in
+            let type = MessageType(rawValue: message.typeCode).map { "\($0)" } ?? "unknown"
+            if inbound { metrics.messageIn(type: type) } else { metrics.messageOut(type: type) }
+            if case .update = message {
+                if inbound { metrics.updateIn() } else { metrics.updateOut() }
+            }
+        }
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let counters = await peering.counters()
+            metrics.sessionStates(counters.sessions)
+            metrics.routes(counters.routes)
+            metrics.decisionRuns(total: counters.decisionRuns)
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Logging
+import MXGPCore
+import NIOCore
+
+extension PeeringController {
+    /// Carries out what a session state machine asked for.
+    func apply(_ actions: [SessionAction], peer i: Int) {
+        for action in actions {
+            switch action {
+            case .connect(let id):
+                connect(peer: i, id: id)
+            case .send(let message, let id):
+                guard let channel = peers[i].channels[id] else { continue }
+                peers[i].messagesOut += 1
+                if case .update = message { peers[i].updatesOut += 1 }
+                observeMessage?(false, message)
+                peers[i].lastWrite[id] = channel.writeAndFlush(message)
+            case .close(let id):
+                guard let channel = peers[i].channels.removeValue(forKey: id) else { continue }
+                let written = peers[i].lastWrite.removeValue(forKey: id) ?? loop.makeSucceededVoidFuture()
+                written.whenComplete { _ in channel.close(promise: nil) }
+            case .armTimer(let timer, let deadline):
+                peers[i].timers[timer]?.cancel()
+                let at = epoch + .nanoseconds(deadline.components.seconds * 1_000_000_000 + deadline.components.attoseconds / 1_000_000_000)
+                peers[i].timers[timer] = loop.scheduleTask(deadline: at) { [self] in
+                    guard !peers[i].removed else { return }
+                    peers[i].timers[timer] = nil
+                    apply(peers[i].session.timerFired(timer, now: now), peer: i)
+                }
+            case .cancelTimer(let timer):
+                peers[i].timers.removeValue(forKey: timer)?.cancel()
+            case .sessionEstablished(let negotiated):
+                peers[i].establishedAt = .now()
+                note(i, "session established (hold \(negotiated.holdTime) s\(negotiated.fastLivenessInterval.map { ", fast liveness \($0)" } ?? ""))")
+                engine.neighbourUp(i)
+                scheduleFlush()
+            case .sessionDown(let reason):
+                peers[i].establishedAt = nil
+                peers[i].lastError = reason.text
+                note(i, "session down: \(reason.text)", level: stopping ? .info : .warning)
+                engine.neighbourDown(i)
+                scheduleFlush()
+            case .handshakeFailed(let id, let reason):
+                peers[i].lastError = reason.text
+                note(i, "handshake on \(id) failed: \(reason.text)", level: .notice)
+            case .deliverUpdate(let update):
+                if let problem = update.treatedAsWithdraw {
+                    note(i, "malformed attribute, \(update.withdrawn.count) domains treated as withdrawn: \(problem)", level: .warning)
+                }
+                engine.receive(update, from: i)
+                scheduleFlush()
+            case .routeRefreshRequested:
+                engine.routeRefreshRequested(by: i)
+                scheduleFlush()
+            case .endOfRIBReceived:
+                note(i, "initial table received", level: .debug)
+            case .reportReceived(let report):
+                note(i, "spam complaint for \(report.messageID) from operator \(report.reporter)", level: .notice)
+            }
+        }
+    }
+
+    /// Sends the engine's pending changes soon (after the current batch of events, or after the advertisement interval).
+    func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let delay = settings.advertisementInterval
+        let run: @Sendable () -> Void = { [self] in
+            flushScheduled = false
+            for out in engine.flush() where !peers[out.neighbour].removed {
+                for message in out.messages { apply(peers[out.neighbour].session.send(message, now: now), peer: out.neighbour) }
+            }
+        }
+        if delay == .zero {
+            loop.execute(run)
+        } else {
+            loop.scheduleTask(in: .nanoseconds(delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000), run)
+        }
+    }
+}

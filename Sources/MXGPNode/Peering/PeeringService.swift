@@ -1,0 +1,91 @@
+import Logging
+import MXGPCore
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The MXGP peering of one node as a long-running `Service`: it binds the listener,
+/// runs every session, and on graceful shutdown sends a cease NOTIFICATION to every
+/// neighbour, closes the listener and waits for the connections to drain.
+public final class PeeringService: Service, NodeStatusProvider, @unchecked Sendable {
+    let group: EventLoopGroup
+    let ownsGroup: Bool
+    let controller: PeeringController
+    let version: String
+    /// Called by `reload()` to produce new settings (e.g. re-read the config file).
+    let reloadSettings: (@Sendable () throws -> PeeringSettings)?
+
+    /// Creates the service. Pass a group to share threads; by default it gets one thread of its own.
+    public init(
+        settings: PeeringSettings, logger: Logger, group: EventLoopGroup? = nil, version: String = "dev",
+        reload: (@Sendable () throws -> PeeringSettings)? = nil
+    ) throws {
+        self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.ownsGroup = group == nil
+        self.version = version
+        self.reloadSettings = reload
+        self.controller = try PeeringController(settings: settings, loop: self.group.next(), logger: logger)
+    }
+
+    deinit {
+        if ownsGroup { group.shutdownGracefully { _ in } }
+    }
+
+    /// Starts listening and connecting; returns once the listener is bound.
+    public func start() async throws {
+        try await controller.loop.flatSubmit { [controller, group] in controller.start(group: group) }.get()
+    }
+
+    /// Sends cease to every neighbour and waits until every connection closed.
+    public func stop(reason: String = "node shutting down") async {
+        try? await controller.loop.flatSubmit { [controller] in controller.shutdown(reason: reason) }.get()
+    }
+
+    /// `Service`: start, then run until graceful shutdown, then stop.
+    public func run() async throws {
+        try await start()
+        try? await gracefulShutdown()
+        await stop()
+    }
+
+    /// The port the MXGP listener is bound to.
+    public var boundPort: Int? {
+        get async { try? await controller.loop.submit { [controller] in controller.boundPort }.get() }
+    }
+
+    /// Metrics hook: called for every message in and out.
+    public func observeMessages(_ observe: @escaping @Sendable (_ inbound: Bool, _ message: MXGPMessage) -> Void) async {
+        try? await controller.loop.submit { [controller] in controller.observeMessage = observe }.get()
+    }
+
+    /// Runs `body` on the controller's event loop.
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable (PeeringController) throws -> T) async throws -> T {
+        try await controller.loop.submit { [controller] in try body(controller) }.get()
+    }
+
+    // MARK: NodeStatusProvider
+
+    public func info() async -> NodeInfo {
+        let local = (try? await onLoop { $0.settings.local })!
+        return NodeInfo(name: local.name, operatorNumber: local.operatorNumber, role: local.role, region: local.region, ownDomains: local.ownDomains, version: version)
+    }
+
+    public func peers() async -> [PeerStatus] { (try? await onLoop { $0.peerStatuses() }) ?? [] }
+
+    public func routes() async -> [RouteView] { (try? await onLoop { $0.engine.bestRoutes() }) ?? [] }
+
+    public func lookup(_ domain: DomainName) async -> RouteView? { (try? await onLoop { $0.engine.lookup(domain) }) ?? nil }
+
+    public func resetSession(neighbour: String) async throws { try await onLoop { try $0.resetSession(named: neighbour) } }
+
+    public func reload() async throws {
+        guard let reloadSettings else { return }
+        let settings = try reloadSettings()
+        try await onLoop { $0.reconfigure(settings) }
+    }
+
+    /// Sessions by phase and route counts, for metrics.
+    public func counters() async -> (sessions: [String: Int], routes: Int, decisionRuns: Int) {
+        (try? await onLoop { ($0.sessionCounts(), $0.engine.routeCount, $0.engine.decisionRuns) }) ?? ([:], 0, 0)
+    }
+}

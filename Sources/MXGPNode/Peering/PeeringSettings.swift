@@ -1,0 +1,79 @@
+import MXGPCore
+import MXGPTopology
+import NIOSSL
+
+/// One neighbour as the peering service needs it.
+public struct PeeringNeighbour: Hashable, Sendable {
+    public var routing: NeighbourRoutingConfig
+    /// Where to connect; nil for a passive-only neighbour.
+    public var address: HostPort?
+    public var session: SessionConfiguration
+
+    public init(routing: NeighbourRoutingConfig, address: HostPort?, session: SessionConfiguration) {
+        self.routing = routing
+        self.address = address
+        self.session = session
+    }
+
+    public var name: String { routing.name }
+}
+
+/// Mutual TLS material for sessions.
+public struct PeeringTLS: @unchecked Sendable {
+    public var certificateChain: [NIOSSLCertificate]
+    public var privateKey: NIOSSLPrivateKey
+    public var trustRoots: [NIOSSLCertificate]
+
+    public init(certificateChain: [NIOSSLCertificate], privateKey: NIOSSLPrivateKey, trustRoots: [NIOSSLCertificate]) {
+        self.certificateChain = certificateChain
+        self.privateKey = privateKey
+        self.trustRoots = trustRoots
+    }
+
+    /// Loads PEM files: certificate (chain), private key, CA.
+    public static func load(certificate: String, key: String, ca: String) throws -> PeeringTLS {
+        PeeringTLS(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate),
+            privateKey: try NIOSSLPrivateKey(file: key, format: .pem),
+            trustRoots: try NIOSSLCertificate.fromPEMFile(ca))
+    }
+
+    func configuration(server: Bool) -> TLSConfiguration {
+        var config = server
+            ? TLSConfiguration.makeServerConfiguration(certificateChain: certificateChain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+            : TLSConfiguration.makeClientConfiguration()
+        if !server {
+            config.certificateChain = certificateChain.map { .certificate($0) }
+            config.privateKey = .privateKey(privateKey)
+        }
+        config.minimumTLSVersion = .tlsv13
+        config.trustRoots = .certificates(trustRoots)
+        // Peers are identified by operator number (checked against OPEN), not by host name.
+        config.certificateVerification = .noHostnameVerification
+        return config
+    }
+}
+
+/// Everything the peering service runs from; built from the node config.
+public struct PeeringSettings: Sendable {
+    public var local: LocalRoutingConfig
+    public var neighbours: [PeeringNeighbour]
+    public var listen: HostPort?
+    public var tls: PeeringTLS?
+    /// Coalescing delay before route changes are sent (like BGP's MRAI); 0 sends at once.
+    public var advertisementInterval: Duration
+    /// Checks origins against the registry when set.
+    public var originValidator: (any OriginValidating)?
+
+    public init(
+        local: LocalRoutingConfig, neighbours: [PeeringNeighbour], listen: HostPort?, tls: PeeringTLS? = nil,
+        advertisementInterval: Duration = .zero, originValidator: (any OriginValidating)? = nil
+    ) {
+        self.local = local
+        self.neighbours = neighbours
+        self.listen = listen
+        self.tls = tls
+        self.advertisementInterval = advertisementInterval
+        self.originValidator = originValidator
+    }
+}

@@ -1,0 +1,29 @@
+import MXGPCore
+import MXGPTopology
+
+extension PeeringSettings {
+    /// Settings for one node of a topology: its neighbours at the MXGP endpoints `mxgpAddress`
+    /// gives, announcing `smtpHostPort` as NEXT_HOP. Used by the lab and by tests.
+    public static func forTopologyNode(
+        _ name: String, in topology: Topology, mxgpAddress: (String) -> HostPort, smtpHostPort: String,
+        listen: HostPort?, holdTime: UInt16 = SessionConfiguration.labHoldTime, fastLivenessMilliseconds: UInt16? = nil,
+        reconnect: ReconnectBackoff = .lab, tls: PeeringTLS? = nil
+    ) -> PeeringSettings? {
+        guard let node = topology.node(named: name) else { return nil }
+        let local = LocalRoutingConfig(
+            name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region, nextHop: smtpHostPort,
+            ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions)
+        let neighbours = topology.neighbours(of: name).map { neighbour in
+            PeeringNeighbour(
+                routing: NeighbourRoutingConfig(
+                    name: neighbour.node.name, operatorNumber: neighbour.node.operatorNumber,
+                    relationship: neighbour.relationship, contractPrice: neighbour.price),
+                address: mxgpAddress(neighbour.node.name),
+                session: SessionConfiguration(
+                    localOperator: node.operatorNumber, nodeName: node.name, nodeRole: node.role, region: node.region,
+                    neighbourOperator: neighbour.node.operatorNumber, neighbourRelationship: neighbour.relationship,
+                    holdTime: holdTime, fastLivenessMilliseconds: fastLivenessMilliseconds, reconnect: reconnect))
+        }
+        return PeeringSettings(local: local, neighbours: neighbours, listen: listen, tls: tls)
+    }
+}

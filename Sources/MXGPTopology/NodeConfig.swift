@@ -1,0 +1,475 @@
+import MXGPCore
+
+/// The configuration of one running node (`mxgp node --config FILE`), parsed and validated.
+///
+/// Read it with ``NodeConfig/parse(yaml:file:)`` or ``NodeConfig/load(path:)`` (see
+/// ``NodeConfigParser`` for the YAML keys); ``NodeConfig/yamlText`` writes the normalised
+/// form, with every default spelt out, which parses back to an equal value.
+/// `docs/NODE.md` is the reference for every key.
+public struct NodeConfig: Hashable, Sendable {
+    /// The node name (`name:`), `[a-z][a-z0-9-]{0,14}`, sent in OPEN.
+    public var name: String
+    /// The operator number (`operator:`), 1…4294967295.
+    public var operatorNumber: OperatorNumber
+    /// The node's region (`region:`).
+    public var region: Region
+    /// The node's role (`role:`), which sets the defaults and the allowed relationships.
+    public var role: NodeRole
+    /// Domains this node originates (`domains:`), without duplicates, in file order.
+    public var domains: [DomainName]
+    /// Where the node listens (`listen:`).
+    public var listen: Listen
+    /// The SMTP endpoint this node announces as NEXT_HOP (`smtp-endpoint:`).
+    public var smtpEndpoint: HostPort
+    /// Clients allowed to submit mail for relaying (`local-networks:`).
+    public var localNetworks: [IPNetwork]
+    /// The MXGP neighbours (`neighbours:`), in file order.
+    public var neighbours: [NeighbourConfig]
+    /// Import and export policy (`policy:`), in ``PolicyYAML`` syntax.
+    public var policy: NodePolicy
+    /// Regions whose mail this node refuses (`refuse-regions:`), announced as REGION_POLICY.
+    public var refuseRegions: [Region]
+    /// Session timers (`timers:`).
+    public var timers: Timers
+    /// Certificate files for mutual TLS (`tls:`); nil runs sessions in clear text.
+    public var tls: TLSFiles?
+    /// The state folder: queue, mailboxes, ledger (`store:`).
+    public var store: String
+    /// The least severe log level printed (`log-level:`).
+    public var logLevel: LogLevel
+
+    /// Creates a config; defaults follow `docs/NODE.md` (admin socket and store derive from `name`).
+    public init(
+        name: String, operatorNumber: OperatorNumber, region: Region, role: NodeRole, domains: [DomainName] = [],
+        listen: Listen? = nil, smtpEndpoint: HostPort, localNetworks: [IPNetwork] = NodeConfig.defaultLocalNetworks,
+        neighbours: [NeighbourConfig] = [], policy: NodePolicy = NodePolicy(), refuseRegions: [Region] = [],
+        timers: Timers = .production, tls: TLSFiles? = nil, store: String? = nil, logLevel: LogLevel = .info
+    ) {
+        self.name = name
+        self.operatorNumber = operatorNumber
+        self.region = region
+        self.role = role
+        self.domains = domains
+        self.listen = listen ?? Listen(admin: NodeConfig.defaultAdminSocket(name: name))
+        self.smtpEndpoint = smtpEndpoint
+        self.localNetworks = localNetworks
+        self.neighbours = neighbours
+        self.policy = policy
+        self.refuseRegions = refuseRegions
+        self.timers = timers
+        self.tls = tls
+        self.store = store ?? NodeConfig.defaultStore(name: name)
+        self.logLevel = logLevel
+    }
+
+    // MARK: - Defaults
+
+    /// The default MXGP port.
+    public static let defaultMXGPPort: UInt16 = 1790
+    /// The default SMTP port.
+    public static let defaultSMTPPort: UInt16 = 25
+    /// `listen.mxgp` when not set: every IPv4 address, port 1790.
+    public static let defaultMXGPListen = HostPort(host: "0.0.0.0", port: defaultMXGPPort)
+    /// `listen.smtp` when not set: every IPv4 address, port 25.
+    public static let defaultSMTPListen = HostPort(host: "0.0.0.0", port: defaultSMTPPort)
+    /// `local-networks` when not set: loopback only.
+    public static let defaultLocalNetworks: [IPNetwork] = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1/128")!]
+    /// `contract.max-size` when not set: 10 MiB.
+    public static let defaultMaximumMessageSize: UInt32 = 10 * 1024 * 1024
+
+    /// `listen.admin` when not set: `/run/mxgp/<name>.sock`.
+    public static func defaultAdminSocket(name: String) -> String { "/run/mxgp/\(name).sock" }
+    /// `store` when not set: `/var/lib/mxgp/<name>`.
+    public static func defaultStore(name: String) -> String { "/var/lib/mxgp/\(name)" }
+
+    /// The relationship a neighbour gets when its entry has none: `provider` for a colo
+    /// (a colo only buys transit); nil for the other roles, which must say.
+    public static func defaultRelationship(for role: NodeRole) -> Relationship? { role == .colo ? .provider : nil }
+
+    // MARK: - Nested types
+
+    /// Where the node listens (`listen:`).
+    public struct Listen: Hashable, Sendable {
+        /// MXGP sessions (`listen.mxgp`).
+        public var mxgp: HostPort
+        /// SMTP relay (`listen.smtp`).
+        public var smtp: HostPort
+        /// Path of the admin API's Unix socket (`listen.admin`).
+        public var admin: String
+        /// Optional TCP listener for the admin API (`listen.admin-tcp`), off when nil.
+        public var adminTCP: HostPort?
+
+        /// Creates listen addresses.
+        public init(
+            mxgp: HostPort = NodeConfig.defaultMXGPListen, smtp: HostPort = NodeConfig.defaultSMTPListen,
+            admin: String, adminTCP: HostPort? = nil
+        ) {
+            self.mxgp = mxgp
+            self.smtp = smtp
+            self.admin = admin
+            self.adminTCP = adminTCP
+        }
+    }
+
+    /// One MXGP neighbour (`neighbours[i]`).
+    public struct NeighbourConfig: Hashable, Sendable {
+        /// The neighbour's node name, used by policies and the admin API.
+        public var name: String
+        /// The operator number the neighbour must announce in OPEN.
+        public var operatorNumber: OperatorNumber
+        /// Where to connect; nil for a neighbour that only connects in.
+        public var address: HostPort?
+        /// What the neighbour is to this node.
+        public var relationship: Relationship
+        /// When true the node never connects out to this neighbour.
+        public var passive: Bool
+        /// The contract on this link.
+        public var contract: Contract
+        /// Most domains accepted from this neighbour; 0 means no limit.
+        public var maxDomains: UInt32
+
+        /// Creates a neighbour; without an address it is passive.
+        public init(
+            name: String, operatorNumber: OperatorNumber, address: HostPort? = nil, relationship: Relationship,
+            passive: Bool? = nil, contract: Contract = Contract(), maxDomains: UInt32 = 0
+        ) {
+            self.name = name
+            self.operatorNumber = operatorNumber
+            self.address = address
+            self.relationship = relationship
+            self.passive = passive ?? (address == nil)
+            self.contract = contract
+            self.maxDomains = maxDomains
+        }
+    }
+
+    /// The contract on one link (DESIGN §4).
+    public struct Contract: Hashable, Sendable {
+        /// Price per message, charged by the provider side; 0 on peer links.
+        public var price: UInt32
+        /// Charged back per spam complaint against mail this neighbour handed over.
+        public var chargeback: UInt32
+        /// Most messages per minute accepted from the neighbour; 0 means no limit.
+        public var rateLimit: UInt32
+        /// Largest message in bytes accepted from the neighbour.
+        public var maxSize: UInt32
+
+        /// Creates a contract (defaults: free, no chargeback, no rate limit, 10 MiB).
+        public init(price: UInt32 = 0, chargeback: UInt32 = 0, rateLimit: UInt32 = 0, maxSize: UInt32 = NodeConfig.defaultMaximumMessageSize) {
+            self.price = price
+            self.chargeback = chargeback
+            self.rateLimit = rateLimit
+            self.maxSize = maxSize
+        }
+    }
+
+    /// Which set of timer defaults applies (`timers.profile`).
+    public enum TimerProfile: String, Hashable, Sendable, CaseIterable {
+        /// Hold 90 s (keepalive 30 s), reconnect 1 s … 30 s.
+        case production
+        /// Hold 3 s (keepalive 1 s), reconnect 100 ms … 5 s.
+        case lab
+    }
+
+    /// Session timers (`timers:`). The keepalive interval is always a third of the
+    /// negotiated hold time, so it has no key of its own.
+    public struct Timers: Hashable, Sendable {
+        /// The profile the defaults came from.
+        public var profile: TimerProfile
+        /// Proposed hold time in seconds: 0 (no hold timer) or 3…65535.
+        public var holdTime: UInt16
+        /// First delay between connection attempts.
+        public var connectRetry: Duration
+        /// Largest delay between connection attempts.
+        public var connectRetryMax: Duration
+        /// How long a session must stay Established before the delay starts over.
+        public var connectRetryReset: Duration
+        /// Fast-liveness interval in milliseconds (10…65535) to offer, nil for off.
+        public var fastLivenessMilliseconds: UInt16?
+
+        /// Creates timers.
+        public init(
+            profile: TimerProfile, holdTime: UInt16, connectRetry: Duration, connectRetryMax: Duration,
+            connectRetryReset: Duration, fastLivenessMilliseconds: UInt16? = nil
+        ) {
+            self.profile = profile
+            self.holdTime = holdTime
+            self.connectRetry = connectRetry
+            self.connectRetryMax = connectRetryMax
+            self.connectRetryReset = connectRetryReset
+            self.fastLivenessMilliseconds = fastLivenessMilliseconds
+        }
+
+        /// The defaults of a profile.
+        public static func defaults(for profile: TimerProfile) -> Timers {
+            switch profile {
+            case .production: return .production
+            case .lab: return .lab
+            }
+        }
+
+        /// Hold 90 s, reconnect 1 s … 30 s, reset after 60 s, no fast liveness.
+        public static let production = Timers(
+            profile: .production, holdTime: SessionConfiguration.productionHoldTime,
+            connectRetry: ReconnectBackoff.production.initial, connectRetryMax: ReconnectBackoff.production.cap,
+            connectRetryReset: ReconnectBackoff.production.resetAfter)
+
+        /// Hold 3 s, reconnect 100 ms … 5 s, reset after 3 s, no fast liveness.
+        public static let lab = Timers(
+            profile: .lab, holdTime: SessionConfiguration.labHoldTime,
+            connectRetry: ReconnectBackoff.lab.initial, connectRetryMax: ReconnectBackoff.lab.cap,
+            connectRetryReset: ReconnectBackoff.lab.resetAfter)
+
+        /// The keepalive interval in seconds implied by the hold time (0 when hold is 0).
+        public var keepaliveSeconds: UInt16 { holdTime / 3 }
+
+        /// The reconnect backoff these timers describe.
+        public var reconnect: ReconnectBackoff {
+            ReconnectBackoff(initial: connectRetry, cap: connectRetryMax, resetAfter: connectRetryReset)
+        }
+    }
+
+    /// Files for mutual TLS (`tls:`); paths as written in the config.
+    public struct TLSFiles: Hashable, Sendable {
+        /// This node's certificate chain (PEM).
+        public var certificate: String
+        /// The certificate's private key (PEM).
+        public var key: String
+        /// The CA certificates that neighbours' certificates must chain to (PEM).
+        public var ca: String
+
+        /// Creates TLS file paths.
+        public init(certificate: String, key: String, ca: String) {
+            self.certificate = certificate
+            self.key = key
+            self.ca = ca
+        }
+    }
+
+    /// Log levels, least to most severe (the swift-log levels).
+    public enum LogLevel: String, Hashable, Sendable, CaseIterable, Comparable {
+        case trace, debug, info, notice, warning, error, critical
+
+        public static func < (a: LogLevel, b: LogLevel) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+}
+
+// MARK: - Views for the routing core and sessions
+
+extension NodeConfig {
+    /// The neighbour with this name.
+    public func neighbour(named name: String) -> NeighbourConfig? { neighbours.first { $0.name == name } }
+
+    /// The local node as the routing engine needs it (NEXT_HOP is ``smtpEndpoint``).
+    public var routingConfig: LocalRoutingConfig {
+        LocalRoutingConfig(
+            name: name, operatorNumber: operatorNumber, role: role, region: region, nextHop: smtpEndpoint.description,
+            ownDomains: domains, policy: policy, refuseRegions: refuseRegions)
+    }
+
+    /// The neighbours as the routing engine needs them, in config order.
+    public var neighbourRoutingConfigs: [NeighbourRoutingConfig] {
+        neighbours.map {
+            NeighbourRoutingConfig(name: $0.name, operatorNumber: $0.operatorNumber, relationship: $0.relationship, contractPrice: $0.contract.price)
+        }
+    }
+
+    /// The session configuration toward one neighbour: identity, relationship, timers, passivity.
+    public func sessionConfiguration(for neighbour: NeighbourConfig) -> SessionConfiguration {
+        SessionConfiguration(
+            localOperator: operatorNumber, nodeName: name, nodeRole: role, region: region,
+            neighbourOperator: neighbour.operatorNumber, neighbourRelationship: neighbour.relationship,
+            holdTime: timers.holdTime, fastLivenessMilliseconds: timers.fastLivenessMilliseconds,
+            reconnect: timers.reconnect, passive: neighbour.passive || neighbour.address == nil)
+    }
+}
+
+// MARK: - Addresses
+
+/// A `host:port` endpoint: an IPv4 address, an IPv6 address (written `[v6]:port`) or a
+/// host name, and a port 1…65535.
+public struct HostPort: Hashable, Sendable, CustomStringConvertible {
+    /// The host: an IPv4 address, an IPv6 address without brackets (canonical form) or a lower-case host name.
+    public var host: String
+    /// The port, 1…65535.
+    public var port: UInt16
+
+    /// Creates an endpoint without checking it.
+    public init(host: String, port: UInt16) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port` or `[v6]:port`; a missing port becomes `defaultPort` (an error when nil).
+    public init?(_ text: String, defaultPort: UInt16? = nil) {
+        guard case .success(let value) = HostPort.parse(text, defaultPort: defaultPort) else { return nil }
+        self = value
+    }
+
+    /// Why a text is not an endpoint, in words for error messages.
+    public struct ParseError: Error, Hashable, Sendable {
+        /// What is wrong, for people.
+        public var reason: String
+    }
+
+    /// Parses `host:port` or `[v6]:port`, saying what is wrong when it is not one.
+    public static func parse(_ raw: String, defaultPort: UInt16? = nil) -> Result<HostPort, ParseError> {
+        let text = raw.trimmedBlanks()
+        guard !text.isEmpty else { return .failure(ParseError(reason: "it is empty")) }
+        var hostText: Substring
+        var portText: Substring?
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return .failure(ParseError(reason: "the \"[\" has no matching \"]\"")) }
+            hostText = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":") else { return .failure(ParseError(reason: "\"]\" must be followed by \":port\"")) }
+                portText = rest.dropFirst()
+            }
+            guard let canonical = IPAddressText.canonicalIPv6(String(hostText)) else {
+                return .failure(ParseError(reason: "\"\(hostText)\" inside the brackets is not an IPv6 address"))
+            }
+            hostText = Substring(canonical)
+        } else {
+            let colons = text.filter { $0 == ":" }.count
+            if colons > 1 {
+                let hint = IPAddressText.canonicalIPv6(text) != nil ? "an IPv6 address needs brackets and a port, like [\(text)]:\(defaultPort ?? 1790)" : "it has more than one \":\""
+                return .failure(ParseError(reason: hint))
+            }
+            if let colon = text.firstIndex(of: ":") {
+                hostText = text[..<colon]
+                portText = text[text.index(after: colon)...]
+            } else {
+                hostText = Substring(text)
+            }
+            guard let host = hostName(String(hostText)) else {
+                return .failure(ParseError(reason: "\"\(hostText)\" is not an IPv4 address or host name"))
+            }
+            hostText = Substring(host)
+        }
+        let port: UInt16
+        if let portText {
+            guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(portText), (1...65535).contains(value) else {
+                return .failure(ParseError(reason: "the port \"\(portText)\" is not a number between 1 and 65535"))
+            }
+            port = UInt16(value)
+        } else if let defaultPort {
+            port = defaultPort
+        } else {
+            return .failure(ParseError(reason: "it has no port"))
+        }
+        return .success(HostPort(host: String(hostText), port: port))
+    }
+
+    /// An IPv4 address as written, or a valid host name in lower case.
+    static func hostName(_ text: String) -> String? {
+        if IPAddressText.bytes(text) != nil { return text }
+        // Dotted numbers that are not an IPv4 address (10.0.0.256) are a mistake, not a name.
+        if text.allSatisfy({ $0 == "." || ($0.isASCII && $0.isNumber) }) { return nil }
+        guard text != ".", let name = DomainName(text), !name.text.contains("_") else { return nil }
+        return name.text
+    }
+
+    /// True for an IPv6 host.
+    public var isIPv6: Bool { host.contains(":") }
+    /// True for the wildcard addresses `0.0.0.0` and `::`.
+    public var isUnspecified: Bool { host == "0.0.0.0" || host == "::" }
+    /// True for loopback addresses (127.0.0.0/8, ::1) and `localhost`.
+    public var isLoopback: Bool {
+        guard let bytes = IPAddressText.bytes(host) else { return host == "localhost" }
+        return bytes.count == 4 ? bytes[0] == 127 : bytes == [UInt8](repeating: 0, count: 15) + [1]
+    }
+
+    /// `host:port`, with brackets around IPv6 hosts.
+    public var description: String { isIPv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// An IPv4 or IPv6 network in CIDR form (`10.0.0.0/8`, `::1/128`); host bits are zero.
+public struct IPNetwork: Hashable, Sendable, CustomStringConvertible {
+    /// The network address: 4 bytes for IPv4, 16 for IPv6.
+    public let address: [UInt8]
+    /// The prefix length: 0…32 for IPv4, 0…128 for IPv6.
+    public let prefixLength: Int
+
+    /// Parses `address/prefix` (a bare address is a single host); host bits are cleared.
+    public init?(_ text: String) {
+        guard case .success(let parsed) = IPNetwork.parse(text) else { return nil }
+        self = parsed.network
+    }
+
+    /// Creates a network, clearing host bits; nil when the address is not 4 or 16 bytes or the prefix is too long.
+    public init?(address: [UInt8], prefixLength: Int) {
+        guard address.count == 4 || address.count == 16, (0...address.count * 8).contains(prefixLength) else { return nil }
+        self.address = IPNetwork.masked(address, prefixLength)
+        self.prefixLength = prefixLength
+    }
+
+    /// Parses `address/prefix`, reporting whether host bits had to be cleared.
+    public static func parse(_ raw: String) -> Result<(network: IPNetwork, hadHostBits: Bool), HostPort.ParseError> {
+        let text = raw.trimmedBlanks()
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let bytes = IPAddressText.bytes(String(parts[0])) else {
+            return .failure(HostPort.ParseError(reason: "\"\(parts[0])\" is not an IPv4 or IPv6 address"))
+        }
+        var prefix = bytes.count * 8
+        if parts.count == 2 {
+            guard parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(parts[1]), (0...prefix).contains(value) else {
+                return .failure(HostPort.ParseError(reason: "the prefix length \"\(parts[1])\" is not a number between 0 and \(prefix)"))
+            }
+            prefix = value
+        }
+        let network = IPNetwork(address: bytes, prefixLength: prefix)!
+        return .success((network, network.address != bytes))
+    }
+
+    static func masked(_ bytes: [UInt8], _ prefix: Int) -> [UInt8] {
+        bytes.enumerated().map { index, byte in
+            let bits = min(max(prefix - index * 8, 0), 8)
+            return bits == 8 ? byte : byte & ~(UInt8(0xFF) >> bits)
+        }
+    }
+
+    /// True when `address` (4 or 16 bytes) lies in this network.
+    public func contains(_ address: [UInt8]) -> Bool {
+        address.count == self.address.count && IPNetwork.masked(address, prefixLength) == self.address
+    }
+
+    /// `address/prefix` with the address in canonical form.
+    public var description: String { "\(IPAddressText.text(address))/\(prefixLength)" }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Textual IP addresses through `inet_pton`/`inet_ntop`.
+enum IPAddressText {
+    /// The bytes of an IPv4 (dotted quad) or IPv6 address, nil when it is neither.
+    static func bytes(_ text: String) -> [UInt8]? {
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if text.contains("."), !text.contains(":"), inet_pton(AF_INET, text, &v4) == 1 { return v4 }
+        var v6 = [UInt8](repeating: 0, count: 16)
+        if text.contains(":"), inet_pton(AF_INET6, text, &v6) == 1 { return v6 }
+        return nil
+    }
+
+    /// The canonical text of an IPv6 address, nil when it is not one.
+    static func canonicalIPv6(_ text: String) -> String? {
+        guard text.contains(":"), let bytes = bytes(text), bytes.count == 16 else { return nil }
+        return self.text(bytes)
+    }
+
+    /// The canonical text of 4 or 16 address bytes.
+    static func text(_ bytes: [UInt8]) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        _ = inet_ntop(family, bytes, &buffer, socklen_t(buffer.count))
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Testing
+@testable import MXGPCLI
+
+/// Every rendered piece of the command line has a golden file.
+@Suite struct CLIGoldenTests {
+    static let helpCases: [(name: String, command: ParsableCommand.Type)] = [
+        ("help-mxgp.txt", MXGPCommand.self),
+        ("help-sim.txt", SimCommand.self),
+        ("help-bench.txt", BenchCommand.self),
+        ("help-bench-rib.txt", RIBBenchCommand.self),
+    ]
+
+    @Test(arguments: helpCases.map(\.name))
+    func help(name: String) throws {
+        let command = Self.helpCases.first { $0.name == name }!.command
+        try Golden.check(MXGPCommand.helpMessage(for: command, columns: 100) + "\n", name)
+    }
+
+    static let quickstart = Golden.repository.appendingPathComponent("Labs/quickstart.yaml").path
+
+    @Test func simTable() throws {
+        let output = try SimCommand.parse([Self.quickstart]).render()
+        #expect(output.converged)
+        try Golden.check(output.text, "sim-quickstart.txt")
+    }
+
+    @Test func simJSON() throws {
+        let output = try SimCommand.parse([Self.quickstart, "--json"]).render()
+        try Golden.check(output.text, "sim-quickstart.json")
+        // The shape of DESIGN §8.
+        let object = try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as! [String: Any]
+        #expect(object["converged"] as? Bool == true)
+        let nodes = object["nodes"] as! [String: Any]
+        let colo1 = (nodes["colo1"] as! [String: Any])["routes"] as! [String: Any]
+        let own = colo1["alice.example"] as! [String: Any]
+        #expect(own["nextHop"] is NSNull)
+        #expect((own["path"] as? [Any])?.isEmpty == true)
+        let bob = colo1["bob.example"] as! [String: Any]
+        #expect(Set(bob.keys) == ["nextHop", "path", "price", "localPref", "reason"])
+        #expect(bob["reason"] as? String == "price")
+    }
+
+    @Test func simJSONIsByteForByteRepeatable() throws {
+        let a = try SimCommand.parse([Self.quickstart, "--json", "--seed", "5"]).render().text
+        let b = try SimCommand.parse([Self.quickstart, "--json", "--seed", "5"]).render().text
+        #expect(a == b)
+    }
+
+    @Test func simWithAFailedLink() throws {
+        let output = try SimCommand.parse([Self.quickstart, "--fail-link", "colo1,up1"]).render()
+        try Golden.check(output.text, "sim-quickstart-fail-colo1-up1.txt")
+    }
+
+    @Test(arguments: [
+        (["--fail-link", "colo1,nope"], "expected two node names"),
+        (["--fail-link", "colo1,colo2"], "has no link between colo1 and colo2"),
+        (["--fail-node", "nope"], "no such node"),
+    ])
+    func badFaultArguments(extra: [String], message: String) throws {
+        #expect {
+            _ = try SimCommand.parse([Self.quickstart] + extra).render()
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test func aBrokenTopologyNamesTheFileAndLine() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-broken-\(UUID().uuidString).yaml")
+        try "name: broken\nnodes:\n  a: { role: colo, operator: 1, region: US }\nlinks:\n  - { a: a, b: ghost }\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect {
+            _ = try SimCommand.parse([file.path]).render()
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains(file.lastPathComponent) && text.contains(":5:") && text.contains("ghost")
+        }
+    }
+}
