@@ -32,7 +32,7 @@ public struct CertificateSummary: Encodable, Sendable, Equatable {
         formatter.timeZone = TimeZone(identifier: "UTC")
         subject = certificate.subject.description
         issuer = certificate.issuer.description
-        serialNumber = certificate.serialNumber.description
+        serialNumber = certificate.serialNumber.bytes.map(Self.hex).joined(separator: ":")
         notValidBefore = formatter.string(from: certificate.notValidBefore)
         notValidAfter = formatter.string(from: certificate.notValidAfter)
         let extensions = certificate.extensions
@@ -66,10 +66,13 @@ public struct CertificateSummary: Encodable, Sendable, Equatable {
             }
         }
         let der = try PEMCodec.der(of: certificate)
-        sha256Fingerprint = SHA256.hash(data: der).map { byte in
-            let hex = String(byte, radix: 16, uppercase: true)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined(separator: ":")
+        sha256Fingerprint = SHA256.hash(data: der).map { Self.hex($0).uppercased() }.joined(separator: ":")
+    }
+
+    /// Two lower-case hex digits.
+    static func hex(_ byte: UInt8) -> String {
+        let text = String(byte, radix: 16)
+        return text.count == 1 ? "0" + text : text
     }
 
     /// Summarises the first certificate of a PEM text.

@@ -7,19 +7,20 @@ import X509
 public enum PEMCodec {
     /// Parses one PEM certificate; `source` (a file name, say) names it in errors.
     public static func certificate(fromPEM pem: String, source: String) throws(PKIError) -> Certificate {
-        try pkiAttempt({ .invalidPEM(source: source, what: "certificate", reason: $0) }) {
+        try expectLabel("CERTIFICATE", in: pem, source: source, what: "certificate")
+        return try pkiAttempt({ .invalidPEM(source: source, what: "certificate", reason: cleanReason($0)) }) {
             try Certificate(pemEncoded: pem)
         }
     }
 
     /// Parses every certificate in a PEM bundle, in order.
     public static func certificates(fromPEM pem: String, source: String) throws(PKIError) -> [Certificate] {
-        let documents = try pkiAttempt({ .invalidPEM(source: source, what: "certificate", reason: $0) }) {
+        let documents = try pkiAttempt({ .invalidPEM(source: source, what: "certificate", reason: cleanReason($0)) }) {
             try PEMDocument.parseMultiple(pemString: pem)
         }
         guard !documents.isEmpty else { throw .invalidPEM(source: source, what: "certificate", reason: "no PEM block found") }
         return try documents.map { document throws(PKIError) in
-            try pkiAttempt({ .invalidPEM(source: source, what: "certificate", reason: $0) }) {
+            try pkiAttempt({ .invalidPEM(source: source, what: "certificate", reason: cleanReason($0)) }) {
                 try Certificate(pemDocument: document)
             }
         }
@@ -27,9 +28,34 @@ public enum PEMCodec {
 
     /// Parses a PEM private key (PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY` or RSA).
     public static func privateKey(fromPEM pem: String, source: String) throws(PKIError) -> Certificate.PrivateKey {
-        try pkiAttempt({ .invalidPEM(source: source, what: "private key", reason: $0) }) {
+        try expectLabel("PRIVATE KEY", in: pem, source: source, what: "private key")
+        return try pkiAttempt({ .invalidPEM(source: source, what: "private key", reason: cleanReason($0)) }) {
             try Certificate.PrivateKey(pemEncoded: pem)
         }
+    }
+
+    /// The label of the first `-----BEGIN <label>-----` line, or nil.
+    static func firstLabel(in pem: String) -> String? {
+        guard let begin = pem.range(of: "-----BEGIN ") else { return nil }
+        guard let end = pem[begin.upperBound...].range(of: "-----") else { return nil }
+        return String(pem[begin.upperBound..<end.lowerBound])
+    }
+
+    /// Checks that the first PEM block's label ends with `suffix` (so `EC PRIVATE KEY` passes for keys).
+    static func expectLabel(_ suffix: String, in pem: String, source: String, what: String) throws(PKIError) {
+        guard let label = firstLabel(in: pem) else {
+            throw .invalidPEM(source: source, what: what, reason: "no -----BEGIN \(suffix)----- block found")
+        }
+        guard label.hasSuffix(suffix) else {
+            throw .invalidPEM(source: source, what: what, reason: "it holds a \"\(label)\" block, not a \(suffix)")
+        }
+    }
+
+    /// An error text from swift-asn1 / swift-certificates without its trailing `Module/File.swift:NN`.
+    static func cleanReason(_ text: String) -> String {
+        var words = text.split(separator: " ", omittingEmptySubsequences: false)
+        if let last = words.last, last.contains(".swift:") { words.removeLast() }
+        return words.joined(separator: " ")
     }
 
     /// The PEM text of `certificate`, ending with a newline.

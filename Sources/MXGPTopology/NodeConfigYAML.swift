@@ -482,8 +482,8 @@ extension NodeConfigReader {
             context.error(.badTimer, line: YAMLContext.line(of: keyNode), "timers.keepalive cannot be set: it is always a third of the hold time",
                           fix: "remove it and set timers.hold (hold 90 gives keepalive 30; profile: lab gives hold 3, keepalive 1)")
         }
-        let allowed = NodeConfigParser.timerKeys + ["keepalive"]
-        let values = context.keys(of: mapping, "timers", allowed: allowed, line: YAMLContext.line(of: node))
+        let rest = Node.Mapping(mapping.filter { $0.key.string != "keepalive" }.map { ($0.key, $0.value) }, mapping.tag, mapping.style, mapping.mark)
+        let values = context.keys(of: rest, "timers", allowed: NodeConfigParser.timerKeys, line: YAMLContext.line(of: node))
         var profile = NodeConfig.TimerProfile.production
         if let node = values["profile"], let text = context.scalar(node, "timers.profile", example: "lab") {
             if let value = NodeConfig.TimerProfile(rawValue: text) {

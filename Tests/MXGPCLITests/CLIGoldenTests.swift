@@ -7,6 +7,8 @@ import Testing
 @Suite struct CLIGoldenTests {
     static let helpCases: [(name: String, command: ParsableCommand.Type)] = [
         ("help-mxgp.txt", MXGPCommand.self),
+        ("help-node.txt", NodeCommand.self),
+        ("help-pki.txt", PKICommand.self),
         ("help-sim.txt", SimCommand.self),
         ("help-bench.txt", BenchCommand.self),
         ("help-bench-rib.txt", RIBBenchCommand.self),

@@ -4,6 +4,7 @@ import MXGPCore
 import MXGPSim
 import MXGPTopology
 import NIOCore
+import ServiceLifecycle
 import Testing
 @testable import MXGPNode
 
@@ -75,20 +76,28 @@ final class FakeNode: NodeStatusProvider {
         let app = try AdminServer.makeApplication(provider: node, metrics: metrics, address: listener, logger: logger) { channel in
             readyContinuation.yield(channel.localAddress?.port)
         }
+        let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 defer { readyContinuation.finish() }
-                try await app.run()
+                try await services.run()
             }
             var iterator = ready.makeAsyncIterator()
             let port = await iterator.next() ?? nil
-            let endpoint: AdminClient.Endpoint
-            switch listener {
-            case .unixSocket(let path): endpoint = .unixSocket(path: path)
-            case .tcp(let host, _): endpoint = .tcp(host: host, port: try #require(port))
+            do {
+                let endpoint: AdminClient.Endpoint
+                switch listener {
+                case .unixSocket(let path): endpoint = .unixSocket(path: path)
+                case .tcp(let host, _): endpoint = .tcp(host: host, port: try #require(port))
+                }
+                try await body(AdminClient(endpoint: endpoint))
+            } catch {
+                await services.triggerGracefulShutdown()
+                throw error
             }
-            try await body(AdminClient(endpoint: endpoint))
-            group.cancelAll()
+            // Graceful shutdown: the listener closes, then the server drains.
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
         }
     }
 
@@ -230,10 +239,10 @@ final class FakeNode: NodeStatusProvider {
             #expect(response.headers["content-type"]?.hasPrefix("text/plain") == true)
             let text = response.body
             for line in [
-                #"mxgp_sessions{state="Established"} 1"#, #"mxgp_sessions{state="Active"} 1"#, #"mxgp_sessions{state="Idle"} 0"#,
-                "mxgp_routes 3", "mxgp_updates_in_total 2", "mxgp_updates_out_total 1", "mxgp_decision_runs_total 7",
+                #"mxgp_sessions{state="Established"} 1.0"#, #"mxgp_sessions{state="Active"} 1.0"#, #"mxgp_sessions{state="Idle"} 0.0"#,
+                "mxgp_routes 3.0", "mxgp_updates_in_total 2", "mxgp_updates_out_total 1", "mxgp_decision_runs_total 7",
                 #"mxgp_messages_in_total{type="UPDATE"} 1"#, #"mxgp_messages_out_total{type="KEEPALIVE"} 1"#,
-                "mxgp_queue_depth 0", "mxgp_failovers_total 0", #"mxgp_deliveries_total{result="delivered"} 0"#,
+                "mxgp_queue_depth 0.0", "mxgp_failovers_total 0", #"mxgp_deliveries_total{result="delivered"} 0"#,
             ] {
                 #expect(text.contains(line + "\n"), "missing \(line)")
             }
@@ -247,8 +256,8 @@ final class FakeNode: NodeStatusProvider {
         let b = NodeMetrics()
         a.routes(5)
         b.routes(9)
-        #expect(a.render().contains("mxgp_routes 5\n"))
-        #expect(b.render().contains("mxgp_routes 9\n"))
+        #expect(a.render().contains("mxgp_routes 5.0\n"))
+        #expect(b.render().contains("mxgp_routes 9.0\n"))
     }
 
     @Test func loopbackTCP() async throws {

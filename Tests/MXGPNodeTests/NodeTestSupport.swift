@@ -16,14 +16,14 @@ func loadLab(_ name: String) throws -> Topology {
 }
 
 /// Free loopback TCP ports (bound once to port 0, then released).
-func freePorts(_ count: Int) throws -> [Int] {
+func freePorts(_ count: Int) async throws -> [Int] {
     let group = MultiThreadedEventLoopGroup.singleton
     var channels: [Channel] = []
     for _ in 0..<count {
-        channels.append(try ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).wait())
+        channels.append(try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get())
     }
     let ports = channels.map { $0.localAddress!.port! }
-    for channel in channels { try channel.close().wait() }
+    for channel in channels { try await channel.close().get() }
     return ports
 }
 
@@ -41,10 +41,10 @@ final class LoopbackNodes: @unchecked Sendable {
     let ports: [String: Int]
     var services: [String: PeeringService] = [:]
 
-    init(_ topology: Topology, only: Set<String>? = nil, holdTime: UInt16 = 3, fastLiveness: UInt16? = nil, tls: ((String) throws -> PeeringTLS)? = nil) throws {
+    init(_ topology: Topology, only: Set<String>? = nil, holdTime: UInt16 = 3, fastLiveness: UInt16? = nil, tls: ((String) throws -> PeeringTLS)? = nil) async throws {
         self.topology = topology
         let names = topology.nodes.map(\.name)
-        let free = try freePorts(names.count)
+        let free = try await freePorts(names.count)
         ports = Dictionary(uniqueKeysWithValues: zip(names, free))
         for name in names where only?.contains(name) ?? true {
             let settings = PeeringSettings.forTopologyNode(

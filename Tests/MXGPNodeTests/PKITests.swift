@@ -193,7 +193,10 @@ import X509
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as! [String: Any]
         #expect(json["operator"] as? Int == 64501)
         #expect(try CertificateSummary(pem: Self.ca.certificatePEM, source: "ca.pem").operator == nil)
-        #expect(throws: PKIError.self) { try CertificateSummary(pem: Self.colo1.privateKeyPEM, source: "colo1.key") }
+        #expect { try CertificateSummary(pem: Self.colo1.privateKeyPEM, source: "colo1.key") } throws: { error in
+            "\(error)" == "colo1.key does not hold a valid PEM certificate: it holds a \"PRIVATE KEY\" block, not a CERTIFICATE; use a file written by `mxgp pki`"
+        }
+        #expect(summary.serialNumber.split(separator: ":").allSatisfy { $0.count == 2 })
     }
 
     // MARK: swift-nio-ssl
@@ -223,21 +226,33 @@ import X509
 
         let serverChannel = EmbeddedChannel()
         let clientChannel = EmbeddedChannel()
+        /// Moves bytes between the channels until neither has anything to send.
+        func pump() throws {
+            for _ in 0..<50 {
+                serverChannel.embeddedEventLoop.run()
+                clientChannel.embeddedEventLoop.run()
+                var moved = false
+                if let data = try clientChannel.readOutbound(as: IOData.self) { try serverChannel.writeInbound(data); moved = true }
+                if let data = try serverChannel.readOutbound(as: IOData.self) { try clientChannel.writeInbound(data); moved = true }
+                try serverChannel.throwIfErrorCaught()
+                try clientChannel.throwIfErrorCaught()
+                if !moved { return }
+            }
+        }
         defer {
-            _ = try? serverChannel.finish()
-            _ = try? clientChannel.finish()
+            // A TLS close waits for the peer's close_notify: exchange it, then let the shutdown timeout pass.
+            _ = serverChannel.close()
+            _ = clientChannel.close()
+            try? pump()
+            serverChannel.embeddedEventLoop.advanceTime(by: .seconds(10))
+            clientChannel.embeddedEventLoop.advanceTime(by: .seconds(10))
         }
         try serverChannel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: NIOSSLContext(configuration: serverConfiguration)))
         try clientChannel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: NIOSSLContext(configuration: clientConfiguration), serverHostname: nil))
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: 1)
         _ = serverChannel.connect(to: address)
         _ = clientChannel.connect(to: address)
-        for _ in 0..<20 {
-            var moved = false
-            while let bytes = try clientChannel.readOutbound(as: ByteBuffer.self) { try serverChannel.writeInbound(bytes); moved = true }
-            while let bytes = try serverChannel.readOutbound(as: ByteBuffer.self) { try clientChannel.writeInbound(bytes); moved = true }
-            if !moved { break }
-        }
+        try pump()
         let seenByServer = try serverChannel.pipeline.syncOperations.nioSSL_peerCertificate().flatMap { try operatorNumber(fromCertificate: $0.toDERBytes()) }
         let seenByClient = try clientChannel.pipeline.syncOperations.nioSSL_peerCertificate().flatMap { try operatorNumber(fromCertificate: $0.toDERBytes()) }
         return (seenByServer, seenByClient)

@@ -11,7 +11,7 @@ import Testing
 @Suite(.serialized) struct PeeringTests {
     @Test func quickstartConvergesOverTCPToWhatTheSimulationSays() async throws {
         let topology = try loadLab("quickstart.yaml")
-        let nodes = try LoopbackNodes(topology)
+        let nodes = try await LoopbackNodes(topology)
         try await nodes.start()
         let expected = expectedRoutes(topology)
         let converged = await nodes.waitUntil { await liveRoutes(nodes) == expected }
@@ -32,7 +32,7 @@ import Testing
             links:
               - { a: colo, b: up, price: 2 }
             """).topology
-        let nodes = try LoopbackNodes(topology)
+        let nodes = try await LoopbackNodes(topology)
         try await nodes.start()
         let up = nodes.services["up"]!
         #expect(await nodes.waitUntil { await up.lookup(DomainName("x.c.example")!)?.nextHop == "colo" })
@@ -54,7 +54,7 @@ import Testing
         // Both sides think they are the customer.
         let a = try Topology.parse(yaml: "name: a\nnodes:\n  x: { role: upstream, operator: 10, region: US }\n  y: { role: upstream, operator: 20, region: US }\nlinks:\n  - { a: x, b: y, relationship: customer }\n").topology
         let b = try Topology.parse(yaml: "name: b\nnodes:\n  x: { role: upstream, operator: 10, region: US }\n  y: { role: upstream, operator: 20, region: US }\nlinks:\n  - { a: y, b: x, relationship: customer }\n").topology
-        let ports = try freePorts(2)
+        let ports = try await freePorts(2)
         let address: (String) -> HostPort = { HostPort(host: "127.0.0.1", port: UInt16($0 == "x" ? ports[0] : ports[1])) }
         let x = try PeeringService(settings: PeeringSettings.forTopologyNode("x", in: a, mxgpAddress: address, smtpHostPort: "x:25", listen: address("x"))!, logger: testLogger("x"))
         let y = try PeeringService(settings: PeeringSettings.forTopologyNode("y", in: b, mxgpAddress: address, smtpHostPort: "y:25", listen: address("y"))!, logger: testLogger("y"))
@@ -76,7 +76,7 @@ import Testing
             links:
               - { a: colo, b: up }
             """).topology
-        let nodes = try LoopbackNodes(topology)
+        let nodes = try await LoopbackNodes(topology)
         try await nodes.start()
         let up = nodes.services["up"]!
         #expect(await nodes.waitUntil { await up.lookup(DomainName("c.example")!) != nil })
@@ -99,7 +99,7 @@ import Testing
 
     @Test func anOpenFromAnUnknownOperatorIsRefused() async throws {
         let topology = try Topology.parse(yaml: "name: one\nnodes:\n  up: { role: upstream, operator: 100, region: US }\n  t: { role: tier1, operator: 1, region: US }\nlinks:\n  - { a: up, b: t }\n").topology
-        let nodes = try LoopbackNodes(topology, only: ["up"])
+        let nodes = try await LoopbackNodes(topology, only: ["up"])
         try await nodes.start()
         let open = MXGPMessage.open(OpenMessage(operatorNumber: 666, holdTime: 3, role: .customer, nodeRole: .colo, region: Region("US")!, nodeName: "intruder"))
         let reply = try await RawClient.exchange(port: nodes.ports["up"]!, bytes: Array(buffer: open.encoded()))

@@ -40,7 +40,9 @@ struct NodeCommand: AsyncParsableCommand {
     func run() async throws {
         let nodeConfig: NodeConfig
         do {
-            nodeConfig = try NodeConfig.load(path: config)
+            let parsed = try NodeConfigParser.load(path: config)
+            for warning in parsed.warnings { printError("warning: \(warning)") }
+            nodeConfig = parsed.config
         } catch {
             printError("error: \(error)")
             throw ExitCode(2)

@@ -8,9 +8,8 @@ struct PKICommand: ParsableCommand {
         commandName: "pki",
         abstract: "Create a CA and node certificates that name their operator (for mutual TLS).",
         discussion: """
-            A node certificate carries its operator as the URI SAN mxgp:operator:<number> (and, for
-            people, O = MXGP operator <number>). A node refuses a session whose OPEN claims another
-            operator. Keys are P-256, written as PKCS#8 PEM with mode 0600.
+            A node certificate carries its operator as the URI SAN mxgp:operator:<number> (and, for people, as O = MXGP operator <number>); a node refuses a session whose OPEN claims another operator. Keys are P-256, written as PKCS#8 PEM with mode 0600.
+
             Start with: mxgp pki init-ca --dir pki && mxgp pki issue --dir pki --node colo1 --operator 64501
             """,
         subcommands: [PKIInitCACommand.self, PKIIssueCommand.self, PKIShowCommand.self]

@@ -1,10 +1,12 @@
-import Foundation
+import MXGPNode
 
-/// Deterministic JSON for command output: sorted keys, pretty printed, no escaped slashes.
+/// A route in the JSON shape of DESIGN §8 (shared with the admin API).
+public typealias RouteJSON = AdminRoute
+
+/// Deterministic JSON for command output: sorted keys, pretty printed, no escaped slashes
+/// (the same encoding as the admin API), without the trailing newline.
 public enum JSONOutput {
     public static func render<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(try AdminJSON.encode(value).dropLast())
     }
 }

@@ -1,3 +1,4 @@
+import MXGPNode
 import MXGPCore
 import MXGPSim
 
@@ -13,7 +14,7 @@ public struct SimulationJSON: Encodable {
         converged = result.converged
         var nodes: [String: NodeRoutes] = [:]
         for (name, routes) in result.nodes {
-            nodes[name] = NodeRoutes(routes: Dictionary(uniqueKeysWithValues: routes.map { ($0.domain.text, RouteJSON($0)) }))
+            nodes[name] = NodeRoutes(routes: Dictionary(uniqueKeysWithValues: routes.map { ($0.domain.text, RouteJSON($0, includeAlternates: false)) }))
         }
         self.nodes = nodes
     }

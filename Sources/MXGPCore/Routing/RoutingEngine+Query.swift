@@ -12,6 +12,20 @@ public struct RouteView: Sendable, Hashable {
     public var reason: BestPathReason
     /// The eligible alternates after the best, in rank order.
     public var alternates: [RouteView]
+
+    public init(
+        domain: DomainName, nextHop: String?, endpoint: String, path: [OperatorNumber], price: UInt32,
+        localPreference: UInt32, reason: BestPathReason, alternates: [RouteView] = []
+    ) {
+        self.domain = domain
+        self.nextHop = nextHop
+        self.endpoint = endpoint
+        self.path = path
+        self.price = price
+        self.localPreference = localPreference
+        self.reason = reason
+        self.alternates = alternates
+    }
 }
 
 extension RoutingEngine {

@@ -138,6 +138,7 @@ final class PeeringController: @unchecked Sendable {
                     peers[i].channels[id] = channel
                     apply(peers[i].session.transportConnected(id, now: now), peer: i)
                 case .failure(let error):
+                    peers[i].lastError = "connect to \(address) failed: \(error)"
                     note(i, "connect to \(address) failed: \(error)", level: .debug)
                     apply(peers[i].session.connectFailed(id, reason: "\(error)", now: now), peer: i)
                 }
