@@ -77,3 +77,13 @@ public struct PeeringSettings: Sendable {
         self.originValidator = originValidator
     }
 }
+
+extension PeeringTLS {
+    /// TLS material from PEM text (certificate chain, private key, CA).
+    public static func fromPEM(certificate: String, key: String, ca: String) throws -> PeeringTLS {
+        PeeringTLS(
+            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(certificate.utf8)),
+            privateKey: try NIOSSLPrivateKey(bytes: Array(key.utf8), format: .pem),
+            trustRoots: try NIOSSLCertificate.fromPEMBytes(Array(ca.utf8)))
+    }
+}
