@@ -1,0 +1,83 @@
+/// Where mail for one recipient domain goes, decided from the routing table.
+public enum RelayTarget: Sendable, Hashable {
+    /// The node's own domain: deliver to the local mailbox (or the configured local MTA).
+    case local
+    /// Forward over SMTP: candidates in rank order (best first), each a neighbour and its endpoint.
+    case forward([NextHopCandidate])
+    /// No route for the domain (or any suffix, or the default route).
+    case noRoute
+}
+
+/// One candidate next hop for forwarding.
+public struct NextHopCandidate: Sendable, Hashable {
+    /// The neighbour's node name.
+    public var neighbour: String
+    /// Its SMTP endpoint (NEXT_HOP, `host:port`).
+    public var endpoint: String
+
+    public init(neighbour: String, endpoint: String) {
+        self.neighbour = neighbour
+        self.endpoint = endpoint
+    }
+}
+
+/// Who handed a message to this node, for relay control (DESIGN §3).
+public enum MailSource: Sendable, Hashable {
+    /// A neighbour, identified by node name.
+    case neighbour(String)
+    /// A client in one of the node's local networks.
+    case localClient
+    /// Anyone else.
+    case stranger
+}
+
+/// Relay control and next-hop choice as pure functions over a routing engine.
+public enum RelayDecision {
+    /// The relay target for `domain`, from the route mail for it follows.
+    public static func target(for domain: DomainName, in engine: RoutingEngine) -> RelayTarget {
+        guard let route = engine.lookup(domain) else { return .noRoute }
+        if route.nextHop == nil { return .local }
+        let ranked = [route] + route.alternates
+        return .forward(ranked.compactMap { view in
+            view.nextHop.map { NextHopCandidate(neighbour: $0, endpoint: view.endpoint) }
+        })
+    }
+
+    /// The candidates in the order to try now: penalised next hops go last (in their rank order),
+    /// so the relay moves to the next alternate at once without waiting for the control plane.
+    public static func order(_ candidates: [NextHopCandidate], health: NextHopHealth, now: Duration) -> [NextHopCandidate] {
+        let healthy = candidates.filter { !health.isPenalised($0.neighbour, now: now) }
+        let penalised = candidates.filter { health.isPenalised($0.neighbour, now: now) }
+        return healthy + penalised
+    }
+
+    /// Whether mail for `domain` may be accepted from `source` (DESIGN §3): own domains from
+    /// anyone; from a neighbour only for domains this node announces to it; from local
+    /// clients for any routable domain; everything else is refused (550 5.7.1).
+    public static func mayAccept(domain: DomainName, from source: MailSource, engine: RoutingEngine) -> Bool {
+        if engine.lookup(domain)?.nextHop == nil && engine.lookup(domain) != nil { return true }
+        switch source {
+        case .neighbour(let name):
+            guard let index = engine.neighbourIndex(named: name) else { return false }
+            return engine.announces(domain, to: index)
+        case .localClient:
+            return engine.lookup(domain) != nil
+        case .stranger:
+            return false
+        }
+    }
+}
+
+extension RoutingEngine {
+    /// True when this node announces a route covering `domain` (longest label-wise suffix) to neighbour `index`.
+    public func announces(_ domain: DomainName, to index: Int) -> Bool {
+        for suffix in domain.suffixes {
+            guard let d = domains.index(of: suffix) else { continue }
+            if neighbours[index].adjRIBOut[d] != nil { return true }
+            // A more specific route that is not announced must not fall back to a shorter one the
+            // neighbour knows: mail follows the longest match here.
+            if !locRIB[Int(d)].isEmpty { return false }
+        }
+        return false
+    }
+}
