@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Pure routing core: wire codec, session state machine, RIBs, decision, policy, export.
@@ -37,6 +38,13 @@ let package = Package(
             name: "MXGPSim",
             dependencies: ["MXGPCore", "MXGPTopology", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // Pure SMTP core: command and reply parsing, server and client session state machines.
+        .target(name: "MXGPSMTP", dependencies: ["MXGPCore"]),
+        // The node's durable store: SQLite queue, mailboxes, dedupe, ledger.
+        .target(
+            name: "MXGPStore",
+            dependencies: ["MXGPCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Certificates for labs and users: a CA and node certificates naming operators.
         .target(
             name: "MXGPPKI",
@@ -49,8 +57,9 @@ let package = Package(
         .target(
             name: "MXGPNode",
             dependencies: [
-                "MXGPCore", "MXGPTopology", "MXGPPKI",
+                "MXGPCore", "MXGPTopology", "MXGPPKI", "MXGPSMTP", "MXGPStore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,6 +93,8 @@ let package = Package(
             ],
             resources: [.copy("Corpus")]
         ),
+        .testTarget(name: "MXGPSMTPTests", dependencies: ["MXGPSMTP", "MXGPCore"]),
+        .testTarget(name: "MXGPStoreTests", dependencies: ["MXGPStore", "MXGPCore"]),
         .testTarget(name: "MXGPTopologyTests", dependencies: ["MXGPTopology"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MXGPSimTests", dependencies: ["MXGPSim", "MXGPTopology"]),
         .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim"], exclude: ["Golden"]),

@@ -15,16 +15,45 @@ func loadLab(_ name: String) throws -> Topology {
     try TopologyParser.load(path: labsDirectory.appendingPathComponent(name).path).topology
 }
 
-/// Free loopback TCP ports (bound once to port 0, then released).
-func freePorts(_ count: Int) async throws -> [Int] {
-    let group = MultiThreadedEventLoopGroup.singleton
-    var channels: [Channel] = []
-    for _ in 0..<count {
-        channels.append(try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get())
+/// Hands every test its own loopback address (127.0.1.1, 127.0.1.2, …), so tests running
+/// in parallel never race for the same port.
+enum LoopbackHosts {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var next = 0
+
+    static func unique() -> String {
+        lock.withLock {
+            next += 1
+            return "127.0.\(1 + next / 250).\(1 + next % 250)"
+        }
     }
-    let ports = channels.map { $0.localAddress!.port! }
-    for channel in channels { try await channel.close().get() }
+}
+
+/// Free TCP ports on `host`, taken below the kernel's ephemeral range (32768 and up) so
+/// that no outgoing connection of a parallel test can grab a port between this check and
+/// the node binding it. Ports are never handed out twice in one run.
+func freePorts(_ count: Int, host: String = "127.0.0.1") async throws -> [Int] {
+    var ports: [Int] = []
+    while ports.count < count {
+        let port = PortAllocator.next()
+        guard let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: host, port: port).get() else { continue }
+        try await channel.close().get()
+        ports.append(port)
+    }
     return ports
+}
+
+enum PortAllocator {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var last = 20_000 + Int(getpid() % 40) * 250
+
+    static func next() -> Int {
+        lock.withLock {
+            last += 1
+            if last >= 32_000 { last = 20_000 }
+            return last
+        }
+    }
 }
 
 /// A logger that prints only warnings and worse (set MXGP_TEST_LOG=debug for more).
@@ -38,18 +67,20 @@ func testLogger(_ name: String) -> Logger {
 /// Every node of a topology as a real peering service on loopback.
 final class LoopbackNodes: @unchecked Sendable {
     let topology: Topology
+    /// The loopback address every node of this test listens on.
+    let host = LoopbackHosts.unique()
     let ports: [String: Int]
     var services: [String: PeeringService] = [:]
 
     init(_ topology: Topology, only: Set<String>? = nil, holdTime: UInt16 = 3, fastLiveness: UInt16? = nil, tls: ((String) throws -> PeeringTLS)? = nil) async throws {
         self.topology = topology
         let names = topology.nodes.map(\.name)
-        let free = try await freePorts(names.count)
+        let free = try await freePorts(names.count, host: host)
         ports = Dictionary(uniqueKeysWithValues: zip(names, free))
         for name in names where only?.contains(name) ?? true {
             let settings = PeeringSettings.forTopologyNode(
-                name, in: topology, mxgpAddress: { [ports] in HostPort(host: "127.0.0.1", port: UInt16(ports[$0]!)) },
-                smtpHostPort: "\(name):25", listen: HostPort(host: "127.0.0.1", port: UInt16(ports[name]!)),
+                name, in: topology, mxgpAddress: { [ports, host] in HostPort(host: host, port: UInt16(ports[$0]!)) },
+                smtpEndpoint: "\(name):25", listen: HostPort(host: host, port: UInt16(ports[name]!)),
                 holdTime: holdTime, fastLivenessMilliseconds: fastLiveness, tls: try tls?(name))!
             services[name] = try PeeringService(settings: settings, logger: testLogger(name))
         }

@@ -54,10 +54,11 @@ import Testing
         // Both sides think they are the customer.
         let a = try Topology.parse(yaml: "name: a\nnodes:\n  x: { role: upstream, operator: 10, region: US }\n  y: { role: upstream, operator: 20, region: US }\nlinks:\n  - { a: x, b: y, relationship: customer }\n").topology
         let b = try Topology.parse(yaml: "name: b\nnodes:\n  x: { role: upstream, operator: 10, region: US }\n  y: { role: upstream, operator: 20, region: US }\nlinks:\n  - { a: y, b: x, relationship: customer }\n").topology
-        let ports = try await freePorts(2)
-        let address: (String) -> HostPort = { HostPort(host: "127.0.0.1", port: UInt16($0 == "x" ? ports[0] : ports[1])) }
-        let x = try PeeringService(settings: PeeringSettings.forTopologyNode("x", in: a, mxgpAddress: address, smtpHostPort: "x:25", listen: address("x"))!, logger: testLogger("x"))
-        let y = try PeeringService(settings: PeeringSettings.forTopologyNode("y", in: b, mxgpAddress: address, smtpHostPort: "y:25", listen: address("y"))!, logger: testLogger("y"))
+        let host = LoopbackHosts.unique()
+        let ports = try await freePorts(2, host: host)
+        let address: (String) -> HostPort = { HostPort(host: host, port: UInt16($0 == "x" ? ports[0] : ports[1])) }
+        let x = try PeeringService(settings: PeeringSettings.forTopologyNode("x", in: a, mxgpAddress: address, smtpEndpoint: "x:25", listen: address("x"))!, logger: testLogger("x"))
+        let y = try PeeringService(settings: PeeringSettings.forTopologyNode("y", in: b, mxgpAddress: address, smtpEndpoint: "y:25", listen: address("y"))!, logger: testLogger("y"))
         try await x.start()
         try await y.start()
         let refused = await LoopbackNodes.poll { (await x.peers().first?.lastError ?? "").contains("role") }
@@ -81,7 +82,7 @@ import Testing
         let up = nodes.services["up"]!
         #expect(await nodes.waitUntil { await up.lookup(DomainName("c.example")!) != nil })
         for garbage in [Array("HELO spammer.example\r\n".utf8), [0x4D, 0x58, 0, 0, 0, 7, 99], [0x4D, 0x58, 0xFF, 0xFF, 0xFF, 0xFF, 1], Array(repeating: 0xAB, count: 64)] {
-            let reply = try await RawClient.exchange(port: nodes.ports["up"]!, bytes: garbage)
+            let reply = try await RawClient.exchange(host: nodes.host, port: nodes.ports["up"]!, bytes: garbage)
             var buffer = ByteBuffer(bytes: reply)
             var decoder = MXGPMessageDecoder()
             let message = try decoder.decode(buffer: &buffer)
@@ -102,7 +103,7 @@ import Testing
         let nodes = try await LoopbackNodes(topology, only: ["up"])
         try await nodes.start()
         let open = MXGPMessage.open(OpenMessage(operatorNumber: 666, holdTime: 3, role: .customer, nodeRole: .colo, region: Region("US")!, nodeName: "intruder"))
-        let reply = try await RawClient.exchange(port: nodes.ports["up"]!, bytes: Array(buffer: open.encoded()))
+        let reply = try await RawClient.exchange(host: nodes.host, port: nodes.ports["up"]!, bytes: Array(buffer: open.encoded()))
         var buffer = ByteBuffer(bytes: reply)
         var decoder = MXGPMessageDecoder()
         guard case .notification(let note) = try decoder.decode(buffer: &buffer) else {
@@ -129,11 +130,11 @@ extension LoopbackNodes {
 
 /// A raw TCP client for bad-input tests: sends bytes, returns what came back before the server closed.
 enum RawClient {
-    static func exchange(port: Int, bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> [UInt8] {
+    static func exchange(host: String, port: Int, bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> [UInt8] {
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in channel.pipeline.addHandler(collector) }
-            .connect(host: "127.0.0.1", port: port).get()
+            .connect(host: host, port: port).get()
         try await channel.writeAndFlush(ByteBuffer(bytes: bytes)).get()
         let closed = await LoopbackNodes.poll(timeout: timeout) { !channel.isActive }
         if !closed { try? await channel.close().get() }

@@ -89,3 +89,24 @@ public final class PeeringService: Service, NodeStatusProvider, @unchecked Senda
         (try? await onLoop { ($0.sessionCounts(), $0.engine.routeCount, $0.engine.decisionRuns) }) ?? ([:], 0, 0)
     }
 }
+
+// MARK: Data-plane queries
+
+extension PeeringService {
+    /// Where mail for `domain` goes now: local, the ranked next hops, or no route.
+    public func relayTarget(for domain: DomainName) async -> RelayTarget {
+        (try? await onLoop { RelayDecision.target(for: domain, in: $0.engine) }) ?? .noRoute
+    }
+
+    /// Relay control (DESIGN §3) for one recipient domain.
+    public func mayAccept(domain: DomainName, from source: MailSource) async -> Bool {
+        (try? await onLoop { RelayDecision.mayAccept(domain: domain, from: source, engine: $0.engine) }) ?? false
+    }
+
+    /// The neighbour whose configured address has this host (how SMTP clients are recognised).
+    public func neighbourName(forHost host: String) async -> String? {
+        (try? await onLoop { controller in
+            controller.peers.first { !$0.removed && $0.config.address?.host == host }?.config.name
+        }) ?? nil
+    }
+}

@@ -3,15 +3,15 @@ import MXGPTopology
 
 extension PeeringSettings {
     /// Settings for one node of a topology: its neighbours at the MXGP endpoints `mxgpAddress`
-    /// gives, announcing `smtpHostPort` as NEXT_HOP. Used by the lab and by tests.
+    /// gives, announcing `smtpEndpoint` as NEXT_HOP. Used by the lab and by tests.
     public static func forTopologyNode(
-        _ name: String, in topology: Topology, mxgpAddress: (String) -> HostPort, smtpHostPort: String,
+        _ name: String, in topology: Topology, mxgpAddress: (String) -> HostPort, smtpEndpoint: String,
         listen: HostPort?, holdTime: UInt16 = SessionConfiguration.labHoldTime, fastLivenessMilliseconds: UInt16? = nil,
         reconnect: ReconnectBackoff = .lab, tls: PeeringTLS? = nil
     ) -> PeeringSettings? {
         guard let node = topology.node(named: name) else { return nil }
         let local = LocalRoutingConfig(
-            name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region, nextHop: smtpHostPort,
+            name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region, nextHop: smtpEndpoint,
             ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions)
         let neighbours = topology.neighbours(of: name).map { neighbour in
             PeeringNeighbour(

@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import MXGPCore
+import MXGPSMTP
+import MXGPStore
+import MXGPTopology
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Takes due messages from the queue and forwards them along the ranked routes: on a
+/// connect failure, timeout, 421 or other 4xx it moves to the next alternate at once and
+/// penalises the failing next hop; a message leaves the queue only after the next hop's 250.
+public final class DeliveryEngine: Service, @unchecked Sendable {
+    let settings: MailSettings
+    let peering: PeeringService
+    let store: NodeStore
+    let metrics: NodeMetrics?
+    let logger: Logger
+    let group: EventLoopGroup
+    private let lock = NSLock()
+    private var health: NextHopHealth
+    private var wakeup: AsyncStream<Void>.Continuation?
+    private let wakeups: AsyncStream<Void>
+    private let epoch = ContinuousClock.now
+
+    public init(settings: MailSettings, peering: PeeringService, store: NodeStore, metrics: NodeMetrics?, logger: Logger, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.settings = settings
+        self.peering = peering
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+        self.group = group
+        self.health = NextHopHealth(base: settings.nextHopPenalty, cap: .seconds(300))
+        var continuation: AsyncStream<Void>.Continuation?
+        self.wakeups = AsyncStream(bufferingPolicy: .bufferingNewest(1)) { continuation = $0 }
+        self.wakeup = continuation
+    }
+
+    /// Asks the engine to look at the queue now (a message arrived, or routes changed).
+    public func wake() { wakeup?.yield() }
+
+    var now: Duration { ContinuousClock.now - epoch }
+
+    public func run() async throws {
+        let recovered = try await store.recover()
+        if recovered > 0 { logger.notice("recipients left in delivery by a crash are queued again", metadata: ["count": "\(recovered)"]) }
+        let ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                self?.wake()
+            }
+        }
+        defer { ticker.cancel() }
+        for await _ in wakeups.cancelOnGracefulShutdown() {
+            await drain()
+        }
+    }
+
+    /// Delivers everything that is due, a batch at a time.
+    func drain() async {
+        while !Task.isShuttingDownGracefully {
+            guard let due = try? await store.due(now: Date(), limit: 50), !due.isEmpty else { return }
+            await withTaskGroup(of: Void.self) { group in
+                for delivery in due { group.addTask { await self.deliver(delivery) } }
+            }
+            if let depth = try? await store.queueDepth() { metrics?.queueDepth(depth) }
+        }
+    }
+
+    /// One queued message: recipients grouped by their ranked next hops.
+    func deliver(_ delivery: QueuedDelivery) async {
+        var groups: [[NextHopCandidate]: [QueuedRecipient]] = [:]
+        var order: [[NextHopCandidate]] = []
+        for recipient in delivery.recipients {
+            guard let domain = DomainName(recipient.domain) else {
+                try? await store.bounced(queueId: delivery.id, recipients: [recipient.address], reply: "550 5.1.2 bad destination domain \(recipient.domain)")
+                continue
+            }
+            switch await peering.relayTarget(for: domain) {
+            case .forward(let candidates):
+                if groups[candidates] == nil { order.append(candidates) }
+                groups[candidates, default: []].append(recipient)
+            case .local, .noRoute:
+                await deferOrBounce(delivery, [recipient], error: "no route to \(domain)")
+            }
+        }
+        for candidates in order {
+            await forward(delivery, recipients: groups[candidates]!, candidates: candidates)
+        }
+    }
+
+    /// Tries the candidates in order (penalised ones last) until every recipient is delivered or bounced.
+    func forward(_ delivery: QueuedDelivery, recipients: [QueuedRecipient], candidates: [NextHopCandidate]) async {
+        var remaining = recipients.map(\.address)
+        let ordered = lock.withLock { RelayDecision.order(candidates, health: health, now: now) }
+        var lastError = "no next hop answered"
+        for (attempt, candidate) in ordered.enumerated() where !remaining.isEmpty {
+            guard let endpoint = HostPort(candidate.endpoint) else { continue }
+            remaining = (try? await store.markDelivering(queueId: delivery.id, recipients: remaining, nextHop: candidate.neighbour)) ?? remaining
+            let outcome = await SMTPDelivery.deliver(
+                host: endpoint.host, port: Int(endpoint.port),
+                configuration: SMTPClientConfiguration(heloName: SMTPHost(settings.nodeName) ?? SMTPHost("mxgp")!, tls: .never),
+                reversePath: reversePath(delivery.envelopeFrom), recipients: remaining.compactMap { SMTPMailbox($0).map(SMTPForwardPath.mailbox) },
+                message: [UInt8](delivery.data), group: group, sourceHost: settings.sourceHost)
+            var delivered: [String] = [], bounced: [(String, String)] = [], deferred: [String] = []
+            for result in outcome.recipients {
+                let address = result.recipient.mailbox?.description ?? ""
+                switch result.status {
+                case .delivered: delivered.append(address)
+                case .bounced(let reply): bounced.append((address, reply.description))
+                case .deferred(let why): deferred.append(address); lastError = why.description
+                }
+            }
+            if !delivered.isEmpty {
+                try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour)
+                lock.withLock { health.succeeded(candidate.neighbour) }
+                for _ in delivered { metrics?.delivery(result: "delivered") }
+                if attempt > 0 { metrics?.failover() }
+            } else {
+                lock.withLock { health.failed(candidate.neighbour, error: lastError, now: now) }
+                logger.notice("next hop failed; trying the next alternate", metadata: [
+                    "queue_id": "\(delivery.id)", "next_hop": "\(candidate.neighbour)", "error": "\(lastError)"])
+            }
+            for (address, reply) in bounced {
+                try? await store.bounced(queueId: delivery.id, recipients: [address], reply: reply)
+                metrics?.delivery(result: "bounced")
+            }
+            remaining = deferred
+        }
+        if !remaining.isEmpty {
+            await deferOrBounce(delivery, recipients.filter { remaining.contains($0.address) }, error: lastError)
+        }
+    }
+
+    /// Defers with backoff, or bounces once the message outlived its lifetime.
+    func deferOrBounce(_ delivery: QueuedDelivery, _ recipients: [QueuedRecipient], error: String) async {
+        let addresses = recipients.map(\.address)
+        if Date().timeIntervalSince(delivery.receivedAt) > settings.lifetime {
+            try? await store.bounced(queueId: delivery.id, recipients: addresses, reply: "554 5.4.7 delivery time expired: \(error)")
+            for _ in addresses { metrics?.delivery(result: "bounced") }
+            return
+        }
+        let attempts = (recipients.map(\.attempts).max() ?? 0) + 1
+        let next = Date().addingTimeInterval(settings.retryDelay(attempts: attempts))
+        try? await store.deferred(queueId: delivery.id, recipients: addresses, error: error, nextAttemptAt: next)
+        for _ in addresses { metrics?.delivery(result: "deferred") }
+    }
+}
+
+/// The stored envelope sender (`<a@b>` or `<>`) as a reverse path.
+func reversePath(_ text: String) -> SMTPReversePath {
+    let inner = text.hasPrefix("<") && text.hasSuffix(">") ? String(text.dropFirst().dropLast()) : text
+    return SMTPMailbox(inner).map(SMTPReversePath.mailbox) ?? .null
+}

@@ -1,0 +1,55 @@
+import Foundation
+import MXGPCore
+import MXGPTopology
+
+/// What the mail data plane of a node runs from.
+public struct MailSettings: Sendable {
+    public var nodeName: String
+    public var operatorNumber: OperatorNumber
+    public var ownDomains: [DomainName]
+    /// Clients in these networks may relay to any routable domain.
+    public var localNetworks: [IPNetwork]
+    /// Where the SMTP server listens; nil for no SMTP service.
+    public var listen: HostPort?
+    /// The node's store folder (queue, mailboxes, ledger).
+    public var storeDirectory: String
+    /// How long a message may wait in the queue before it bounces.
+    public var lifetime: TimeInterval
+    /// Retry delay after the n-th failed attempt: `retryBase × n²`, capped at `retryCap`.
+    public var retryBase: TimeInterval
+    public var retryCap: TimeInterval
+    /// Penalty of a failing next hop after its first failure (grows quadratically).
+    public var nextHopPenalty: Duration
+    /// Largest message accepted.
+    public var maximumMessageSize: Int
+    /// Most concurrent SMTP connections served.
+    public var maximumConnections: Int
+    /// Source address of outbound SMTP connections (nil: the kernel picks).
+    public var sourceHost: String?
+
+    public init(
+        nodeName: String, operatorNumber: OperatorNumber, ownDomains: [DomainName], localNetworks: [IPNetwork],
+        listen: HostPort?, storeDirectory: String, lifetime: TimeInterval = 5 * 86400, retryBase: TimeInterval = 1,
+        retryCap: TimeInterval = 600, nextHopPenalty: Duration = .seconds(1), maximumMessageSize: Int = 10 * 1024 * 1024,
+        maximumConnections: Int = 200, sourceHost: String? = nil
+    ) {
+        self.sourceHost = sourceHost
+        self.nodeName = nodeName
+        self.operatorNumber = operatorNumber
+        self.ownDomains = ownDomains
+        self.localNetworks = localNetworks
+        self.listen = listen
+        self.storeDirectory = storeDirectory
+        self.lifetime = lifetime
+        self.retryBase = retryBase
+        self.retryCap = retryCap
+        self.nextHopPenalty = nextHopPenalty
+        self.maximumMessageSize = maximumMessageSize
+        self.maximumConnections = maximumConnections
+    }
+
+    /// Retry delay after `attempts` failed attempts.
+    public func retryDelay(attempts: Int) -> TimeInterval {
+        min(retryCap, retryBase * Double(max(1, attempts) * max(1, attempts)))
+    }
+}

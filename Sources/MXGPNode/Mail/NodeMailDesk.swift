@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import MXGPCore
+import MXGPSMTP
+import MXGPStore
+import NIOCore
+
+/// The node's answer to its SMTP front end: relay control from the routing table, and
+/// custody in the durable store (with this node's Received line prepended).
+public struct NodeMailDesk: MailFrontDesk {
+    let settings: MailSettings
+    let peering: PeeringService
+    let store: NodeStore
+    let logger: Logger
+    /// Called after a message was stored, so delivery starts at once.
+    let stored: @Sendable () -> Void
+
+    public init(settings: MailSettings, peering: PeeringService, store: NodeStore, logger: Logger, stored: @escaping @Sendable () -> Void) {
+        self.settings = settings
+        self.peering = peering
+        self.store = store
+        self.logger = logger
+        self.stored = stored
+    }
+
+    /// Who is talking: a neighbour (by its configured address), a local client, or a stranger.
+    func source(of client: SocketAddress?) async -> (MailSource, String) {
+        guard let client, let ip = client.ipAddress else { return (.stranger, "unknown") }
+        let bytes = NodeMailDesk.addressBytes(client)
+        if let bytes, settings.localNetworks.contains(where: { $0.contains(bytes) }) { return (.localClient, ip) }
+        if let name = await peering.neighbourName(forHost: ip) { return (.neighbour(name), name) }
+        return (.stranger, ip)
+    }
+
+    public func checkRecipient(_ check: SMTPRecipientCheck, client: SocketAddress?) async -> SMTPRecipientDecision {
+        guard let mailbox = check.recipient.mailbox else { return .accept }  // <postmaster>
+        guard let domain = mailbox.domain else { return .relayDenied }
+        let (source, _) = await source(of: client)
+        return await peering.mayAccept(domain: domain, from: source) ? .accept : .relayDenied
+    }
+
+    public func store(envelope: SMTPEnvelope, data: [UInt8], client: SocketAddress?) async -> CustodyOutcome {
+        let (_, from) = await source(of: client)
+        let now = Date()
+        let traceID = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let message = MessageHeaders.prependingReceived(
+            to: data, helo: envelope.helo, clientAddress: client?.ipAddress ?? "unknown", node: settings.nodeName,
+            operatorNumber: settings.operatorNumber, id: traceID, tls: envelope.tls,
+            date: MessageHeaders.rfc5322Date(secondsSince1970: Int64(now.timeIntervalSince1970)))
+        let own = Set(settings.ownDomains.map(\.text))
+        let recipients = envelope.recipients.compactMap(\.mailbox).map { mailbox in
+            IncomingMessage.Recipient(address: mailbox.description, local: mailbox.domain.map { own.contains($0.text) } ?? false)
+        }
+        let hops = MessageHeaders.hops(in: message).map(\.node)  // first relay first, this node last
+        let incoming = IncomingMessage(
+            envelopeFrom: envelope.reversePath.description, recipients: recipients, data: Data(message), receivedFrom: from,
+            hops: Array(hops), receivedAt: now, messageId: MessageHeaders.messageID(in: data))
+        do {
+            let result = try await store.accept(incoming)
+            if case .duplicate(let id) = result {
+                logger.info("duplicate message taken without a second copy", metadata: ["queue_id": "\(id)", "from": "\(from)"])
+            }
+            stored()
+            return .stored(queueID: result.id)
+        } catch {
+            logger.error("could not store a message; answering 451", metadata: ["error": "\(error)"])
+            return .refused(.temporaryFailure)
+        }
+    }
+
+    static func addressBytes(_ address: SocketAddress) -> [UInt8]? {
+        switch address {
+        case .v4(let v4):
+            return withUnsafeBytes(of: v4.address.sin_addr.s_addr) { Array($0) }
+        case .v6(let v6):
+            return withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Logging
+import MXGPSMTP
+import NIOCore
+import NIOPosix
+import NIOSSL
+import NIOTLS
+
+/// One outbound SMTP transaction over a fresh connection: connect, run an
+/// `SMTPClientSession`, report its outcome. Connect failures and timeouts become a
+/// deferral, so the caller moves to the next ranked next hop at once.
+public enum SMTPDelivery {
+    /// Delivers `message` to `host:port`; never throws: failures are outcomes.
+    public static func deliver(
+        host: String, port: Int, configuration: SMTPClientConfiguration, reversePath: SMTPReversePath,
+        recipients: [SMTPForwardPath], message: [UInt8], group: EventLoopGroup,
+        connectTimeout: TimeAmount = .seconds(3), transactionTimeout: TimeAmount = .seconds(60), tls: NIOSSLContext? = nil,
+        sourceHost: String? = nil
+    ) async -> SMTPClientOutcome {
+        let session = SMTPClientSession(configuration: configuration, reversePath: reversePath, recipients: recipients, message: message)
+        let promise = group.next().makePromise(of: SMTPClientOutcome.self)
+        let handler = SMTPClientHandler(session: session, outcome: promise, tls: tls, serverName: host)
+        var bootstrap = ClientBootstrap(group: group).connectTimeout(connectTimeout)
+        if let sourceHost, let source = try? SocketAddress(ipAddress: sourceHost, port: 0) { bootstrap = bootstrap.bind(to: source) }
+        let connection = bootstrap
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder(maximumLineLength: 2048)))
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                }
+            }
+            .connect(host: host, port: port)
+        do {
+            let channel = try await connection.get()
+            let timeout = channel.eventLoop.scheduleTask(in: transactionTimeout) { handler.timedOut() }
+            defer { timeout.cancel() }
+            return try await promise.futureResult.get()
+        } catch {
+            promise.succeed(failure("connect to \(host):\(port) failed: \(error)", recipients: recipients))
+            return (try? await promise.futureResult.get()) ?? failure("\(error)", recipients: recipients)
+        }
+    }
+
+    /// Every recipient deferred for `reason` (nothing was delivered).
+    static func failure(_ reason: String, recipients: [SMTPForwardPath]) -> SMTPClientOutcome {
+        SMTPClientOutcome(
+            recipients: recipients.map { SMTPRecipientResult(recipient: $0, rcptReply: nil, status: .deferred(.reason(reason))) },
+            data: .deferred(.reason(reason)), tls: false)
+    }
+}
+
+/// Drives an `SMTPClientSession` over a connection.
+final class SMTPClientHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = SMTPLine
+    typealias OutboundOut = ByteBuffer
+
+    private var session: SMTPClientSession
+    private let outcome: EventLoopPromise<SMTPClientOutcome>
+    private let tls: NIOSSLContext?
+    private let serverName: String
+    private var parser = SMTPReplyParser()
+    private var context: ChannelHandlerContext?
+    private var reported = false
+
+    init(session: SMTPClientSession, outcome: EventLoopPromise<SMTPClientOutcome>, tls: NIOSSLContext?, serverName: String) {
+        self.session = session
+        self.outcome = outcome
+        self.tls = tls
+        self.serverName = serverName
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func channelActive(context: ChannelHandlerContext) {
+        apply(session.connected())
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .line(let bytes):
+            switch parser.consume(line: bytes) {
+            case .success(let reply?): apply(session.replyReceived(reply))
+            case .success(nil): break
+            case .failure(let error):
+                parser = SMTPReplyParser()
+                apply(session.malformedReply(error))
+            }
+        case .tooLong:
+            apply(session.malformedReply(.lineTooLong))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        apply(session.closed())
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent { apply(session.tlsEstablished()) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    /// The transaction took too long.
+    func timedOut() {
+        context?.eventLoop.execute { self.apply(self.session.timeout()) }
+    }
+
+    private func apply(_ actions: [SMTPClientAction]) {
+        guard let context else { return }
+        for action in actions {
+            switch action {
+            case .send(let bytes):
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            case .startTLS:
+                if let tls, let handler = try? NIOSSLClientHandler(context: tls, serverHostname: nil) {
+                    try? context.channel.pipeline.syncOperations.addHandler(handler, position: .first)
+                } else {
+                    context.close(promise: nil)
+                }
+            case .close:
+                context.close(promise: nil)
+            case .finished(let result):
+                if !reported {
+                    reported = true
+                    outcome.succeed(result)
+                }
+            }
+        }
+    }
+}

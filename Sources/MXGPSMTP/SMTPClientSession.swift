@@ -1,0 +1,308 @@
+/// The client side of one delivery attempt to the next hop (RFC 5321 §3.3).
+///
+/// Drives greeting → EHLO (HELO if EHLO is refused) → STARTTLS (per policy) → MAIL → RCPT…
+/// → DATA → the dot-stuffed body → QUIT. With PIPELINING, MAIL and all RCPTs go out in one
+/// write and DATA after their replies. Pure: the driver parses replies with `SMTPReplyParser`,
+/// reports them and performs the actions in order. `.finished` is reported exactly once;
+/// a 421, a close or a timeout defers every recipient not yet done.
+public struct SMTPClientSession: Sendable {
+    /// The configuration the session was created with.
+    public let configuration: SMTPClientConfiguration
+    /// MAIL FROM.
+    public let reversePath: SMTPReversePath
+    /// RCPT TO, in order.
+    public let recipients: [SMTPForwardPath]
+    private let message: [UInt8]
+    private var state: State = .idle
+    private var tlsActive = false
+    private var extensions = Extensions()
+    private var rcptReplies: [SMTPReply?]
+    private var statuses: [SMTPDeliveryStatus?]
+
+    private struct Extensions: Sendable {
+        var pipelining = false
+        var startTLS = false
+        var eightBitMIME = false
+        var size: Int?
+    }
+
+    private enum Step: Sendable {
+        case mail
+        case rcpt(Int)
+    }
+
+    private enum State: Sendable {
+        case idle
+        case greeting
+        case ehlo
+        case helo
+        case startTLS
+        case tlsHandshake
+        case envelope(awaiting: [Step], unsent: [Step], mailReply: SMTPReply?)
+        case dataCommand
+        case dataBody
+        case quitting
+        case done
+    }
+
+    /// Creates a session delivering `message` (any line endings; it is normalised to CRLF and
+    /// dot-stuffed when sent) from `reversePath` to `recipients`.
+    public init(
+        configuration: SMTPClientConfiguration, reversePath: SMTPReversePath, recipients: [SMTPForwardPath],
+        message: [UInt8]
+    ) {
+        self.configuration = configuration
+        self.reversePath = reversePath
+        self.recipients = recipients
+        self.message = message
+        self.rcptReplies = Array(repeating: nil, count: recipients.count)
+        self.statuses = Array(repeating: nil, count: recipients.count)
+    }
+
+    /// True once the outcome has been reported.
+    public var isFinished: Bool {
+        switch state {
+        case .quitting, .done: return true
+        default: return false
+        }
+    }
+
+    // MARK: - Events
+
+    /// The TCP connection is up: waits for the greeting.
+    public mutating func connected() -> [SMTPClientAction] {
+        guard case .idle = state else { return [] }
+        state = .greeting
+        return []
+    }
+
+    /// The TLS handshake requested by `.startTLS` completed: EHLO again.
+    public mutating func tlsEstablished() -> [SMTPClientAction] {
+        guard case .tlsHandshake = state else { return [] }
+        tlsActive = true
+        extensions = Extensions()
+        state = .ehlo
+        return [.send(SMTPCommand.ehlo(configuration.heloName).rendered)]
+    }
+
+    /// The connection closed (or TLS failed): defers whatever is not done.
+    public mutating func closed() -> [SMTPClientAction] {
+        switch state {
+        case .done: return []
+        case .quitting:
+            state = .done
+            return []
+        default:
+            let outcome = deferRemaining(.reason("connection closed \(stage)"))
+            state = .done
+            return [.finished(outcome)]
+        }
+    }
+
+    /// The driver's timer for the current step fired: defers whatever is not done and closes.
+    public mutating func timeout() -> [SMTPClientAction] {
+        switch state {
+        case .done: return []
+        case .quitting:
+            state = .done
+            return [.close]
+        default:
+            let outcome = deferRemaining(.reason("timed out \(stage)"))
+            state = .done
+            return [.close, .finished(outcome)]
+        }
+    }
+
+    /// The server sent bytes that are not a reply: defers whatever is not done and closes.
+    public mutating func malformedReply(_ error: SMTPReplyParseError) -> [SMTPClientAction] {
+        guard !isFinished else { return timeout() }
+        let outcome = deferRemaining(.reason("\(error) \(stage)"))
+        state = .done
+        return [.close, .finished(outcome)]
+    }
+
+    /// A complete reply arrived.
+    public mutating func replyReceived(_ reply: SMTPReply) -> [SMTPClientAction] {
+        if reply.code == 421, !isFinished, !isIdle {
+            let outcome = deferRemaining(.reply(reply))
+            state = .done
+            return [.close, .finished(outcome)]
+        }
+        switch state {
+        case .idle, .done, .tlsHandshake:
+            return []
+        case .quitting:
+            state = .done
+            return [.close]
+        case .greeting:
+            guard reply.code == 220 else { return finish(deferRemaining(.reply(reply))) }
+            state = .ehlo
+            return [.send(SMTPCommand.ehlo(configuration.heloName).rendered)]
+        case .ehlo:
+            guard reply.isPositive else {
+                state = .helo
+                return [.send(SMTPCommand.helo(configuration.heloName).rendered)]
+            }
+            extensions = Self.extensions(of: reply)
+            return afterGreeting()
+        case .helo:
+            guard reply.isPositive else { return finish(deferRemaining(.reply(reply))) }
+            extensions = Extensions()
+            return afterGreeting()
+        case .startTLS:
+            if reply.code == 220 {
+                state = .tlsHandshake
+                return [.startTLS]
+            }
+            guard configuration.tls != .required else { return finish(deferRemaining(.reply(reply))) }
+            return beginTransaction()
+        case .envelope(var awaiting, let unsent, var mailReply):
+            guard !awaiting.isEmpty else { return [] }
+            switch awaiting.removeFirst() {
+            case .mail: mailReply = reply
+            case .rcpt(let index):
+                rcptReplies[index] = reply
+                if let mailReply, mailReply.isPositive, !reply.isPositive { statuses[index] = .failure(reply) }
+            }
+            return envelopeProgress(awaiting: awaiting, unsent: unsent, mailReply: mailReply)
+        case .dataCommand:
+            guard reply.code == 354 else { return finish(settleAccepted(.failure(reply))) }
+            state = .dataBody
+            return [.send(SMTPBody.dotStuffed(message))]
+        case .dataBody:
+            let status: SMTPDeliveryStatus = reply.isPositive ? .delivered(reply) : .failure(reply)
+            return finish(settleAccepted(status))
+        }
+    }
+
+    // MARK: - Steps
+
+    private var isIdle: Bool {
+        if case .idle = state { return true }
+        return false
+    }
+
+    private var stage: String {
+        switch state {
+        case .idle, .greeting: return "before the greeting"
+        case .ehlo, .helo: return "after EHLO/HELO"
+        case .startTLS, .tlsHandshake: return "during STARTTLS"
+        case .envelope: return "during MAIL/RCPT"
+        case .dataCommand: return "after DATA"
+        case .dataBody: return "after the message was sent, before the reply (it may have been delivered)"
+        case .quitting, .done: return "after QUIT"
+        }
+    }
+
+    private mutating func afterGreeting() -> [SMTPClientAction] {
+        if !tlsActive {
+            if extensions.startTLS && configuration.tls != .never {
+                state = .startTLS
+                return [.send(SMTPCommand.startTLS.rendered)]
+            }
+            if configuration.tls == .required {
+                return finish(deferRemaining(.reason("the server does not offer STARTTLS and TLS is required")))
+            }
+        }
+        return beginTransaction()
+    }
+
+    private mutating func beginTransaction() -> [SMTPClientAction] {
+        let payloadSize = SMTPBody.normalizingLineEndings(message).count
+        if let limit = extensions.size, limit > 0, payloadSize > limit {
+            let reply = SMTPReply(
+                code: 552, SMTPEnhancedStatusCode(5, 3, 4),
+                "message size \(payloadSize) exceeds the next hop's fixed maximum message size \(limit)")
+            return finish(settle(all: .bounced(reply)))
+        }
+        var parameters = SMTPMailParameters()
+        if extensions.size != nil { parameters.size = payloadSize }
+        if extensions.eightBitMIME && SMTPBody.hasEightBitData(message) { parameters.body = .eightBitMIME }
+        let steps = [Step.mail] + recipients.indices.map { Step.rcpt($0) }
+        let batch = configuration.usePipelining && extensions.pipelining ? steps : [steps[0]]
+        state = .envelope(awaiting: batch, unsent: Array(steps.dropFirst(batch.count)), mailReply: nil)
+        return [.send(batch.flatMap { render($0, parameters) })]
+    }
+
+    private func render(_ step: Step, _ parameters: SMTPMailParameters) -> [UInt8] {
+        switch step {
+        case .mail: return SMTPCommand.mail(reversePath, parameters).rendered
+        case .rcpt(let index): return SMTPCommand.rcpt(recipients[index]).rendered
+        }
+    }
+
+    private mutating func envelopeProgress(awaiting: [Step], unsent: [Step], mailReply: SMTPReply?) -> [SMTPClientAction] {
+        let mailFailed = mailReply.map { !$0.isPositive } ?? false
+        guard awaiting.isEmpty else {
+            state = .envelope(awaiting: awaiting, unsent: unsent, mailReply: mailReply)
+            return []
+        }
+        if let next = unsent.first, !mailFailed {
+            state = .envelope(awaiting: [next], unsent: Array(unsent.dropFirst()), mailReply: mailReply)
+            return [.send(render(next, SMTPMailParameters()))]
+        }
+        if mailFailed, let mailReply { return finish(settle(all: .failure(mailReply))) }
+        let anyAccepted = rcptReplies.contains { $0?.isPositive == true }
+        guard anyAccepted else { return finish(outcome(data: nil)) }
+        state = .dataCommand
+        return [.send(SMTPCommand.data.rendered)]
+    }
+
+    /// Sends QUIT and reports the outcome.
+    private mutating func finish(_ outcome: SMTPClientOutcome) -> [SMTPClientAction] {
+        state = .quitting
+        return [.send(SMTPCommand.quit.rendered), .finished(outcome)]
+    }
+
+    /// Gives every recipient without a status `status`.
+    private mutating func settle(all status: SMTPDeliveryStatus) -> SMTPClientOutcome {
+        for index in recipients.indices where statuses[index] == nil { statuses[index] = status }
+        return outcome(data: status)
+    }
+
+    /// Gives the recipients accepted at RCPT the DATA outcome.
+    private mutating func settleAccepted(_ status: SMTPDeliveryStatus) -> SMTPClientOutcome {
+        for index in recipients.indices where statuses[index] == nil && rcptReplies[index]?.isPositive == true {
+            statuses[index] = status
+        }
+        return settle(all: status)
+    }
+
+    private mutating func deferRemaining(_ deferral: SMTPDeferral) -> SMTPClientOutcome {
+        settle(all: .deferred(deferral))
+    }
+
+    /// The outcome; `data` nil means DATA was never sent because no recipient was accepted.
+    private func outcome(data: SMTPDeliveryStatus?) -> SMTPClientOutcome {
+        let results = recipients.indices.map { index in
+            SMTPRecipientResult(
+                recipient: recipients[index], rcptReply: rcptReplies[index],
+                status: statuses[index] ?? .deferred(.reason("not attempted")))
+        }
+        let summary = data ?? Self.summary(of: results.map(\.status))
+        return SMTPClientOutcome(recipients: results, data: summary, tls: tlsActive)
+    }
+
+    /// No recipient accepted: deferred if any recipient may succeed later, bounced otherwise.
+    private static func summary(of statuses: [SMTPDeliveryStatus]) -> SMTPDeliveryStatus {
+        for case .deferred(let deferral) in statuses { return .deferred(deferral) }
+        for case .bounced(let reply) in statuses { return .bounced(reply) }
+        return .deferred(.reason("no recipients"))
+    }
+
+    private static func extensions(of reply: SMTPReply) -> Extensions {
+        var found = Extensions()
+        for line in reply.lines.dropFirst() {
+            let words = line.split(separator: " ")
+            guard let keyword = words.first?.uppercased() else { continue }
+            switch keyword {
+            case "PIPELINING": found.pipelining = true
+            case "STARTTLS": found.startTLS = true
+            case "8BITMIME": found.eightBitMIME = true
+            case "SIZE": found.size = words.count > 1 ? Int(words[1]) ?? 0 : 0
+            default: break
+            }
+        }
+        return found
+    }
+}

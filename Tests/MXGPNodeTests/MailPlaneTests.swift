@@ -1,0 +1,137 @@
+import Foundation
+import MXGPCore
+import MXGPSMTP
+import MXGPStore
+import MXGPTopology
+import NIOPosix
+import Testing
+@testable import MXGPNode
+
+/// A small mail internet on loopback: each node on its own 127.0.0.x address with
+/// peering, an SMTP server, a store and a delivery engine.
+final class MailLab: @unchecked Sendable {
+    struct Node {
+        var peering: PeeringService
+        var mail: MailService
+        var store: NodeStore
+        var engine: DeliveryEngine
+        var runner: Task<Void, Error>
+        var smtpPort: Int
+        var host: String
+    }
+
+    let topology: Topology
+    let directory: URL
+    var nodes: [String: Node] = [:]
+
+    init(_ topology: Topology, localClients: Set<String>) async throws {
+        self.topology = topology
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-mail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let names = topology.nodes.map(\.name)
+        let hosts = Dictionary(uniqueKeysWithValues: names.map { ($0, LoopbackHosts.unique()) })
+        var mxgpPorts: [Int] = [], smtpPorts: [Int] = []
+        for name in names {
+            let two = try await freePorts(2, host: hosts[name]!)
+            mxgpPorts.append(two[0])
+            smtpPorts.append(two[1])
+        }
+        for (i, name) in names.enumerated() {
+            let node = topology.node(named: name)!
+            let peering = try PeeringService(
+                settings: PeeringSettings.forTopologyNode(
+                    name, in: topology,
+                    mxgpAddress: { other in HostPort(host: hosts[other]!, port: UInt16(mxgpPorts[names.firstIndex(of: other)!])) },
+                    smtpEndpoint: "\(hosts[name]!):\(smtpPorts[i])", listen: HostPort(host: hosts[name]!, port: UInt16(mxgpPorts[i])))!,
+                logger: testLogger(name))
+            let settings = MailSettings(
+                nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
+                localNetworks: localClients.contains(name) ? [IPNetwork("127.0.0.1/32")!] : [],
+                listen: HostPort(host: hosts[name]!, port: UInt16(smtpPorts[i])), storeDirectory: directory.appendingPathComponent(name).path,
+                retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!)
+            let store = try NodeStore(directoryPath: settings.storeDirectory)
+            let engine = DeliveryEngine(settings: settings, peering: peering, store: store, metrics: nil, logger: testLogger(name))
+            let desk = NodeMailDesk(settings: settings, peering: peering, store: store, logger: testLogger(name)) { [engine] in engine.wake() }
+            let mail = MailService(settings: settings, desk: desk, logger: testLogger(name))
+            let runner = Task { try await engine.run() }
+            nodes[name] = Node(peering: peering, mail: mail, store: store, engine: engine, runner: runner, smtpPort: smtpPorts[i], host: hosts[name]!)
+        }
+    }
+
+    func start() async throws {
+        for node in nodes.values {
+            try await node.peering.start()
+            try await node.mail.start()
+        }
+    }
+
+    func stop() async {
+        for node in nodes.values {
+            node.runner.cancel()
+            await node.mail.stop()
+            await node.peering.stop()
+            try? node.store.close()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Submits one message to `node` over SMTP from 127.0.0.1 (a local client there).
+    func send(to node: String, from: String, rcpt: [String], subject: String, messageID: String) async -> SMTPClientOutcome {
+        let body = "From: \(from)\r\nTo: \(rcpt.joined(separator: ", "))\r\nSubject: \(subject)\r\nMessage-ID: <\(messageID)>\r\n\r\nhello from the lab\r\n"
+        return await SMTPDelivery.deliver(
+            host: nodes[node]!.host, port: nodes[node]!.smtpPort,
+            configuration: SMTPClientConfiguration(heloName: SMTPHost("client.test")!, tls: .never),
+            reversePath: .mailbox(SMTPMailbox(from)!), recipients: rcpt.map { .mailbox(SMTPMailbox($0)!) },
+            message: Array(body.utf8), group: MultiThreadedEventLoopGroup.singleton, sourceHost: "127.0.0.1")
+    }
+}
+
+@Suite(.serialized) struct MailPlaneTests {
+    static let chain = """
+        name: chain
+        nodes:
+          up: { role: upstream, operator: 100, region: US }
+          a: { role: colo, operator: 64501, region: US, domains: [a.example] }
+          b: { role: colo, operator: 64502, region: US, domains: [b.example] }
+        links:
+          - { a: a, b: up, price: 2 }
+          - { a: b, b: up, price: 3 }
+        """
+
+    @Test func mailCrossesEveryHopAndTheHopListMatchesTheRoute() async throws {
+        let lab = try await MailLab(try Topology.parse(yaml: Self.chain).topology, localClients: ["a"])
+        try await lab.start()
+        defer { Task { await lab.stop() } }
+        let routed = await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)?.nextHop == "up" }
+        #expect(routed)
+        let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "hi", messageID: "m1@a.example")
+        guard case .delivered = outcome.data else {
+            Issue.record("submission failed: \(outcome)")
+            await lab.stop()
+            return
+        }
+        let arrived = await LoopbackNodes.poll { ((try? await lab.nodes["b"]!.store.mailbox(address: "bob@b.example")) ?? []).count == 1 }
+        #expect(arrived)
+        let message = try await lab.nodes["b"]!.store.mailbox(address: "bob@b.example").first
+        #expect(message?.hops == ["a", "up", "b"])
+        #expect(message?.subject == "hi")
+        #expect(try await lab.nodes["a"]!.store.queueDepth() == 0)
+        await lab.stop()
+    }
+
+    @Test func strangersCannotRelay() async throws {
+        let lab = try await MailLab(try Topology.parse(yaml: Self.chain).topology, localClients: [])
+        try await lab.start()
+        _ = await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!) != nil }
+        // 127.0.0.1 is not a local network of a, nor a neighbour: b.example is not a's to accept.
+        let outcome = await lab.send(to: "a", from: "spam@evil.test", rcpt: ["bob@b.example"], subject: "spam", messageID: "s1@evil.test")
+        let rcpt = outcome.recipients.first?.rcptReply
+        #expect(rcpt?.code == 550)
+        #expect(rcpt?.description.contains("5.7.1") == true)
+        // Mail for a's own domain is accepted from anyone.
+        let own = await lab.send(to: "a", from: "friend@elsewhere.test", rcpt: ["alice@a.example"], subject: "hi", messageID: "f1@elsewhere.test")
+        if case .delivered = own.data {} else { Issue.record("own-domain mail refused: \(own)") }
+        #expect(try await lab.nodes["a"]!.store.mailbox(address: "alice@a.example").count == 1)
+        await lab.stop()
+    }
+}
