@@ -201,13 +201,14 @@ struct NodeConfigReader {
     mutating func domains(_ node: Node) -> [DomainName] {
         guard let items = context.scalarList(node, "domains", example: "[alice.example]") else { return [] }
         var result: [DomainName] = []
+        var seen: Set<DomainName> = []
         for (index, (text, line)) in items.enumerated() {
             guard let domain = DomainName(text) else {
                 context.error(.badDomain, line: line, "domains[\(index)] \"\(text)\" is not a domain name",
                               fix: "use labels of letters, digits, - and _, separated by dots, like alice.example")
                 continue
             }
-            if result.contains(domain) {
+            if !seen.insert(domain).inserted {
                 context.error(.duplicateDomain, line: line, "domains[\(index)] \"\(domain)\" is listed twice", fix: "remove the second entry")
             } else {
                 result.append(domain)

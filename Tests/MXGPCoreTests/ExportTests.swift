@@ -69,6 +69,8 @@ let exportRows: [ExportRow] = [
         e.neighbourUp(0)
         let out = e.flush()
         #expect(out.updates(to: 0).flatMap(\.announced).sorted() == [dn("a.example"), dn("b.example")])
+        // Own domains share one attribute set, so they travel in one UPDATE.
+        #expect(out.updates(to: 0).count == 1)
         #expect(out.first?.messages.last == .endOfRIB)
         #expect(e.flush().isEmpty)
     }

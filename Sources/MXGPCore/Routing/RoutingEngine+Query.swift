@@ -69,6 +69,12 @@ extension RoutingEngine {
         neighbours[index].adjRIBIn.map { (domains[$0.key], $0.value) }.sorted { $0.0 < $1.0 }
     }
 
+    /// How many routes neighbour `index` sent (Adj-RIB-In) and how many of them are eligible.
+    public func adjRIBInCounts(of index: Int) -> (received: Int, accepted: Int) {
+        let entries = neighbours[index].adjRIBIn
+        return (entries.count, entries.values.reduce(0) { $0 + ($1.ineligible == nil ? 1 : 0) })
+    }
+
     /// The Adj-RIB-Out of neighbour `index`.
     public func adjRIBOut(of index: Int) -> [(DomainName, PathAttributes)] {
         neighbours[index].adjRIBOut.map { (domains[$0.key], $0.value) }.sorted { $0.0 < $1.0 }

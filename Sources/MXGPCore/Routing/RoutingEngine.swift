@@ -35,11 +35,14 @@ public struct RoutingEngine: Sendable {
     public var originValidator: (any OriginValidating)?
     /// Number of times the decision process ran for a domain.
     public private(set) var decisionRuns = 0
+    var ownAttributesCache: PathAttributes?
 
     public init(local: LocalRoutingConfig, neighbours: [NeighbourRoutingConfig] = []) {
         self.local = local
         self.neighbours = neighbours.map { NeighbourSlot(config: $0) }
-        for domain in local.ownDomains { originate(domain) }
+        domains.reserveCapacity(local.ownDomains.count)
+        let attributes = ownAttributes
+        for domain in local.ownDomains { installOwn(domain, attributes: attributes) }
     }
 
     // MARK: Neighbours
@@ -99,16 +102,26 @@ public struct RoutingEngine: Sendable {
 
     // MARK: Own domains
 
+    /// Attributes of the node's own routes: one shared object, so own domains are announced
+    /// together in as few UPDATEs as the message size allows.
+    var ownAttributes: PathAttributes {
+        if let cached = ownAttributesCache, cached.nextHop == local.nextHop, cached.originProof?.region == local.region { return cached }
+        return PathAttributes(operatorPath: [], nextHop: local.nextHop, originProof: OriginProof(region: local.region))
+    }
+
     /// Starts originating `domain`.
     public mutating func originate(_ domain: DomainName) {
-        let index = intern(domain)
-        let attributes = PathAttributes(
-            operatorPath: [], nextHop: local.nextHop, originProof: OriginProof(region: local.region))
+        if ownAttributesCache == nil { ownAttributesCache = ownAttributes }
+        installOwn(domain, attributes: ownAttributesCache!)
+        if !local.ownDomains.contains(domain) { local.ownDomains.append(domain) }
+    }
+
+    mutating func installOwn(_ domain: DomainName, attributes: PathAttributes) {
+        ownAttributesCache = attributes
         let candidate = Candidate(
             neighbour: Candidate.ownNeighbour, localPreference: ownRouteLocalPreference, price: 0,
             neighbourOperator: local.operatorNumber, attributes: attributes)
-        insertCandidate(candidate, domain: index)
-        if !local.ownDomains.contains(domain) { local.ownDomains.append(domain) }
+        insertCandidate(candidate, domain: intern(domain))
     }
 
     /// Stops originating `domain`.

@@ -7,14 +7,14 @@ extension PeeringController {
         loop.preconditionInEventLoop()
         return peers.indices.filter { !peers[$0].removed }.map { i in
             let peer = peers[i]
-            let received = engine.adjRIBIn(of: i)
+            let received = engine.adjRIBInCounts(of: i)
             return PeerStatus(
                 name: peer.config.name, operatorNumber: peer.config.routing.operatorNumber,
                 address: peer.config.address?.description ?? "", relationship: peer.config.routing.relationship,
                 state: peer.session.phase.description,
                 uptimeSeconds: peer.establishedAt.map { Double((NIODeadline.now() - $0).nanoseconds) / 1e9 },
                 messagesIn: peer.messagesIn, messagesOut: peer.messagesOut, updatesIn: peer.updatesIn, updatesOut: peer.updatesOut,
-                routesReceived: received.count, routesAccepted: received.filter { $0.1.ineligible == nil }.count,
+                routesReceived: received.received, routesAccepted: received.accepted,
                 lastError: peer.lastError, tls: settings.tls != nil)
         }
     }
@@ -62,8 +62,9 @@ extension PeeringController {
             apply(peers[index].session.start(now: now), peer: index)
         }
         // Own domains.
-        for domain in old.local.ownDomains where !new.local.ownDomains.contains(domain) { engine.stopOriginating(domain) }
-        for domain in new.local.ownDomains where !old.local.ownDomains.contains(domain) { engine.originate(domain) }
+        let (oldDomains, newDomains) = (Set(old.local.ownDomains), Set(new.local.ownDomains))
+        for domain in old.local.ownDomains where !newDomains.contains(domain) { engine.stopOriginating(domain) }
+        for domain in new.local.ownDomains where !oldDomains.contains(domain) { engine.originate(domain) }
         if old.local.policy != new.local.policy || old.local.refuseRegions != new.local.refuseRegions {
             engine.updateLocal(policy: new.local.policy, refuseRegions: new.local.refuseRegions)
         }
