@@ -1,24 +1,38 @@
 import Logging
 import MXGPCore
+import MXGPStore
 import MXGPTopology
 import ServiceLifecycle
 
-/// One running node: the peering service, the admin API and the metrics refresher,
-/// as services for a `ServiceGroup`.
+/// One running node: the peering service, the mail data plane (SMTP server, durable
+/// store, delivery engine), the admin API and the metrics refresher, as services for a
+/// `ServiceGroup`.
 public struct NodeRuntime: Sendable {
     public let peering: PeeringService
     public let metrics: NodeMetrics
     public let admin: AdminServer
+    public let store: NodeStore
+    public let mail: MailService
+    public let delivery: DeliveryEngine
     /// Every long-running piece, in start order.
-    public var services: [any Service] { [peering, admin, MetricsRefresher(peering: peering, metrics: metrics)] }
+    public var services: [any Service] { [peering, mail, delivery, admin, MetricsRefresher(peering: peering, metrics: metrics)] }
 
     public init(config: NodeConfig, peering: PeeringService, logger: Logger) throws {
         self.peering = peering
         let metrics = NodeMetrics()
         self.metrics = metrics
+        let settings = MailSettings(config: config)
+        let store = try NodeStore(directoryPath: config.store)
+        let delivery = DeliveryEngine(settings: settings, peering: peering, store: store, metrics: metrics, logger: logger)
+        self.store = store
+        self.delivery = delivery
+        self.mail = MailService(
+            settings: settings,
+            desk: NodeMailDesk(settings: settings, peering: peering, store: store, logger: logger) { [delivery] in delivery.wake() },
+            logger: logger)
         var listeners: [AdminServer.Listener] = [.unixSocket(path: config.listen.admin)]
         if let tcp = config.listen.adminTCP { listeners.append(.tcp(host: tcp.host, port: Int(tcp.port))) }
-        self.admin = AdminServer(provider: peering, metrics: metrics, listeners: listeners, logger: logger)
+        self.admin = AdminServer(provider: peering, metrics: metrics, listeners: listeners, logger: logger, mail: store)
     }
 }
 

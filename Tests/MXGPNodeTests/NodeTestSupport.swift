@@ -69,25 +69,42 @@ final class LoopbackNodes: @unchecked Sendable {
     let topology: Topology
     /// The loopback address every node of this test listens on.
     let host = LoopbackHosts.unique()
-    let ports: [String: Int]
+    private(set) var ports: [String: Int] = [:]
     var services: [String: PeeringService] = [:]
+    private let build: (LoopbackNodes) async throws -> Void
 
     init(_ topology: Topology, only: Set<String>? = nil, holdTime: UInt16 = 3, fastLiveness: UInt16? = nil, tls: ((String) throws -> PeeringTLS)? = nil) async throws {
         self.topology = topology
-        let names = topology.nodes.map(\.name)
-        let free = try await freePorts(names.count, host: host)
-        ports = Dictionary(uniqueKeysWithValues: zip(names, free))
-        for name in names where only?.contains(name) ?? true {
-            let settings = PeeringSettings.forTopologyNode(
-                name, in: topology, mxgpAddress: { [ports, host] in HostPort(host: host, port: UInt16(ports[$0]!)) },
-                smtpEndpoint: "\(name):25", listen: HostPort(host: host, port: UInt16(ports[name]!)),
-                holdTime: holdTime, fastLivenessMilliseconds: fastLiveness, tls: try tls?(name))!
-            services[name] = try PeeringService(settings: settings, logger: testLogger(name))
+        build = { nodes in
+            let names = topology.nodes.map(\.name)
+            let free = try await freePorts(names.count, host: nodes.host)
+            let ports = Dictionary(uniqueKeysWithValues: zip(names, free))
+            let host = nodes.host
+            nodes.ports = ports
+            nodes.services = [:]
+            for name in names where only?.contains(name) ?? true {
+                let settings = PeeringSettings.forTopologyNode(
+                    name, in: topology, mxgpAddress: { HostPort(host: host, port: UInt16(ports[$0]!)) },
+                    smtpEndpoint: "\(name):25", listen: HostPort(host: host, port: UInt16(ports[name]!)),
+                    holdTime: holdTime, fastLivenessMilliseconds: fastLiveness, tls: try tls?(name))!
+                nodes.services[name] = try PeeringService(settings: settings, logger: testLogger(name))
+            }
         }
+        try await build(self)
     }
 
+    /// Starts every node. A port taken between allocation and bind (another process on the
+    /// machine) gets a fresh set of ports and another try.
     func start() async throws {
-        for name in topology.nodes.map(\.name) { try await services[name]?.start() }
+        for attempt in 1...3 {
+            do {
+                for name in topology.nodes.map(\.name) { try await services[name]?.start() }
+                return
+            } catch let error as IOError where error.errnoCode == EADDRINUSE && attempt < 3 {
+                await stop()
+                try await build(self)
+            }
+        }
     }
 
     func stop() async {

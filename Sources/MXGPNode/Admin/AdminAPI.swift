@@ -23,10 +23,13 @@ import MXGPCore
 public struct AdminAPI: Sendable {
     public let provider: any NodeStatusProvider
     public let metrics: NodeMetrics
+    /// The mail data plane, when the node runs one; without it the mail endpoints say "not available".
+    public let mail: (any MailStatusProvider)?
 
-    public init(provider: any NodeStatusProvider, metrics: NodeMetrics) {
+    public init(provider: any NodeStatusProvider, metrics: NodeMetrics, mail: (any MailStatusProvider)? = nil) {
         self.provider = provider
         self.metrics = metrics
+        self.mail = mail
     }
 
     /// The router with every endpoint; build an `Application` over it (see `AdminServer`).
@@ -35,6 +38,7 @@ public struct AdminAPI: Sendable {
         router.add(middleware: AdminErrorMiddleware())
         let provider = self.provider
         let metrics = self.metrics
+        let mail = self.mail
 
         router.get("/v1/node") { _, _ in try AdminResponse.json(await provider.info()) }
         router.get("/v1/peers") { _, _ in try AdminResponse.json(AdminPeers(peers: await provider.peers())) }
@@ -53,14 +57,19 @@ public struct AdminAPI: Sendable {
             return try AdminResponse.json(AdminLookup(domain: domain.text, matched: route.domain.text, route: AdminRoute(route)))
         }
         router.get("/v1/queue") { _, _ in
-            try AdminResponse.json(AdminQueue(available: false, reason: AdminJSON.dataPlaneMissing, queue: []))
+            guard let mail else { return try AdminResponse.json(AdminQueue(available: false, reason: AdminJSON.dataPlaneMissing, queue: [])) }
+            return try AdminResponse.json(AdminQueue(available: true, reason: nil, queue: try await mail.queueEntries()))
         }
         router.get("/v1/mailbox/:address") { _, context in
             let address = try AdminResponse.parameter(context, "address")
-            return try AdminResponse.json(AdminMailbox(address: address, available: false, reason: AdminJSON.dataPlaneMissing, messages: []))
+            guard let mail else {
+                return try AdminResponse.json(AdminMailbox(address: address, available: false, reason: AdminJSON.dataPlaneMissing, messages: []))
+            }
+            return try AdminResponse.json(AdminMailbox(address: address, available: true, reason: nil, messages: try await mail.mailboxMessages(address: address)))
         }
         router.get("/v1/ledger") { _, _ in
-            try AdminResponse.json(AdminLedger(available: false, reason: AdminJSON.dataPlaneMissing, ledger: []))
+            guard let mail else { return try AdminResponse.json(AdminLedger(available: false, reason: AdminJSON.dataPlaneMissing, ledger: [])) }
+            return try AdminResponse.json(AdminLedger(available: true, reason: nil, ledger: try await mail.ledgerEntries()))
         }
         router.post("/v1/peers/:name/reset") { _, context in
             let name = try AdminResponse.parameter(context, "name")

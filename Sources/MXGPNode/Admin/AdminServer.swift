@@ -35,7 +35,11 @@ public struct AdminServer: Service {
     public let listeners: [Listener]
     public let logger: Logger
 
-    public init(provider: any NodeStatusProvider, metrics: NodeMetrics, listeners: [Listener], logger: Logger) {
+    /// The mail data plane's queue, mailboxes and ledger, when the node runs one.
+    public let mail: (any MailStatusProvider)?
+
+    public init(provider: any NodeStatusProvider, metrics: NodeMetrics, listeners: [Listener], logger: Logger, mail: (any MailStatusProvider)? = nil) {
+        self.mail = mail
         self.provider = provider
         self.metrics = metrics
         self.listeners = listeners
@@ -45,7 +49,7 @@ public struct AdminServer: Service {
     /// Runs one application per listener until cancelled or shut down gracefully.
     public func run() async throws {
         let applications = try listeners.map {
-            try Self.makeApplication(provider: provider, metrics: metrics, address: $0, logger: logger)
+            try Self.makeApplication(provider: provider, metrics: metrics, address: $0, logger: logger, mail: mail)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for application in applications {
@@ -61,11 +65,11 @@ public struct AdminServer: Service {
     /// `onServerRunning` gets the listening channel (e.g. to learn an ephemeral port).
     public static func makeApplication(
         provider: any NodeStatusProvider, metrics: NodeMetrics, address: Listener, logger: Logger,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        mail: (any MailStatusProvider)? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         if case .unixSocket(let path) = address { try prepareSocket(path: path) }
         return Application(
-            router: AdminAPI(provider: provider, metrics: metrics).router(),
+            router: AdminAPI(provider: provider, metrics: metrics, mail: mail).router(),
             configuration: ApplicationConfiguration(address: address.bindAddress, serverName: "mxgp-admin"),
             onServerRunning: onServerRunning,
             logger: logger)

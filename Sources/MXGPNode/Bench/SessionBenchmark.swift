@@ -42,10 +42,15 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        // posix_spawn keeps every descriptor without close-on-exec, and this process may hold
+        // sockets (other tests' listeners): a bash prologue closes them before exec, so the
+        // child holds nothing but stdin, stdout and stderr.
+        let closeInherited = #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec "$0" "$@""#
+        let launcher = access("/bin/bash", X_OK) == 0 ? ["/bin/bash", "-c", closeInherited, executable] : [executable]
+        let argv: [UnsafeMutablePointer<CChar>?] = (launcher + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var child: pid_t = 0
-        let result = posix_spawn(&child, executable, &actions, nil, argv, environ)
+        let result = posix_spawn(&child, launcher[0], &actions, nil, argv, environ)
         guard result == 0 else { throw ChildProcessError.spawnFailed(executable, result) }
         pid = child
     }

@@ -53,3 +53,16 @@ public struct MailSettings: Sendable {
         min(retryCap, retryBase * Double(max(1, attempts) * max(1, attempts)))
     }
 }
+
+extension MailSettings {
+    /// The mail settings a node config describes.
+    public init(config: NodeConfig) {
+        self.init(
+            nodeName: config.name, operatorNumber: config.operatorNumber, ownDomains: config.domains,
+            localNetworks: config.localNetworks, listen: config.listen.smtp, storeDirectory: config.store,
+            retryBase: config.timers.profile == .lab ? 0.5 : 1,
+            nextHopPenalty: config.timers.profile == .lab ? .milliseconds(500) : .seconds(1),
+            maximumMessageSize: Int(config.neighbours.map(\.contract.maxSize).max() ?? UInt32(10 * 1024 * 1024)),
+            sourceHost: config.listen.smtp.isUnspecified ? nil : config.listen.smtp.host)
+    }
+}
