@@ -152,3 +152,51 @@ enum RawClient {
         func bytes() -> [UInt8] { lock.withLock { received } }
     }
 }
+
+/// The codec's committed bad-input corpus, sent over real sockets to a running node.
+@Suite(.serialized) struct CorpusOverSocketTests {
+    struct Case: Decodable {
+        var file: String
+        var expect: String
+        var description: String
+    }
+
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("MXGPCoreTests/Corpus")
+
+    @Test func everyBadInputGetsANotificationAndTheRealSessionStaysUp() async throws {
+        struct Manifest: Decodable { var cases: [Case] }
+        let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: Self.corpus.appendingPathComponent("manifest.json")))
+        let topology = try Topology.parse(yaml: """
+            name: pair
+            nodes:
+              up: { role: upstream, operator: 100, region: US }
+              colo: { role: colo, operator: 64500, region: US, domains: [c.example] }
+            links:
+              - { a: colo, b: up }
+            """).topology
+        let nodes = try await LoopbackNodes(topology)
+        try await nodes.start()
+        let up = nodes.services["up"]!
+        #expect(await nodes.waitUntil { await up.lookup(DomainName("c.example")!) != nil })
+        var answered = 0
+        for item in manifest.cases {
+            let bytes = try [UInt8](Data(contentsOf: Self.corpus.appendingPathComponent(item.file)))
+            let incomplete = item.expect == "incomplete"  // the node waits for the rest; the client gives up
+            let reply = try await RawClient.exchange(
+                host: nodes.host, port: nodes.ports["up"]!, bytes: bytes, timeout: incomplete ? .milliseconds(50) : .seconds(2))
+            if incomplete { continue }
+            var buffer = ByteBuffer(bytes: reply)
+            var decoder = MXGPMessageDecoder()
+            if case .notification = try? decoder.decode(buffer: &buffer) {
+                answered += 1
+            } else {
+                Issue.record("\(item.file) (\(item.description)): expected a NOTIFICATION, got \(reply.count) bytes")
+            }
+        }
+        #expect(answered == manifest.cases.filter { $0.expect != "incomplete" }.count)
+        #expect(await up.peers().first?.state == "Established")
+        #expect(await up.lookup(DomainName("c.example")!) != nil)
+        await nodes.stop()
+    }
+}
