@@ -135,3 +135,49 @@ final class MailLab: @unchecked Sendable {
         await lab.stop()
     }
 }
+
+@Suite(.serialized) struct MailFailoverTests {
+    static let multihomed = """
+        name: multihomed
+        nodes:
+          t1: { role: tier1, operator: 1, region: US }
+          up1: { role: upstream, operator: 100, region: US }
+          up2: { role: upstream, operator: 200, region: US }
+          a: { role: colo, operator: 64501, region: US, domains: [a.example] }
+          b: { role: colo, operator: 64502, region: US, domains: [b.example] }
+        links:
+          - { a: up1, b: t1 }
+          - { a: up2, b: t1 }
+          - { a: a, b: up1, price: 1 }
+          - { a: a, b: up2, price: 5 }
+          - { a: b, b: up1, price: 1 }
+          - { a: b, b: up2, price: 1 }
+        """
+
+    /// The best next hop's mail server refuses connections while its MXGP session stays up:
+    /// the relay moves to the alternate at once, without waiting for the control plane.
+    @Test func refusedConnectionsFailOverToTheAlternateAndNothingIsLost() async throws {
+        let lab = try await MailLab(try Topology.parse(yaml: Self.multihomed).topology, localClients: ["a"])
+        try await lab.start()
+        let routed = await LoopbackNodes.poll {
+            let route = await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)
+            return route?.nextHop == "up1" && route?.alternates.first?.nextHop == "up2"
+        }
+        #expect(routed)
+        await lab.nodes["up1"]!.mail.stop()  // up1's SMTP server is gone; its MXGP session is not
+        for i in 0..<10 {
+            let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "m\(i)", messageID: "m\(i)@a.example")
+            if case .delivered = outcome.data {} else { Issue.record("submission \(i) failed: \(outcome)") }
+        }
+        let all = await LoopbackNodes.poll(timeout: .seconds(15)) {
+            ((try? await lab.nodes["b"]!.store.mailbox(address: "bob@b.example")) ?? []).count >= 10
+        }
+        let mailbox = try await lab.nodes["b"]!.store.mailbox(address: "bob@b.example")
+        #expect(all)
+        #expect(mailbox.count == 10, "no duplicates")
+        #expect(Set(mailbox.map(\.messageId)).count == 10)
+        #expect(mailbox.allSatisfy { $0.hops == ["a", "up2", "b"] })
+        #expect(try await lab.nodes["a"]!.store.queueDepth() == 0)
+        await lab.stop()
+    }
+}

@@ -95,9 +95,10 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
         var remaining = recipients.map(\.address)
         let ordered = lock.withLock { RelayDecision.order(candidates, health: health, now: now) }
         var lastError = "no next hop answered"
+        // Taken out of the queue once for the whole attempt; a crash mid-way puts them back (recover()).
+        remaining = (try? await store.markDelivering(queueId: delivery.id, recipients: remaining, nextHop: ordered.first?.neighbour)) ?? remaining
         for (attempt, candidate) in ordered.enumerated() where !remaining.isEmpty {
             guard let endpoint = HostPort(candidate.endpoint) else { continue }
-            remaining = (try? await store.markDelivering(queueId: delivery.id, recipients: remaining, nextHop: candidate.neighbour)) ?? remaining
             let outcome = await SMTPDelivery.deliver(
                 host: endpoint.host, port: Int(endpoint.port),
                 configuration: SMTPClientConfiguration(heloName: SMTPHost(settings.nodeName) ?? SMTPHost("mxgp")!, tls: .never),
