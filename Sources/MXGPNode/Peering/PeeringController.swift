@@ -64,7 +64,8 @@ final class PeeringController: @unchecked Sendable {
         loop.preconditionInEventLoop()
         let started: EventLoopFuture<Void>
         if let listen = settings.listen {
-            started = ServerBootstrap(group: group)
+            // Server and child channels all on the controller's loop: the controller is confined to it.
+            started = ServerBootstrap(group: loop)
                 .serverChannelOption(.backlog, value: 64)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { [self] channel in

@@ -9,26 +9,20 @@ import ServiceLifecycle
 /// neighbour, closes the listener and waits for the connections to drain.
 public final class PeeringService: Service, NodeStatusProvider, @unchecked Sendable {
     let group: EventLoopGroup
-    let ownsGroup: Bool
     let controller: PeeringController
     let version: String
     /// Called by `reload()` to produce new settings (e.g. re-read the config file).
     let reloadSettings: (@Sendable () throws -> PeeringSettings)?
 
-    /// Creates the service. Pass a group to share threads; by default it gets one thread of its own.
+    /// Creates the service on one event loop of `group` (NIO's shared singleton by default).
     public init(
         settings: PeeringSettings, logger: Logger, group: EventLoopGroup? = nil, version: String = "dev",
         reload: (@Sendable () throws -> PeeringSettings)? = nil
     ) throws {
-        self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        self.ownsGroup = group == nil
+        self.group = group ?? MultiThreadedEventLoopGroup.singleton
         self.version = version
         self.reloadSettings = reload
         self.controller = try PeeringController(settings: settings, loop: self.group.next(), logger: logger)
-    }
-
-    deinit {
-        if ownsGroup { group.shutdownGracefully { _ in } }
     }
 
     /// Starts listening and connecting; returns once the listener is bound.
