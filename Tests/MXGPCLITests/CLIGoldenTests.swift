@@ -9,6 +9,7 @@ import Testing
         ("help-mxgp.txt", MXGPCommand.self),
         ("help-node.txt", NodeCommand.self),
         ("help-pki.txt", PKICommand.self),
+        ("help-send.txt", SendCommand.self),
         ("help-sim.txt", SimCommand.self),
         ("help-bench.txt", BenchCommand.self),
         ("help-bench-rib.txt", RIBBenchCommand.self),

@@ -181,3 +181,50 @@ final class MailLab: @unchecked Sendable {
         await lab.stop()
     }
 }
+
+/// A real SMTP client (Python's smtplib) submits to a colo node.
+@Suite(.serialized) struct SMTPInteropTests {
+    @Test func pythonSmtplibSubmitsAndIsRefusedWhereItMustBe() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            Issue.record("python3 is missing: run Scripts/bootstrap (it installs it)")
+            return
+        }
+        let lab = try await MailLab(try Topology.parse(yaml: MailPlaneTests.chain).topology, localClients: [])
+        try await lab.start()
+        let a = lab.nodes["a"]!
+        let script = """
+            import smtplib, sys
+            s = smtplib.SMTP("\(a.host)", \(a.smtpPort), timeout=10)
+            code, ext = s.ehlo("python.test")
+            assert code == 250 and b"PIPELINING" in ext and b"8BITMIME" in ext, ext
+            s.sendmail("carol@elsewhere.test", ["alice@a.example"], "From: carol@elsewhere.test\\r\\nSubject: from python\\r\\nMessage-ID: <py1@elsewhere.test>\\r\\n\\r\\nhello\\r\\n")
+            try:
+                s.sendmail("carol@elsewhere.test", ["bob@b.example"], "Subject: relay\\r\\n\\r\\nno\\r\\n")
+                print("RELAYED"); sys.exit(1)
+            except smtplib.SMTPRecipientsRefused as e:
+                print("REFUSED", e.recipients["bob@b.example"][0])
+            code, _ = s.docmd("VRFY", "alice@a.example")
+            print("VRFY", code)
+            code, _ = s.docmd("GARBAGE")
+            print("GARBAGE", code)
+            s.quit()
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = ["-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let finished = await LoopbackNodes.poll(timeout: .seconds(20)) { !process.isRunning }
+        if !finished { process.terminate() }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "python said: \(text)")
+        #expect(text.contains("REFUSED 550"))
+        #expect(text.contains("VRFY 252"))
+        #expect(text.contains("GARBAGE 500"))
+        let mailbox = try await a.store.mailbox(address: "alice@a.example")
+        #expect(mailbox.map(\.subject) == ["from python"])
+        await lab.stop()
+    }
+}
