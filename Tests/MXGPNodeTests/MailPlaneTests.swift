@@ -24,7 +24,7 @@ final class MailLab: @unchecked Sendable {
     let directory: URL
     var nodes: [String: Node] = [:]
 
-    init(_ topology: Topology, localClients: Set<String>) async throws {
+    init(_ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400) async throws {
         self.topology = topology
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-mail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -48,7 +48,7 @@ final class MailLab: @unchecked Sendable {
                 nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
                 localNetworks: localClients.contains(name) ? [IPNetwork("127.0.0.1/32")!] : [],
                 listen: HostPort(host: hosts[name]!, port: UInt16(smtpPorts[i])), storeDirectory: directory.appendingPathComponent(name).path,
-                retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!)
+                lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!)
             let store = try NodeStore(directoryPath: settings.storeDirectory)
             let engine = DeliveryEngine(settings: settings, peering: peering, store: store, metrics: nil, logger: testLogger(name))
             let desk = NodeMailDesk(settings: settings, peering: peering, store: store, logger: testLogger(name)) { [engine] in engine.wake() }
@@ -225,6 +225,30 @@ final class MailLab: @unchecked Sendable {
         #expect(text.contains("GARBAGE 500"))
         let mailbox = try await a.store.mailbox(address: "alice@a.example")
         #expect(mailbox.map(\.subject) == ["from python"])
+        await lab.stop()
+    }
+}
+
+@Suite(.serialized) struct BounceTests {
+    /// Mail for a domain nobody routes waits for its lifetime, then the sender gets a DSN.
+    @Test func undeliverableMailReturnsADeliveryStatusNotification() async throws {
+        let lab = try await MailLab(try Topology.parse(yaml: MailPlaneTests.chain).topology, localClients: ["a"], lifetime: 1)
+        try await lab.start()
+        _ = await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!) != nil }
+        let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["ghost@nowhere.test"], subject: "lost", messageID: "lost1@a.example")
+        // Local clients may send anywhere routable; nowhere.test is not routable, so it is refused at RCPT.
+        #expect(outcome.recipients.first?.rcptReply?.code == 550)
+        // A routable domain whose next hop never answers: b's SMTP server is stopped.
+        await lab.nodes["up"]!.mail.stop()
+        let deferred = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "late", messageID: "late1@a.example")
+        if case .delivered = deferred.data {} else { Issue.record("submission failed: \(deferred)") }
+        let returned = await LoopbackNodes.poll(timeout: .seconds(15)) {
+            ((try? await lab.nodes["a"]!.store.mailbox(address: "alice@a.example")) ?? []).contains { $0.subject == "Undelivered Mail Returned to Sender" }
+        }
+        #expect(returned)
+        let dsn = try await lab.nodes["a"]!.store.mailbox(address: "alice@a.example").first
+        #expect(dsn?.from == "<>")
+        #expect(try await lab.nodes["a"]!.store.queueDepth() == 0)
         await lab.stop()
     }
 }

@@ -60,11 +60,47 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     /// Delivers everything that is due, a batch at a time.
     func drain() async {
         while !Task.isShuttingDownGracefully {
-            guard let due = try? await store.due(now: Date(), limit: 50), !due.isEmpty else { return }
+            guard let due = try? await store.due(now: Date(), limit: 50), !due.isEmpty else { break }
             await withTaskGroup(of: Void.self) { group in
                 for delivery in due { group.addTask { await self.deliver(delivery) } }
             }
             if let depth = try? await store.queueDepth() { metrics?.queueDepth(depth) }
+        }
+        await returnBounces()
+    }
+
+    /// Sends a DSN (RFC 3464) to the sender of every message with bounced recipients.
+    /// The DSN's Message-ID derives from the queue id, so a crash between storing it and
+    /// marking it queued makes the retry a dedupe hit, not a second DSN.
+    func returnBounces() async {
+        guard let pending = try? await store.pendingBounces(), !pending.isEmpty else { return }
+        let own = Set(settings.ownDomains.map(\.text))
+        for bounce in pending {
+            let addresses = bounce.recipients.map(\.address)
+            let sender = reversePath(bounce.envelopeFrom)
+            guard case .mailbox(let mailbox) = sender else {
+                // Never bounce a bounce (null sender).
+                try? await store.dsnQueued(queueId: bounce.id, recipients: addresses)
+                continue
+            }
+            let now = Date()
+            let id = "dsn-\(bounce.id)@\(settings.nodeName)"
+            let data = DeliveryStatusNotification.compose(
+                reportingNode: settings.nodeName, sender: mailbox.description, messageID: id,
+                originalHeaders: DeliveryStatusNotification.headerSection(of: [UInt8](bounce.data)),
+                failures: bounce.recipients.map { .init(recipient: $0.address, diagnostic: $0.reply) },
+                date: MessageHeaders.rfc5322Date(secondsSince1970: Int64(now.timeIntervalSince1970)), boundary: "mxgp-\(bounce.id)")
+            let incoming = IncomingMessage(
+                envelopeFrom: "<>",
+                recipients: [IncomingMessage.Recipient(address: mailbox.description, local: mailbox.domain.map { own.contains($0.text) } ?? false)],
+                data: Data(data), receivedFrom: settings.nodeName, hops: [settings.nodeName], receivedAt: now, messageId: "<\(id)>")
+            do {
+                _ = try await store.accept(incoming)
+                try await store.dsnQueued(queueId: bounce.id, recipients: addresses)
+                logger.notice("returned a DSN to the sender", metadata: ["queue_id": "\(bounce.id)", "sender": "\(mailbox)", "recipients": "\(addresses.count)"])
+            } catch {
+                logger.error("could not queue a DSN; will retry", metadata: ["queue_id": "\(bounce.id)", "error": "\(error)"])
+            }
         }
     }
 
