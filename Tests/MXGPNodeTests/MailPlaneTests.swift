@@ -252,3 +252,36 @@ final class MailLab: @unchecked Sendable {
         await lab.stop()
     }
 }
+
+extension SMTPInteropTests {
+    /// swaks, the SMTP test tool, submits with PIPELINING.
+    @Test func swaksSubmitsWithPipelining() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/swaks") else {
+            Issue.record("swaks is missing: run Scripts/bootstrap (it installs it)")
+            return
+        }
+        let lab = try await MailLab(try Topology.parse(yaml: MailPlaneTests.chain).topology, localClients: [])
+        try await lab.start()
+        let b = lab.nodes["b"]!
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/swaks")
+        process.arguments = [
+            "--server", b.host, "--port", String(b.smtpPort), "--from", "dave@elsewhere.test", "--to", "bob@b.example",
+            "--helo", "swaks.test", "--pipeline", "--header", "Subject: from swaks", "--header", "Message-ID: <swaks1@elsewhere.test>",
+            "--timeout", "10",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let finished = await LoopbackNodes.poll(timeout: .seconds(20)) { !process.isRunning }
+        if !finished { process.terminate() }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "swaks said: \(text)")
+        #expect(text.contains("250 2.0.0 Ok: queued as"))
+        let mailbox = try await b.store.mailbox(address: "bob@b.example")
+        #expect(mailbox.map(\.subject) == ["from swaks"])
+        #expect(mailbox.first?.hops == ["b"])
+        await lab.stop()
+    }
+}
