@@ -36,7 +36,12 @@ public struct NodeMailDesk: MailFrontDesk {
         guard let mailbox = check.recipient.mailbox else { return .accept }  // <postmaster>
         guard let domain = mailbox.domain else { return .relayDenied }
         let (source, _) = await source(of: client)
-        return await peering.mayAccept(domain: domain, from: source) ? .accept : .relayDenied
+        if await peering.mayAccept(domain: domain, from: source) { return .accept }
+        // A local client's domain that has no route right now (a session is down): try later.
+        if source == .localClient {
+            return .reject(SMTPReply(code: 451, SMTPEnhancedStatusCode(4, 4, 0), "no route to \(domain) right now; try again later"))
+        }
+        return .relayDenied
     }
 
     public func store(envelope: SMTPEnvelope, data: [UInt8], client: SocketAddress?) async -> CustodyOutcome {
