@@ -23,13 +23,15 @@ public struct NodeRuntime: Sendable {
         self.metrics = metrics
         let settings = MailSettings(config: config)
         let store = try NodeStore(directoryPath: config.store)
-        let delivery = DeliveryEngine(settings: settings, peering: peering, store: store, metrics: metrics, logger: logger)
+        let tls = try config.tls.map { try PeeringTLS.load(certificate: $0.certificate, key: $0.key, ca: $0.ca) }
+        let delivery = DeliveryEngine(
+            settings: settings, peering: peering, store: store, metrics: metrics, logger: logger, clientTLS: try tls?.smtpClientContext())
         self.store = store
         self.delivery = delivery
         self.mail = MailService(
             settings: settings,
             desk: NodeMailDesk(settings: settings, peering: peering, store: store, logger: logger) { [delivery] in delivery.wake() },
-            logger: logger)
+            tls: try tls?.smtpServerContext(), logger: logger)
         var listeners: [AdminServer.Listener] = [.unixSocket(path: config.listen.admin)]
         if let tcp = config.listen.adminTCP { listeners.append(.tcp(host: tcp.host, port: Int(tcp.port))) }
         self.admin = AdminServer(provider: peering, metrics: metrics, listeners: listeners, logger: logger, mail: store)

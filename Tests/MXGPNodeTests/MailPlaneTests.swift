@@ -24,7 +24,7 @@ final class MailLab: @unchecked Sendable {
     let directory: URL
     var nodes: [String: Node] = [:]
 
-    init(_ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400) async throws {
+    init(_ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil) async throws {
         self.topology = topology
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-mail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -38,11 +38,12 @@ final class MailLab: @unchecked Sendable {
         }
         for (i, name) in names.enumerated() {
             let node = topology.node(named: name)!
+            let tls = try pki?.tls(node: name, operator: node.operatorNumber)
             let peering = try PeeringService(
                 settings: PeeringSettings.forTopologyNode(
                     name, in: topology,
                     mxgpAddress: { other in HostPort(host: hosts[other]!, port: UInt16(mxgpPorts[names.firstIndex(of: other)!])) },
-                    smtpEndpoint: "\(hosts[name]!):\(smtpPorts[i])", listen: HostPort(host: hosts[name]!, port: UInt16(mxgpPorts[i])))!,
+                    smtpEndpoint: "\(hosts[name]!):\(smtpPorts[i])", listen: HostPort(host: hosts[name]!, port: UInt16(mxgpPorts[i])), tls: tls)!,
                 logger: testLogger(name))
             let settings = MailSettings(
                 nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
@@ -50,9 +51,10 @@ final class MailLab: @unchecked Sendable {
                 listen: HostPort(host: hosts[name]!, port: UInt16(smtpPorts[i])), storeDirectory: directory.appendingPathComponent(name).path,
                 lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!)
             let store = try NodeStore(directoryPath: settings.storeDirectory)
-            let engine = DeliveryEngine(settings: settings, peering: peering, store: store, metrics: nil, logger: testLogger(name))
+            let engine = DeliveryEngine(
+                settings: settings, peering: peering, store: store, metrics: nil, logger: testLogger(name), clientTLS: try tls?.smtpClientContext())
             let desk = NodeMailDesk(settings: settings, peering: peering, store: store, logger: testLogger(name)) { [engine] in engine.wake() }
-            let mail = MailService(settings: settings, desk: desk, logger: testLogger(name))
+            let mail = MailService(settings: settings, desk: desk, tls: try tls?.smtpServerContext(), logger: testLogger(name))
             let runner = Task { try await engine.run() }
             nodes[name] = Node(peering: peering, mail: mail, store: store, engine: engine, runner: runner, smtpPort: smtpPorts[i], host: hosts[name]!)
         }
@@ -282,6 +284,28 @@ extension SMTPInteropTests {
         let mailbox = try await b.store.mailbox(address: "bob@b.example")
         #expect(mailbox.map(\.subject) == ["from swaks"])
         #expect(mailbox.first?.hops == ["b"])
+        await lab.stop()
+    }
+}
+
+@Suite(.serialized) struct STARTTLSTests {
+    /// With certificates, every hop after the first upgrades its SMTP connection with STARTTLS.
+    @Test func relaysUseSTARTTLSBetweenHops() async throws {
+        let lab = try await MailLab(try Topology.parse(yaml: MailPlaneTests.chain).topology, localClients: ["a"], pki: try TLSPeeringTests.LabPKI())
+        try await lab.start()
+        _ = await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)?.nextHop == "up" }
+        let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "secret", messageID: "tls1@a.example")
+        if case .delivered = outcome.data {} else { Issue.record("submission failed: \(outcome)") }
+        let arrived = await LoopbackNodes.poll { ((try? await lab.nodes["b"]!.store.mailbox(address: "bob@b.example")) ?? []).count == 1 }
+        #expect(arrived)
+        let summary = try await lab.nodes["b"]!.store.allMailboxes()
+        #expect(summary.first?.count == 1)
+        let message = try #require(try await lab.nodes["b"]!.store.mailbox(address: "bob@b.example").first)
+        let data = try #require(try await lab.nodes["b"]!.store.mailboxData(id: message.id))
+        let text = String(decoding: data, as: UTF8.self)
+        // The client submitted in plaintext to a; a→up and up→b went over TLS.
+        #expect(text.components(separatedBy: "with ESMTPS").count - 1 == 2, "Received lines:\n\(text.prefix(800))")
+        #expect(message.hops == ["a", "up", "b"])
         await lab.stop()
     }
 }

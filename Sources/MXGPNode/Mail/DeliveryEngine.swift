@@ -6,6 +6,7 @@ import MXGPStore
 import MXGPTopology
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 
 /// Takes due messages from the queue and forwards them along the ranked routes: on a
@@ -18,13 +19,19 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     let metrics: NodeMetrics?
     let logger: Logger
     let group: EventLoopGroup
+    /// STARTTLS toward next hops that offer it; nil sends in plaintext.
+    let clientTLS: NIOSSLContext?
     private let lock = NSLock()
     private var health: NextHopHealth
     private var wakeup: AsyncStream<Void>.Continuation?
     private let wakeups: AsyncStream<Void>
     private let epoch = ContinuousClock.now
 
-    public init(settings: MailSettings, peering: PeeringService, store: NodeStore, metrics: NodeMetrics?, logger: Logger, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        settings: MailSettings, peering: PeeringService, store: NodeStore, metrics: NodeMetrics?, logger: Logger,
+        clientTLS: NIOSSLContext? = nil, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.clientTLS = clientTLS
         self.settings = settings
         self.peering = peering
         self.store = store
@@ -137,9 +144,9 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
             guard let endpoint = HostPort(candidate.endpoint) else { continue }
             let outcome = await SMTPDelivery.deliver(
                 host: endpoint.host, port: Int(endpoint.port),
-                configuration: SMTPClientConfiguration(heloName: SMTPHost(settings.nodeName) ?? SMTPHost("mxgp")!, tls: .never),
+                configuration: SMTPClientConfiguration(heloName: SMTPHost(settings.nodeName) ?? SMTPHost("mxgp")!, tls: clientTLS == nil ? .never : .opportunistic),
                 reversePath: reversePath(delivery.envelopeFrom), recipients: remaining.compactMap { SMTPMailbox($0).map(SMTPForwardPath.mailbox) },
-                message: [UInt8](delivery.data), group: group, sourceHost: settings.sourceHost)
+                message: [UInt8](delivery.data), group: group, tls: clientTLS, sourceHost: settings.sourceHost)
             var delivered: [String] = [], bounced: [(String, String)] = [], deferred: [String] = []
             for result in outcome.recipients {
                 let address = result.recipient.mailbox?.description ?? ""

@@ -87,3 +87,21 @@ extension PeeringTLS {
             trustRoots: try NIOSSLCertificate.fromPEMBytes(Array(ca.utf8)))
     }
 }
+
+extension PeeringTLS {
+    /// STARTTLS for the SMTP server: the node's certificate; clients need not present one.
+    public func smtpServerContext() throws -> NIOSSLContext {
+        var config = TLSConfiguration.makeServerConfiguration(
+            certificateChain: certificateChain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+        config.minimumTLSVersion = .tlsv12
+        config.certificateVerification = .none
+        return try NIOSSLContext(configuration: config)
+    }
+
+    /// STARTTLS toward next hops: trusts the lab/operator CA and presents the node's certificate.
+    public func smtpClientContext() throws -> NIOSSLContext {
+        var config = configuration(server: false)
+        config.minimumTLSVersion = .tlsv12
+        return try NIOSSLContext(configuration: config)
+    }
+}
