@@ -21,6 +21,9 @@ public struct NodeConfig: Hashable, Sendable {
     public var listen: Listen
     /// The SMTP endpoint this node announces as NEXT_HOP (`smtp-endpoint:`).
     public var smtpEndpoint: HostPort
+    /// Where mail for own domains goes (`deliver-to:`): a local MTA behind this relay; nil keeps
+    /// it in the node's mailboxes.
+    public var deliverTo: HostPort?
     /// Clients allowed to submit mail for relaying (`local-networks:`).
     public var localNetworks: [IPNetwork]
     /// The MXGP neighbours (`neighbours:`), in file order.
@@ -43,8 +46,10 @@ public struct NodeConfig: Hashable, Sendable {
         name: String, operatorNumber: OperatorNumber, region: Region, role: NodeRole, domains: [DomainName] = [],
         listen: Listen? = nil, smtpEndpoint: HostPort, localNetworks: [IPNetwork] = NodeConfig.defaultLocalNetworks,
         neighbours: [NeighbourConfig] = [], policy: NodePolicy = NodePolicy(), refuseRegions: [Region] = [],
-        timers: Timers = .production, tls: TLSFiles? = nil, store: String? = nil, logLevel: LogLevel = .info
+        timers: Timers = .production, tls: TLSFiles? = nil, store: String? = nil, logLevel: LogLevel = .info,
+        deliverTo: HostPort? = nil
     ) {
+        self.deliverTo = deliverTo
         self.name = name
         self.operatorNumber = operatorNumber
         self.region = region

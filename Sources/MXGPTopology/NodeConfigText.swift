@@ -24,6 +24,7 @@ extension NodeConfig {
             "  admin: \(T.scalar(listen.admin))",
             "  admin-tcp: \(listen.adminTCP.map { T.scalar($0.description) } ?? "off")",
             "smtp-endpoint: \(T.scalar(smtpEndpoint.description))",
+            "deliver-to: \(deliverTo.map { T.scalar($0.description) } ?? "off")",
         ]
         lines += T.list("local-networks", localNetworks.map { T.scalar($0.description) })
         lines += neighbours.isEmpty ? ["neighbours: []"] : ["neighbours:"] + neighbours.flatMap(T.neighbourLines)

@@ -20,7 +20,7 @@ import Yams
 public enum NodeConfigParser {
     /// Top-level keys, in the order ``NodeConfig/yamlText`` writes them.
     public static let topKeys = [
-        "name", "operator", "region", "role", "domains", "listen", "smtp-endpoint", "local-networks",
+        "name", "operator", "region", "role", "domains", "listen", "smtp-endpoint", "deliver-to", "local-networks",
         "neighbours", "policy", "refuse-regions", "timers", "tls", "store", "log-level",
     ]
     /// Keys of `listen`.
@@ -137,6 +137,7 @@ struct NodeConfigReader {
         let domains = values["domains"].map { self.domains($0) } ?? []
         let listen = self.listen(values["listen"], name: name ?? "node")
         let endpoint = values["smtp-endpoint"].flatMap { self.smtpEndpoint($0) }
+        let deliverTo = values["deliver-to"].flatMap { Self.isOff($0) ? nil : self.hostPort($0, "deliver-to", defaultPort: NodeConfig.defaultSMTPPort) }
         let networks = values["local-networks"].map { self.localNetworks($0) } ?? NodeConfig.defaultLocalNetworks
         let neighbours = values["neighbours"].map { self.neighbours($0, owner: Owner(name: name, operatorNumber: operatorNumber, role: role)) } ?? []
         var policy = NodePolicy()
@@ -157,7 +158,7 @@ struct NodeConfigReader {
         let config = NodeConfig(
             name: name, operatorNumber: operatorNumber, region: region, role: role, domains: domains, listen: listen,
             smtpEndpoint: smtpEndpoint, localNetworks: networks, neighbours: neighbours, policy: policy,
-            refuseRegions: refuse, timers: timers, tls: tls, store: store, logLevel: logLevel)
+            refuseRegions: refuse, timers: timers, tls: tls, store: store, logLevel: logLevel, deliverTo: deliverTo)
         validate(config)
         return config
     }

@@ -3,6 +3,7 @@ import MXGPCore
 import MXGPSMTP
 import MXGPStore
 import MXGPTopology
+import NIOCore
 import NIOPosix
 import Testing
 @testable import MXGPNode
@@ -24,7 +25,10 @@ final class MailLab: @unchecked Sendable {
     let directory: URL
     var nodes: [String: Node] = [:]
 
-    init(_ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil) async throws {
+    init(
+        _ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil,
+        deliverTo: [String: HostPort] = [:]
+    ) async throws {
         self.topology = topology
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-mail-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -49,7 +53,7 @@ final class MailLab: @unchecked Sendable {
                 nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
                 localNetworks: localClients.contains(name) ? [IPNetwork("127.0.0.1/32")!] : [],
                 listen: HostPort(host: hosts[name]!, port: UInt16(smtpPorts[i])), storeDirectory: directory.appendingPathComponent(name).path,
-                lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!)
+                lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!, deliverTo: deliverTo[name])
             let store = try NodeStore(directoryPath: settings.storeDirectory)
             let engine = DeliveryEngine(
                 settings: settings, peering: peering, store: store, metrics: nil, logger: testLogger(name), clientTLS: try tls?.smtpClientContext())
@@ -307,5 +311,45 @@ extension SMTPInteropTests {
         #expect(text.components(separatedBy: "with ESMTPS").count - 1 == 2, "Received lines:\n\(text.prefix(800))")
         #expect(message.hops == ["a", "up", "b"])
         await lab.stop()
+    }
+}
+
+/// A stand-in for a local MTA: accepts everything and keeps what it got.
+final class RecordingDesk: MailFrontDesk, @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [[UInt8]] = []
+    var received: [[UInt8]] { lock.withLock { messages } }
+
+    func checkRecipient(_ check: SMTPRecipientCheck, client: SocketAddress?) async -> SMTPRecipientDecision { .accept }
+
+    func store(envelope: SMTPEnvelope, data: [UInt8], client: SocketAddress?) async -> CustodyOutcome {
+        lock.withLock { messages.append(data) }
+        return .stored(queueID: "mta-\(received.count)")
+    }
+}
+
+@Suite(.serialized) struct DeliverToTests {
+    /// With `deliver-to`, the colo is a gateway: its own domain's mail goes on to the local MTA.
+    @Test func ownDomainMailIsHandedToTheLocalMTA() async throws {
+        let host = LoopbackHosts.unique()
+        let port = try await freePorts(1, host: host)[0]
+        let desk = RecordingDesk()
+        let mta = MailService(
+            settings: MailSettings(nodeName: "mta", operatorNumber: 0, ownDomains: [], localNetworks: [], listen: HostPort(host: host, port: UInt16(port)), storeDirectory: "/nonexistent"),
+            desk: desk, logger: testLogger("mta"))
+        try await mta.start()
+        let lab = try await MailLab(try Topology.parse(yaml: MailPlaneTests.chain).topology, localClients: ["a"], deliverTo: ["b": HostPort(host: host, port: UInt16(port))])
+        try await lab.start()
+        _ = await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)?.nextHop == "up" }
+        let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "to the MTA", messageID: "mta1@a.example")
+        if case .delivered = outcome.data {} else { Issue.record("submission failed: \(outcome)") }
+        let handed = await LoopbackNodes.poll { desk.received.count == 1 }
+        #expect(handed)
+        let hops = desk.received.first.map { MessageHeaders.hops(in: $0).map(\.node) }
+        #expect(hops == ["a", "up", "b"])
+        #expect(try await lab.nodes["b"]!.store.mailbox(address: "bob@b.example").isEmpty)
+        #expect(try await lab.nodes["b"]!.store.queueDepth() == 0)
+        await lab.stop()
+        await mta.stop()
     }
 }

@@ -81,7 +81,7 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     /// marking it queued makes the retry a dedupe hit, not a second DSN.
     func returnBounces() async {
         guard let pending = try? await store.pendingBounces(), !pending.isEmpty else { return }
-        let own = Set(settings.ownDomains.map(\.text))
+        let own = settings.deliverTo == nil ? Set(settings.ownDomains.map(\.text)) : []
         for bounce in pending {
             let addresses = bounce.recipients.map(\.address)
             let sender = reversePath(bounce.envelopeFrom)
@@ -124,6 +124,10 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
             case .forward(let candidates):
                 if groups[candidates] == nil { order.append(candidates) }
                 groups[candidates, default: []].append(recipient)
+            case .local where settings.deliverTo != nil:
+                let mta = [NextHopCandidate(neighbour: "local MTA", endpoint: settings.deliverTo!.description)]
+                if groups[mta] == nil { order.append(mta) }
+                groups[mta, default: []].append(recipient)
             case .local, .noRoute:
                 await deferOrBounce(delivery, [recipient], error: "no route to \(domain)")
             }

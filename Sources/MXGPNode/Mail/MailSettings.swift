@@ -26,13 +26,16 @@ public struct MailSettings: Sendable {
     public var maximumConnections: Int
     /// Source address of outbound SMTP connections (nil: the kernel picks).
     public var sourceHost: String?
+    /// Own-domain mail goes to this local MTA instead of the node's mailboxes.
+    public var deliverTo: HostPort?
 
     public init(
         nodeName: String, operatorNumber: OperatorNumber, ownDomains: [DomainName], localNetworks: [IPNetwork],
         listen: HostPort?, storeDirectory: String, lifetime: TimeInterval = 5 * 86400, retryBase: TimeInterval = 1,
         retryCap: TimeInterval = 600, nextHopPenalty: Duration = .seconds(1), maximumMessageSize: Int = 10 * 1024 * 1024,
-        maximumConnections: Int = 200, sourceHost: String? = nil
+        maximumConnections: Int = 200, sourceHost: String? = nil, deliverTo: HostPort? = nil
     ) {
+        self.deliverTo = deliverTo
         self.sourceHost = sourceHost
         self.nodeName = nodeName
         self.operatorNumber = operatorNumber
@@ -63,6 +66,6 @@ extension MailSettings {
             retryBase: config.timers.profile == .lab ? 0.5 : 1,
             nextHopPenalty: config.timers.profile == .lab ? .milliseconds(500) : .seconds(1),
             maximumMessageSize: Int(config.neighbours.map(\.contract.maxSize).max() ?? UInt32(10 * 1024 * 1024)),
-            sourceHost: config.listen.smtp.isUnspecified ? nil : config.listen.smtp.host)
+            sourceHost: config.listen.smtp.isUnspecified ? nil : config.listen.smtp.host, deliverTo: config.deliverTo)
     }
 }

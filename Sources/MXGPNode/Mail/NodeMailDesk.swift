@@ -52,7 +52,8 @@ public struct NodeMailDesk: MailFrontDesk {
             to: data, helo: envelope.helo, clientAddress: client?.ipAddress ?? "unknown", node: settings.nodeName,
             operatorNumber: settings.operatorNumber, id: traceID, tls: envelope.tls,
             date: MessageHeaders.rfc5322Date(secondsSince1970: Int64(now.timeIntervalSince1970)))
-        let own = Set(settings.ownDomains.map(\.text))
+        // With deliver-to, own-domain mail is queued for the local MTA rather than kept here.
+        let own = settings.deliverTo == nil ? Set(settings.ownDomains.map(\.text)) : []
         let recipients = envelope.recipients.compactMap(\.mailbox).map { mailbox in
             IncomingMessage.Recipient(address: mailbox.description, local: mailbox.domain.map { own.contains($0.text) } ?? false)
         }
