@@ -166,3 +166,29 @@ func liveRoutes(_ nodes: LoopbackNodes) async -> [String: [String: RouteKey]] {
     }
     return live
 }
+
+/// Runs a real client tool (python3, swaks) to the end, bounded by `timeout`; returns its
+/// exit status and combined output (small: the tools here print a few lines).
+func runTool(_ path: String, _ arguments: [String], timeout: Duration = .seconds(20)) async throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let finished = await LoopbackNodes.poll(timeout: timeout) { !process.isRunning }
+    if !finished { process.terminate(); process.waitUntilExit() }
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (process.terminationStatus, text)
+}
+
+/// Two nodes: an upstream and its colo customer with c.example.
+let pairTopologyYAML = """
+    name: pair
+    nodes:
+      up: { role: upstream, operator: 100, region: US }
+      colo: { role: colo, operator: 64500, region: US, domains: [c.example] }
+    links:
+      - { a: colo, b: up }
+    """

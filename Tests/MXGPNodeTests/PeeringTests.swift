@@ -69,14 +69,7 @@ import Testing
     }
 
     @Test func garbageOnTheSocketGetsANotificationAndOtherPeersStayUp() async throws {
-        let topology = try Topology.parse(yaml: """
-            name: pair
-            nodes:
-              up: { role: upstream, operator: 100, region: US }
-              colo: { role: colo, operator: 64500, region: US, domains: [c.example] }
-            links:
-              - { a: colo, b: up }
-            """).topology
+        let topology = try Topology.parse(yaml: pairTopologyYAML).topology
         let nodes = try await LoopbackNodes(topology)
         try await nodes.start()
         let up = nodes.services["up"]!
@@ -167,14 +160,7 @@ enum RawClient {
     @Test func everyBadInputGetsANotificationAndTheRealSessionStaysUp() async throws {
         struct Manifest: Decodable { var cases: [Case] }
         let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: Self.corpus.appendingPathComponent("manifest.json")))
-        let topology = try Topology.parse(yaml: """
-            name: pair
-            nodes:
-              up: { role: upstream, operator: 100, region: US }
-              colo: { role: colo, operator: 64500, region: US, domains: [c.example] }
-            links:
-              - { a: colo, b: up }
-            """).topology
+        let topology = try Topology.parse(yaml: pairTopologyYAML).topology
         let nodes = try await LoopbackNodes(topology)
         try await nodes.start()
         let up = nodes.services["up"]!
