@@ -150,7 +150,9 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
                 host: endpoint.host, port: Int(endpoint.port),
                 configuration: SMTPClientConfiguration(heloName: SMTPHost(settings.nodeName) ?? SMTPHost("mxgp")!, tls: clientTLS == nil ? .never : .opportunistic),
                 reversePath: reversePath(delivery.envelopeFrom), recipients: remaining.compactMap { SMTPMailbox($0).map(SMTPForwardPath.mailbox) },
-                message: [UInt8](delivery.data), group: group, tls: clientTLS, sourceHost: settings.sourceHost)
+                message: [UInt8](delivery.data), group: group,
+                transactionTimeout: .nanoseconds(Int64(settings.transactionTimeout.components.seconds * 1_000_000_000 + settings.transactionTimeout.components.attoseconds / 1_000_000_000)),
+                tls: clientTLS, sourceHost: settings.sourceHost)
             var delivered: [String] = [], bounced: [(String, String)] = [], deferred: [String] = []
             for result in outcome.recipients {
                 let address = result.recipient.mailbox?.description ?? ""

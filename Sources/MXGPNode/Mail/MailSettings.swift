@@ -28,13 +28,18 @@ public struct MailSettings: Sendable {
     public var sourceHost: String?
     /// Own-domain mail goes to this local MTA instead of the node's mailboxes.
     public var deliverTo: HostPort?
+    /// Longest one outbound SMTP transaction may take before the next hop counts as failed
+    /// (a silently dead next hop must not stall delivery for long).
+    public var transactionTimeout: Duration
 
     public init(
         nodeName: String, operatorNumber: OperatorNumber, ownDomains: [DomainName], localNetworks: [IPNetwork],
         listen: HostPort?, storeDirectory: String, lifetime: TimeInterval = 5 * 86400, retryBase: TimeInterval = 1,
         retryCap: TimeInterval = 600, nextHopPenalty: Duration = .seconds(1), maximumMessageSize: Int = 10 * 1024 * 1024,
-        maximumConnections: Int = 200, sourceHost: String? = nil, deliverTo: HostPort? = nil
+        maximumConnections: Int = 200, sourceHost: String? = nil, deliverTo: HostPort? = nil,
+        transactionTimeout: Duration = .seconds(60)
     ) {
+        self.transactionTimeout = transactionTimeout
         self.deliverTo = deliverTo
         self.sourceHost = sourceHost
         self.nodeName = nodeName
@@ -66,6 +71,7 @@ extension MailSettings {
             retryBase: config.timers.profile == .lab ? 0.5 : 1,
             nextHopPenalty: config.timers.profile == .lab ? .milliseconds(500) : .seconds(1),
             maximumMessageSize: Int(config.neighbours.map(\.contract.maxSize).max() ?? UInt32(10 * 1024 * 1024)),
-            sourceHost: config.listen.smtp.isUnspecified ? nil : config.listen.smtp.host, deliverTo: config.deliverTo)
+            sourceHost: config.listen.smtp.isUnspecified ? nil : config.listen.smtp.host, deliverTo: config.deliverTo,
+            transactionTimeout: config.timers.profile == .lab ? .seconds(5) : .seconds(60))
     }
 }
