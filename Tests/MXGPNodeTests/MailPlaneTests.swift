@@ -27,7 +27,7 @@ final class MailLab: @unchecked Sendable {
 
     init(
         _ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil,
-        deliverTo: [String: HostPort] = [:]
+        deliverTo: [String: HostPort] = [:], transactionTimeout: Duration = .seconds(60)
     ) async throws {
         self.topology = topology
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-mail-\(UUID().uuidString)")
@@ -53,7 +53,8 @@ final class MailLab: @unchecked Sendable {
                 nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
                 localNetworks: localClients.contains(name) ? [IPNetwork("127.0.0.1/32")!] : [],
                 listen: HostPort(host: hosts[name]!, port: UInt16(smtpPorts[i])), storeDirectory: directory.appendingPathComponent(name).path,
-                lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!, deliverTo: deliverTo[name])
+                lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!, deliverTo: deliverTo[name],
+                transactionTimeout: transactionTimeout)
             let store = try NodeStore(directoryPath: settings.storeDirectory)
             let engine = DeliveryEngine(
                 settings: settings, peering: peering, store: store, metrics: nil, logger: testLogger(name), clientTLS: try tls?.smtpClientContext())
@@ -143,6 +144,36 @@ final class MailLab: @unchecked Sendable {
 }
 
 @Suite(.serialized) struct MailFailoverTests {
+    /// The best next hop's SMTP port accepts connections and then says nothing (a hung or
+    /// overloaded server): the transaction times out, the hop is penalised, mail goes via the alternate.
+    @Test func aSilentNextHopTimesOutAndMailFailsOver() async throws {
+        let lab = try await MailLab(try Topology.parse(yaml: Self.multihomed).topology, localClients: ["a"], transactionTimeout: .seconds(1))
+        try await lab.start()
+        #expect(await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)?.nextHop == "up1" })
+        let up1 = lab.nodes["up1"]!
+        await up1.mail.stop()
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: up1.host, port: up1.smtpPort).get()
+        let clock = ContinuousClock()
+        let start = clock.now
+        for i in 0..<5 {
+            let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "s\(i)", messageID: "s\(i)@a.example")
+            if case .delivered = outcome.data {} else { Issue.record("submission \(i) failed: \(outcome)") }
+        }
+        let all = await LoopbackNodes.poll(timeout: .seconds(15)) {
+            ((try? await lab.nodes["b"]!.store.mailbox(address: "bob@b.example")) ?? []).count >= 5
+        }
+        let elapsed = clock.now - start
+        #expect(all)
+        #expect(elapsed < .seconds(6), "took \(elapsed)")
+        let mailbox = try await lab.nodes["b"]!.store.mailbox(address: "bob@b.example")
+        #expect(mailbox.count == 5)
+        #expect(mailbox.allSatisfy { $0.hops == ["a", "up2", "b"] })
+        try? await silent.close().get()
+        await lab.stop()
+    }
+
     static let multihomed = """
         name: multihomed
         nodes:

@@ -23,6 +23,10 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     let clientTLS: NIOSSLContext?
     private let lock = NSLock()
     private var health: NextHopHealth
+    /// Queue ids with a delivery running now.
+    private var inFlight: Set<String> = []
+    /// Most deliveries running at once.
+    let maximumInFlight = 64
     private var wakeup: AsyncStream<Void>.Continuation?
     private let wakeups: AsyncStream<Void>
     private let epoch = ContinuousClock.now
@@ -65,14 +69,26 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     }
 
     /// Delivers everything that is due, a batch at a time.
+    /// Starts a delivery for every due message not already in flight (at most
+    /// `maximumInFlight` at once). Deliveries run independently: one slow next hop does
+    /// not hold up mail for the others.
     func drain() async {
         while !Task.isShuttingDownGracefully {
-            guard let due = try? await store.due(now: Date(), limit: 50), !due.isEmpty else { break }
-            await withTaskGroup(of: Void.self) { group in
-                for delivery in due { group.addTask { await self.deliver(delivery) } }
+            let busy = lock.withLock { inFlight }
+            let room = maximumInFlight - busy.count
+            guard room > 0, let due = try? await store.due(now: Date(), limit: room + busy.count) else { break }
+            let fresh = due.filter { !busy.contains($0.id) }.prefix(room)
+            guard !fresh.isEmpty else { break }
+            for delivery in fresh {
+                lock.withLock { _ = inFlight.insert(delivery.id) }
+                Task {
+                    await self.deliver(delivery)
+                    self.lock.withLock { _ = self.inFlight.remove(delivery.id) }
+                    self.wake()
+                }
             }
-            if let depth = try? await store.queueDepth() { metrics?.queueDepth(depth) }
         }
+        if let depth = try? await store.queueDepth() { metrics?.queueDepth(depth) }
         await returnBounces()
     }
 
