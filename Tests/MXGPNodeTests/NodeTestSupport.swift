@@ -120,13 +120,7 @@ final class LoopbackNodes: @unchecked Sendable {
 
     /// Polls until `condition` holds or `timeout` passes; returns whether it held.
     func waitUntil(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return await condition()
+        await Self.poll(timeout: timeout, condition)
     }
 }
 

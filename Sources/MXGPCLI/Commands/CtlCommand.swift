@@ -28,10 +28,7 @@ struct CtlPeersCommand: AsyncParsableCommand {
     @OptionGroup var options: CtlOptions
 
     func run() async throws {
-        try await CtlRequest.reporting {
-            let body = try await CtlRequest.get("/v1/peers", options: options).body
-            print(options.json ? body : try CtlRendering.peers(body), terminator: "")
-        }
+        try await CtlRequest.show("/v1/peers", options: options, render: CtlRendering.peers)
     }
 }
 
@@ -88,10 +85,7 @@ struct CtlQueueCommand: AsyncParsableCommand {
     @OptionGroup var options: CtlOptions
 
     func run() async throws {
-        try await CtlRequest.reporting {
-            let body = try await CtlRequest.get("/v1/queue", options: options).body
-            print(options.json ? body : try CtlRendering.queue(body), terminator: "")
-        }
+        try await CtlRequest.show("/v1/queue", options: options, render: CtlRendering.queue)
     }
 }
 
@@ -115,10 +109,7 @@ struct CtlMailboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CtlRequest.reporting {
-            let body = try await CtlRequest.get("/v1/mailbox/\(CtlRequest.segment(address))", options: options).body
-            print(options.json ? body : try CtlRendering.mailbox(body), terminator: "")
-        }
+        try await CtlRequest.show("/v1/mailbox/\(CtlRequest.segment(address))", options: options, render: CtlRendering.mailbox)
     }
 }
 
@@ -131,9 +122,6 @@ struct CtlLedgerCommand: AsyncParsableCommand {
     @OptionGroup var options: CtlOptions
 
     func run() async throws {
-        try await CtlRequest.reporting {
-            let body = try await CtlRequest.get("/v1/ledger", options: options).body
-            print(options.json ? body : try CtlRendering.ledger(body), terminator: "")
-        }
+        try await CtlRequest.show("/v1/ledger", options: options, render: CtlRendering.ledger)
     }
 }

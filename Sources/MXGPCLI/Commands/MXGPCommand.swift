@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// The `mxgp` command: one binary for nodes, the lab and the tools around them.
-@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
 public struct MXGPCommand: AsyncParsableCommand {
     public static let version = "0.1.0"
 

@@ -31,6 +31,14 @@ struct CtlOptions: ParsableArguments {
 
 /// Asking a node and turning failures into errors for people.
 enum CtlRequest {
+    /// Fetches `path` and prints it: the body as it came with `--json`, else `render(body)`.
+    static func show(_ path: String, options: CtlOptions, render: @escaping (String) throws -> String) async throws {
+        try await reporting {
+            let body = try await get(path, options: options).body
+            print(options.json ? body : try render(body), terminator: "")
+        }
+    }
+
     /// Fetches `path` and returns the body; a non-2xx answer becomes a `CLIError` with the
     /// node's message (or, for `allowNotFound`, is returned with its status).
     static func get(_ path: String, options: CtlOptions, allowNotFound: Bool = false) async throws -> AdminClient.Response {

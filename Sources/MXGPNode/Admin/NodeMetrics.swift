@@ -115,48 +115,20 @@ public final class NodeMetrics: Sendable {
     /// The last running total given to `decisionRuns(total:)`.
     private let decisionRunTotal = LockedInt()
 
-    static var sessionsDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "sessions", unitName: "",
-            helpText: "Configured neighbours whose MXGP session is in each phase.")
-    }
-    static var routesDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "routes", unitName: "", helpText: "Domains with a best route in the Loc-RIB.")
-    }
-    static var updatesInDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "updates_in", unitName: "total", helpText: "UPDATE messages received from all neighbours.")
-    }
-    static var updatesOutDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "updates_out", unitName: "total", helpText: "UPDATE messages sent to all neighbours.")
-    }
-    static var decisionRunsDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "decision_runs", unitName: "total", helpText: "Runs of the decision process.")
-    }
-    static var messagesInDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "messages_in", unitName: "total", helpText: "MXGP messages received, by type.")
-    }
-    static var messagesOutDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "messages_out", unitName: "total", helpText: "MXGP messages sent, by type.")
-    }
-    static var queueDepthDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "queue_depth", unitName: "",
-            helpText: "Messages waiting in the outbound mail queue (0 until the mail data plane lands).")
-    }
-    static var deliveriesDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "deliveries", unitName: "total",
-        helpText: "Mail delivery attempts by result (delivered, deferred, bounced).")
-    }
-    static var failoversDescriptor: MetricNameDescriptor {
-        MetricNameDescriptor(
-            namespace: "mxgp", metricName: "failovers", unitName: "total", helpText: "Deliveries that fell over to an alternate route.")
+    static var sessionsDescriptor: MetricNameDescriptor { descriptor("sessions", unit: "", help: "Configured neighbours whose MXGP session is in each phase.") }
+    static var routesDescriptor: MetricNameDescriptor { descriptor("routes", unit: "", help: "Domains with a best route in the Loc-RIB.") }
+    static var updatesInDescriptor: MetricNameDescriptor { descriptor("updates_in", unit: "total", help: "UPDATE messages received from all neighbours.") }
+    static var updatesOutDescriptor: MetricNameDescriptor { descriptor("updates_out", unit: "total", help: "UPDATE messages sent to all neighbours.") }
+    static var decisionRunsDescriptor: MetricNameDescriptor { descriptor("decision_runs", unit: "total", help: "Runs of the decision process.") }
+    static var messagesInDescriptor: MetricNameDescriptor { descriptor("messages_in", unit: "total", help: "MXGP messages received, by type.") }
+    static var messagesOutDescriptor: MetricNameDescriptor { descriptor("messages_out", unit: "total", help: "MXGP messages sent, by type.") }
+    static var queueDepthDescriptor: MetricNameDescriptor { descriptor("queue_depth", unit: "", help: "Messages waiting in the outbound mail queue.") }
+    static var deliveriesDescriptor: MetricNameDescriptor { descriptor("deliveries", unit: "total", help: "Mail delivery attempts by result (delivered, deferred, bounced).") }
+    static var failoversDescriptor: MetricNameDescriptor { descriptor("failovers", unit: "total", help: "Deliveries that fell over to an alternate route.") }
+
+    /// A descriptor in the `mxgp` namespace.
+    static func descriptor(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "mxgp", metricName: name, unitName: unit, helpText: help)
     }
 }
 

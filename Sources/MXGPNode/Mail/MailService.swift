@@ -17,7 +17,7 @@ public final class MailService: Service, @unchecked Sendable {
     let logger: Logger
     let group: EventLoopGroup
     private var channel: Channel?
-    private let connections = ManagedAtomicCounter()
+    private let connections = ConnectionCounter()
 
     public init(settings: MailSettings, desk: any MailFrontDesk, tls: NIOSSLContext? = nil, logger: Logger, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.settings = settings
@@ -70,8 +70,8 @@ public final class MailService: Service, @unchecked Sendable {
     }
 }
 
-/// A small thread-safe counter of open connections.
-final class ManagedAtomicCounter: @unchecked Sendable {
+/// Open SMTP connections, behind a lock.
+final class ConnectionCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
 
