@@ -71,11 +71,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // The lab kit: plans, backends (netns, compose), faults, verify.
+        .target(
+            name: "MXGPLab",
+            dependencies: ["MXGPCore", "MXGPTopology", "MXGPSim", "MXGPPKI", "MXGPNode"]
+        ),
         // The command-line interface (one file per subcommand).
         .target(
             name: "MXGPCLI",
             dependencies: [
-                "MXGPCore", "MXGPTopology", "MXGPSim", "MXGPNode", "MXGPPKI",
+                "MXGPCore", "MXGPTopology", "MXGPSim", "MXGPNode", "MXGPPKI", "MXGPLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -97,11 +102,13 @@ let package = Package(
         .testTarget(name: "MXGPStoreTests", dependencies: ["MXGPStore", "MXGPCore"]),
         .testTarget(name: "MXGPTopologyTests", dependencies: ["MXGPTopology"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MXGPSimTests", dependencies: ["MXGPSim", "MXGPTopology"]),
-        .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim"], exclude: ["Golden"]),
+        .target(name: "MXGPTestSupport", path: "Tests/MXGPTestSupport"),
+        .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPTopology", "MXGPTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "MXGPNodeTests",
             dependencies: [
-                "MXGPNode", "MXGPPKI", "MXGPSim",
+                "MXGPNode", "MXGPPKI", "MXGPSim", "MXGPTestSupport",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),

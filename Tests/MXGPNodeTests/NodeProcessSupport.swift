@@ -1,5 +1,6 @@
 import Foundation
 import MXGPCore
+import MXGPTestSupport
 @testable import MXGPNode
 
 #if canImport(Glibc)
@@ -13,18 +14,7 @@ struct ProcessTestError: Error, CustomStringConvertible {
 }
 
 /// The `mxgp` binary the process tests run: `$MXGP_BINARY`, else `<repo>/.build/debug/mxgp`.
-func mxgpBinary() throws -> String {
-    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    let path = ProcessInfo.processInfo.environment["MXGP_BINARY"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? repo.appendingPathComponent(".build/debug/mxgp").path
-    guard FileManager.default.isExecutableFile(atPath: path) else {
-        throw ProcessTestError("""
-            the mxgp binary is missing at \(path): run `swift build --product mxgp` in \(repo.path) first \
-            (or set MXGP_BINARY to an mxgp binary)
-            """)
-    }
-    return path
-}
+func mxgpBinary() throws -> String { try TestBinary.mxgp() }
 
 /// One neighbour line of a generated node config.
 struct ProcNeighbour {

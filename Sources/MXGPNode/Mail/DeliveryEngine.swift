@@ -48,12 +48,22 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
         self.wakeup = continuation
     }
 
+    /// Forgets the penalty of a next hop whose session has just come back (its OPEN arrived),
+    /// so mail returns to the best route at once instead of after the backoff.
+    public func nextHopRecovered(_ neighbour: String) {
+        lock.withLock { health.succeeded(neighbour) }
+        wake()
+    }
+
     /// Asks the engine to look at the queue now (a message arrived, or routes changed).
     public func wake() { wakeup?.yield() }
 
     var now: Duration { ContinuousClock.now - epoch }
 
     public func run() async throws {
+        await peering.observeMessages { [weak self] inbound, message in
+            if inbound, case .open(let open) = message { self?.nextHopRecovered(open.nodeName) }
+        }
         let recovered = try await store.recover()
         if recovered > 0 { logger.notice("recipients left in delivery by a crash are queued again", metadata: ["count": "\(recovered)"]) }
         let ticker = Task { [weak self] in

@@ -13,7 +13,7 @@ extension PeeringController {
                 guard let channel = peers[i].channels[id] else { continue }
                 peers[i].messagesOut += 1
                 if case .update = message { peers[i].updatesOut += 1 }
-                observeMessage?(false, message)
+                observeMessage(false, message)
                 peers[i].lastWrite[id] = channel.writeAndFlush(message)
             case .close(let id):
                 guard let channel = peers[i].channels.removeValue(forKey: id) else { continue }

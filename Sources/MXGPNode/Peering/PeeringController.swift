@@ -37,7 +37,12 @@ final class PeeringController: @unchecked Sendable {
     var clientTLS: NIOSSLContext?
     var stopping = false
     /// Called for every message in (`true`) and out (`false`), for metrics.
-    var observeMessage: (@Sendable (_ inbound: Bool, _ message: MXGPMessage) -> Void)?
+    var messageObservers: [@Sendable (_ inbound: Bool, _ message: MXGPMessage) -> Void] = []
+
+    /// Tells every observer about a message in (`inbound`) or out.
+    func observeMessage(_ inbound: Bool, _ message: MXGPMessage) {
+        for observer in messageObservers { observer(inbound, message) }
+    }
 
     init(settings: PeeringSettings, loop: EventLoop, logger: Logger) throws {
         self.loop = loop
@@ -157,7 +162,7 @@ final class PeeringController: @unchecked Sendable {
         guard peers[i].channels[id] != nil else { return }
         peers[i].messagesIn += 1
         if case .update = message { peers[i].updatesIn += 1 }
-        observeMessage?(true, message)
+        observeMessage(true, message)
         if case .open(let open) = message, let refusal = certificateRefusal(open: open, channel: channel) {
             refuse(channel, refusal, peerName: peers[i].config.name)
             apply(peers[i].session.transportClosed(id, now: now), peer: i)
@@ -189,7 +194,7 @@ final class PeeringController: @unchecked Sendable {
         handler.id = id
         peers[i].channels[id] = channel
         peers[i].messagesIn += 1
-        observeMessage?(true, message)
+        observeMessage(true, message)
         apply(peers[i].session.transportConnected(id, now: now), peer: i)
         apply(peers[i].session.messageReceived(message, on: id, now: now), peer: i)
     }

@@ -47,9 +47,10 @@ public final class PeeringService: Service, NodeStatusProvider, @unchecked Senda
         get async { try? await controller.loop.submit { [controller] in controller.boundPort }.get() }
     }
 
-    /// Metrics hook: called for every message in and out.
+    /// Adds an observer called (on the peering event loop) for every message in and out: the
+    /// metrics count them, the delivery engine learns from an OPEN that a next hop is back.
     public func observeMessages(_ observe: @escaping @Sendable (_ inbound: Bool, _ message: MXGPMessage) -> Void) async {
-        try? await controller.loop.submit { [controller] in controller.observeMessage = observe }.get()
+        try? await controller.loop.submit { [controller] in controller.messageObservers.append(observe) }.get()
     }
 
     /// Runs `body` on the controller's event loop.

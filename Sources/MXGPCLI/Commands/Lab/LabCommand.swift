@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import MXGPLab
+
+/// `mxgp lab …`: bring topologies up on network namespaces or docker compose, break them, verify them.
+struct LabCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lab",
+        abstract: "Run a topology as a lab: up, status, send, fault, heal, verify, down.",
+        discussion: """
+            The netns backend (the default) runs every node as a process in its own network
+            namespace, with a veth pair per link; it needs root. Labs keep their state in
+            $MXGP_LAB_DIR (default /run/mxgp/labs/<lab>): node configs, certificates, stores and
+            logs/<node>.log. Start with:
+              mxgp lab up Labs/quickstart.yaml && mxgp lab verify quickstart
+            docs/LABS.md describes the topology format, every command and every fault.
+            """,
+        subcommands: [
+            LabUpCommand.self, LabDownCommand.self, LabStatusCommand.self, LabVerifyCommand.self, LabSendCommand.self,
+            LabFaultCommand.self, LabHealCommand.self, LabExecCommand.self, LabCtlCommand.self,
+        ]
+    )
+}
+
+/// Options every lab command shares.
+struct LabOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Folder of the labs' state (default: $MXGP_LAB_DIR or /run/mxgp/labs).", valueName: "DIR"))
+    var labDir: String?
+
+    /// The controller for these options; nodes run this executable (or $MXGP_BINARY).
+    func controller() -> LabController {
+        LabController(directory: labDir.map(LabDirectory.init(root:)) ?? .standard, binary: Self.executablePath())
+    }
+
+    /// This executable's absolute path, or `$MXGP_BINARY`.
+    static func executablePath() -> String {
+        if let override = ProcessInfo.processInfo.environment["MXGP_BINARY"], !override.isEmpty { return override }
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+}
+
+/// Runs a lab command body: lab, plan and topology errors are printed for people and become exit status 2.
+func labReporting(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CLIError {
+        printError("error: \(error.description)")
+        throw ExitCode(2)
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+/// Prints a progress line to standard error.
+@Sendable func labProgress(_ line: String) {
+    printError("mxgp lab: \(line)")
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import MXGPLab
+
+/// `mxgp lab ctl LAB NODE peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger [--json]`.
+struct LabCtlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ctl",
+        abstract: "Ask a lab node about its peers, routes, queue, mailboxes or ledger (mxgp ctl inside the node).",
+        discussion: "Example: mxgp lab ctl quickstart colo1 routes --json")
+
+    @Argument(help: "The lab name.") var lab: String
+    @Argument(help: "The node.") var node: String
+    @Argument(parsing: .captureForPassthrough, help: "What mxgp ctl takes: peers, routes [DOMAIN], queue, mailbox ADDRESS, ledger, [--json].")
+    var request: [String] = []
+    @OptionGroup var options: LabOptions
+
+    func run() async throws {
+        var status: Int32 = 0
+        try await labReporting {
+            guard let subcommand = request.first, ["peers", "routes", "queue", "mailbox", "ledger"].contains(subcommand) else {
+                throw CLIError("say what to ask: peers, routes [DOMAIN], queue, mailbox ADDRESS or ledger, e.g. mxgp lab ctl \(lab) \(node) routes")
+            }
+            let lab = try options.controller().open(self.lab)
+            _ = try lab.node(node)
+            let argv = [lab.backend.nodeBinary(lab.state), "ctl", subcommand, "--socket", lab.plan.layout.adminSocket(node)] + request.dropFirst()
+            let result = await lab.backend.exec(lab.plan, node: node, argv, timeout: .seconds(30))
+            print(result.stdout, terminator: "")
+            if !result.stderr.isEmpty { printError(result.stderr.trimmingCharacters(in: .newlines)) }
+            status = result.status
+        }
+        if status != 0 { throw ExitCode(status > 0 ? status : 2) }
+    }
+}

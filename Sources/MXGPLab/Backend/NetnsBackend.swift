@@ -1,0 +1,179 @@
+import Foundation
+import MXGPNode
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded lab runtime: one network namespace per node (`mxgp-<lab>-<node>`), a veth
+/// pair per link, the nodes as processes of this machine. Needs root.
+///
+/// Node files live in the lab folder (``LabDirectory``); the admin API is reached over the
+/// node's Unix socket, which is a file and so needs no route into the namespace.
+public struct NetnsBackend: LabBackend {
+    public let kind = "netns"
+    /// The `mxgp` executable the nodes run.
+    public var binary: String
+    public var directory: LabDirectory
+    public var runner: any CommandRunner
+
+    public init(binary: String, directory: LabDirectory, runner: any CommandRunner = ProcessRunner()) {
+        self.binary = binary
+        self.directory = directory
+        self.runner = runner
+    }
+
+    /// Says clearly what is missing when this machine cannot run the backend.
+    public static func checkPrerequisites(runner: any CommandRunner = ProcessRunner()) async throws {
+        guard geteuid() == 0 else {
+            throw LabError("the netns backend needs root (it creates network namespaces and veth pairs): run it with sudo, or use --backend compose")
+        }
+        for tool in ["ip", "iptables", "tc"] {
+            let found = await runner.run(["sh", "-c", "command -v \(tool)"], timeout: .seconds(5))
+            guard found.succeeded else {
+                throw LabError("\(tool) is not installed; the netns backend needs it (Debian: apt-get install -y iproute2 iptables)")
+            }
+        }
+    }
+
+    public func nodeBinary(_ state: LabState) -> String { state.binary }
+
+    public func up(_ plan: LabPlan, progress: @Sendable (String) -> Void) async throws {
+        try await Self.checkPrerequisites(runner: runner)
+        let setup = NetnsCommands.setup(plan)
+        progress("creating \(plan.nodes.count) namespaces and \(plan.links.count) links (\(setup.count) commands)")
+        for command in setup { try await runner.check(command) }
+        for node in plan.nodes {
+            try await start(plan, node: node.name)
+        }
+    }
+
+    public func down(_ plan: LabPlan) async throws {
+        var failures: [String] = []
+        await stopProcesses(in: plan.nodes.map(\.namespace))
+        for node in plan.nodes {
+            if await namespaceExists(node.namespace) {
+                for command in NetnsCommands.teardown(node) {
+                    let result = await runner.run(command)
+                    if !result.succeeded { failures.append(CommandFailure(argv: command, result: result).description) }
+                }
+            }
+        }
+        // veths created but not yet moved into a namespace (an up interrupted half-way).
+        for link in plan.links {
+            for name in [link.creationNames.a, link.creationNames.b] where await linkExists(name) {
+                _ = await runner.run(["ip", "link", "del", name])
+            }
+        }
+        guard failures.isEmpty else { throw LabError("down left things behind: " + failures.joined(separator: "; ")) }
+    }
+
+    public func exec(_ plan: LabPlan, node: String, _ argv: [String], timeout: Duration) async -> CommandResult {
+        guard let planned = plan.node(node) else { return CommandResult(status: -1, stderr: "no node \(node) in lab \(plan.name)") }
+        return await runner.run(NetnsCommands.exec(planned, argv), timeout: timeout)
+    }
+
+    public func signal(_ plan: LabPlan, node: String, _ signal: NodeSignal) async throws {
+        guard let pid = pid(plan.name, node), processAlive(pid) else {
+            throw LabError("node \(node) of lab \(plan.name) is not running")
+        }
+        let number: Int32
+        switch signal {
+        case .kill: number = SIGKILL
+        case .terminate: number = SIGTERM
+        case .pause: number = SIGSTOP
+        case .resume: number = SIGCONT
+        }
+        guard kill(pid, number) == 0 else { throw LabError("could not signal node \(node) (pid \(pid)): \(String(cString: strerror(errno)))") }
+        if signal == .kill || signal == .terminate {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while processAlive(pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        }
+    }
+
+    public func start(_ plan: LabPlan, node: String) async throws {
+        guard let planned = plan.node(node) else { throw LabError("no node \(node) in lab \(plan.name)") }
+        if let pid = pid(plan.name, node), processAlive(pid) { throw LabError("node \(node) is already running (pid \(pid))") }
+        let log = directory.logPath(plan.name, node)
+        // The node must not inherit this process's descriptors (test listeners, pipes): close them first.
+        let script = #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2>/dev/null; "#
+            + #"ip netns exec "$1" setsid "$2" node --config "$3" >>"$4" 2>&1 </dev/null & echo $!"#
+        let output = try await runner.check(["bash", "-c", script, "mxgp-launch", planned.namespace, binary,
+                                             plan.layout.configPath(node), log])
+        guard let pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw LabError("could not start node \(node): the launcher printed \(output.debugDescription)")
+        }
+        try "\(pid)\n".write(toFile: directory.pidPath(plan.name, node), atomically: true, encoding: .utf8)
+    }
+
+    public func state(_ plan: LabPlan, node: String) async -> NodeProcessState {
+        guard let pid = pid(plan.name, node), processAlive(pid) else { return .stopped }
+        return Self.processState(pid) == "T" ? .paused : .running
+    }
+
+    public func admin(_ plan: LabPlan, node: String, method: String, path: String) async throws -> (status: Int, body: String) {
+        let client = AdminClient(endpoint: .unixSocket(path: plan.layout.adminSocket(node)), timeout: .seconds(5))
+        let response = try await client.request(method, path)
+        return (response.status, response.body)
+    }
+
+    // MARK: - Processes and kernel objects
+
+    func pid(_ lab: String, _ node: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: directory.pidPath(lab, node), encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func processAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        return Self.processState(pid) != "Z"
+    }
+
+    /// The state letter of `/proc/PID/stat` (R, S, T, Z…).
+    static func processState(_ pid: Int32) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[stat.index(after: close)...].first { $0 != " " }
+    }
+
+    /// Stops every process in these namespaces, all at once: SIGTERM, then SIGKILL after 3 s;
+    /// paused ones are resumed first so they can act on the signal.
+    public func stopProcesses(in namespaces: [String]) async {
+        for (signal, wait) in [(SIGTERM, 3.0), (SIGKILL, 2.0)] {
+            var pids: [Int32] = []
+            for namespace in namespaces { pids += await namespacePids(namespace) }
+            pids = pids.filter(processAlive)
+            if pids.isEmpty { return }
+            for pid in pids {
+                kill(pid, SIGCONT)
+                kill(pid, signal)
+            }
+            let deadline = Date().addingTimeInterval(wait)
+            while Date() < deadline, pids.contains(where: processAlive) {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+
+    func namespacePids(_ namespace: String) async -> [Int32] {
+        let result = await runner.run(["ip", "netns", "pids", namespace], timeout: .seconds(10))
+        guard result.succeeded else { return [] }
+        return result.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+    }
+
+    func namespaceExists(_ namespace: String) async -> Bool {
+        FileManager.default.fileExists(atPath: "/run/netns/\(namespace)")
+    }
+
+    func linkExists(_ name: String) async -> Bool {
+        await runner.run(["ip", "link", "show", "dev", name], timeout: .seconds(5)).succeeded
+    }
+
+    /// Every namespace whose name starts with `prefix` (`mxgp-` for all labs).
+    public func namespaces(prefix: String) async -> [String] {
+        let result = await runner.run(["ip", "netns", "list"], timeout: .seconds(10))
+        return result.stdout.split(separator: "\n").compactMap { line in
+            line.split(separator: " ").first.map(String.init)
+        }.filter { $0.hasPrefix(prefix) }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+extension Lab {
+    /// The routes the simulation predicts with the lab's active faults.
+    public func expectedRoutes() -> ExpectedRoutes {
+        ExpectedRoutes(topology: plan.topology, impact: FaultImpact(faults: state.faults, plan: plan))
+    }
+
+    /// Polls every node until its live routes equal the simulation's, or `timeout` passes.
+    /// Reports progress as "k/n nodes have the expected routes"; returns the time it took.
+    /// - Throws: ``LabError`` naming the nodes and routes that still differ.
+    @discardableResult
+    public func waitForConvergence(timeout: Duration, progress: @Sendable (String) -> Void = { _ in }) async throws -> Duration {
+        let expected = expectedRoutes()
+        let clock = ContinuousClock()
+        let start = clock.now
+        var lastReport = ""
+        while true {
+            try await checkNodesRunning()
+            let differences = await routeDifferences(from: expected)
+            let elapsed = clock.now - start
+            if differences.isEmpty { return elapsed }
+            let report = "converging: \(expected.routes.count - differences.count)/\(expected.routes.count) nodes have the expected routes"
+            if report != lastReport {
+                progress(report + " (\(Self.seconds(elapsed)))")
+                lastReport = report
+            }
+            if elapsed >= timeout {
+                let lines = differences.sorted { $0.key < $1.key }.prefix(5).flatMap { node, lines in lines.prefix(3).map { "  \(node): \($0)" } }
+                throw LabError("lab \(name) did not converge within \(Self.seconds(timeout)); still different:\n" + lines.joined(separator: "\n")
+                               + "\nlook at `mxgp lab status \(name)` and the node logs in \(directory.labPath(name))/logs; the lab stays up until `mxgp lab down \(name)`")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Throws when a node that should run has exited, with the end of its log.
+    func checkNodesRunning() async throws {
+        let stopped = FaultImpact(faults: state.faults, plan: plan).failedNodes
+        for node in plan.nodes where !stopped.contains(node.name) {
+            if await backend.state(plan, node: node.name) == .stopped {
+                let log = (try? String(contentsOfFile: directory.logPath(name, node.name), encoding: .utf8)) ?? ""
+                let tail = log.split(separator: "\n").suffix(5).joined(separator: "\n")
+                throw LabError("node \(node.name) of lab \(name) is not running; the end of its log (\(directory.logPath(name, node.name))):\n\(tail)")
+            }
+        }
+    }
+
+    /// `1.23 s`.
+    static func seconds(_ duration: Duration) -> String {
+        let (s, attos) = duration.components
+        return String(format: "%.2f s", Double(s) + Double(attos) / 1e18)
+    }
+}

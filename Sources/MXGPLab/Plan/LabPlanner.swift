@@ -1,0 +1,86 @@
+import MXGPCore
+import MXGPTopology
+
+/// Why a topology cannot become a lab.
+public struct LabPlanError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Turns a topology into a ``LabPlan``: the same topology always gives the same plan.
+public enum LabPlanner {
+    /// Fast liveness used by lab nodes, so a silent neighbour is noticed within a second.
+    public static let fastLivenessMilliseconds: UInt16 = 300
+
+    /// Lab names are used in namespace, network and folder names.
+    public static func validateLabName(_ name: String) throws(LabPlanError) {
+        let ok = !name.isEmpty && name.utf8.count <= 24
+            && name.utf8.first.map { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) } == true
+            && name.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+        guard ok else {
+            throw LabPlanError(description: "lab name \(name.debugDescription) cannot be used: it must be 1–24 characters of a-z, 0-9 and '-', starting with a letter or digit; change the topology's name:")
+        }
+    }
+
+    /// Plans `topology` with node files in `layout`.
+    public static func plan(_ topology: Topology, layout: LabLayout) throws(LabPlanError) -> LabPlan {
+        try validateLabName(topology.name)
+        guard topology.links.count <= LabAddressing.maximumLinks, topology.nodes.count <= LabAddressing.maximumNodes else {
+            throw LabPlanError(description: "topology \(topology.name) is too large for a lab: at most \(LabAddressing.maximumLinks) links and \(LabAddressing.maximumNodes) nodes")
+        }
+        let tag = shortTag(topology.name)
+        let links = topology.links.enumerated().map { index, link in
+            PlannedLink(index: index, a: link.a, b: link.b, subnet: LabAddressing.linkSubnet(index),
+                        creationA: "mxgp-\(tag)-\(index)a", creationB: "mxgp-\(tag)-\(index)b", impairment: link.impairment)
+        }
+        let serviceAddress = Dictionary(uniqueKeysWithValues: topology.nodes.enumerated().map { ($1.name, LabAddressing.serviceAddress($0)) })
+        let nodes = topology.nodes.enumerated().map { index, node in
+            let interfaces = plannedInterfaces(of: node.name, links: links, serviceAddress: serviceAddress)
+            return PlannedNode(
+                name: node.name, index: index, role: node.role, namespace: LabPlan.namespace(lab: topology.name, node: node.name),
+                serviceAddress: serviceAddress[node.name]!, interfaces: interfaces,
+                config: config(for: node, in: topology, interfaces: interfaces, service: serviceAddress[node.name]!, layout: layout))
+        }
+        return LabPlan(name: topology.name, topology: topology, nodes: nodes, links: links, layout: layout)
+    }
+
+    static func plannedInterfaces(of node: String, links: [PlannedLink], serviceAddress: [String: String]) -> [PlannedInterface] {
+        var used: Set<String> = ["lo"]
+        return links.filter { $0.a == node || $0.b == node }.map { link in
+            let peer = link.other(node)
+            let name = used.contains(peer) ? "l\(link.index)" : peer
+            used.insert(name)
+            return PlannedInterface(
+                name: name, peer: peer, address: LabAddressing.linkAddress(link.index, isA: link.isA(node)),
+                peerAddress: LabAddressing.linkAddress(link.index, isA: !link.isA(node)),
+                peerServiceAddress: serviceAddress[peer] ?? "", link: link.index)
+        }
+    }
+
+    static func config(for node: TopologyNode, in topology: Topology, interfaces: [PlannedInterface], service: String, layout: LabLayout) -> NodeConfig {
+        let neighbours = topology.neighbours(of: node.name).map { neighbour in
+            let interface = interfaces.first { $0.peer == neighbour.node.name }
+            return NodeConfig.NeighbourConfig(
+                name: neighbour.node.name, operatorNumber: neighbour.node.operatorNumber,
+                address: interface.map { HostPort(host: $0.peerAddress, port: NodeConfig.defaultMXGPPort) },
+                relationship: neighbour.relationship, contract: NodeConfig.Contract(price: neighbour.price))
+        }
+        var timers = NodeConfig.Timers.lab
+        timers.fastLivenessMilliseconds = fastLivenessMilliseconds
+        return NodeConfig(
+            name: node.name, operatorNumber: node.operatorNumber, region: node.region, role: node.role, domains: node.domains,
+            listen: NodeConfig.Listen(admin: layout.adminSocket(node.name)),
+            smtpEndpoint: HostPort(host: service, port: NodeConfig.defaultSMTPPort),
+            neighbours: neighbours, policy: node.policy, refuseRegions: node.refuseRegions, timers: timers,
+            tls: NodeConfig.TLSFiles(certificate: "\(layout.pkiDirectory)/\(node.name).pem",
+                                     key: "\(layout.pkiDirectory)/\(node.name).key", ca: "\(layout.pkiDirectory)/ca.pem"),
+            store: layout.storePath(node.name))
+    }
+
+    /// Four hex digits from the lab name (FNV-1a), so concurrent labs create distinct veth names.
+    static func shortTag(_ name: String) -> String {
+        var hash: UInt32 = 2_166_136_261
+        for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+        let text = String(hash & 0xffff, radix: 16)
+        return String(repeating: "0", count: 4 - text.count) + text
+    }
+}

@@ -1,0 +1,53 @@
+import MXGPCore
+import MXGPSim
+import MXGPTopology
+
+/// A route reduced to what the lab compares: the next hop and the operator path.
+public struct RouteKey: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var nextHop: String?
+    public var path: [OperatorNumber]
+    public init(nextHop: String?, path: [OperatorNumber]) {
+        self.nextHop = nextHop
+        self.path = path
+    }
+    public var description: String {
+        (nextHop ?? "local") + (path.isEmpty ? "" : " [" + path.map(String.init).joined(separator: " ") + "]")
+    }
+}
+
+/// The routes every node should have, from the in-process simulation of the same topology
+/// with the same links and nodes out of service.
+public struct ExpectedRoutes: Sendable {
+    /// node → domain → route. Failed nodes have no entry.
+    public var routes: [String: [String: RouteKey]]
+    /// Whether the simulation converged.
+    public var converged: Bool
+
+    /// Simulates `topology` with `impact`'s links and nodes failed.
+    public init(topology: Topology, impact: FaultImpact) {
+        var options = SimulationOptions()
+        for link in impact.failedLinks where link.count == 2 { options.failedLinks.insert(SimLink(link[0], link[1])) }
+        options.failedNodes = impact.failedNodes
+        let result = Simulation(topology: topology, options: options).run()
+        converged = result.converged
+        var routes: [String: [String: RouteKey]] = [:]
+        for (name, views) in result.nodes where !impact.failedNodes.contains(name) {
+            routes[name] = Dictionary(uniqueKeysWithValues: views.map { ($0.domain.text, RouteKey(nextHop: $0.nextHop, path: $0.path)) })
+        }
+        self.routes = routes
+    }
+
+    /// The nodes mail for `domain` crosses from `source`, source first and the origin last;
+    /// nil when there is no route (or the next hops loop, which the protocol prevents).
+    public func path(from source: String, to domain: String) -> [String]? {
+        var hops = [source]
+        var current = source
+        while let route = routes[current]?[domain] {
+            guard let next = route.nextHop else { return hops }
+            guard !hops.contains(next) else { return nil }
+            hops.append(next)
+            current = next
+        }
+        return nil
+    }
+}
