@@ -93,6 +93,10 @@ struct LivePeers: Decodable {
     var peers: [Peer]
 }
 
+struct LiveFaults: Decodable {
+    var smtpTempfailPercent: Int
+}
+
 struct LiveQueue: Decodable {
     struct Entry: Decodable { var id: String }
     var queue: [Entry]

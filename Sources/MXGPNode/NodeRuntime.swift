@@ -22,6 +22,7 @@ public struct NodeRuntime: Sendable {
         let metrics = NodeMetrics()
         self.metrics = metrics
         let settings = MailSettings(config: config)
+        let faults = SMTPFaultSwitch()
         let store = try NodeStore(directoryPath: config.store)
         let tls = try config.tls.map { try PeeringTLS.load(certificate: $0.certificate, key: $0.key, ca: $0.ca) }
         let delivery = DeliveryEngine(
@@ -30,11 +31,11 @@ public struct NodeRuntime: Sendable {
         self.delivery = delivery
         self.mail = MailService(
             settings: settings,
-            desk: NodeMailDesk(settings: settings, peering: peering, store: store, logger: logger) { [delivery] in delivery.wake() },
+            desk: NodeMailDesk(settings: settings, peering: peering, store: store, logger: logger, faults: faults) { [delivery] in delivery.wake() },
             tls: try tls?.smtpServerContext(), logger: logger)
         var listeners: [AdminServer.Listener] = [.unixSocket(path: config.listen.admin)]
         if let tcp = config.listen.adminTCP { listeners.append(.tcp(host: tcp.host, port: Int(tcp.port))) }
-        self.admin = AdminServer(provider: peering, metrics: metrics, listeners: listeners, logger: logger, mail: store)
+        self.admin = AdminServer(provider: peering, metrics: metrics, listeners: listeners, logger: logger, mail: store, faults: faults)
     }
 }
 

@@ -141,9 +141,11 @@ import Glibc
             try await LabFaults(lab: reopened).apply(.restart(node: "colo3"))
             #expect(await lab.backend.state(lab.plan, node: "colo3") == .running)
             try await LabFaults(lab: reopened).apply(.sessionReset(a: "colo1", b: "up1"))
+            try await LabFaults(lab: reopened).apply(.smtpTempfail(node: "up1", percent: 40))
+            #expect(try await lab.backend.admin(lab.plan, node: "up1", method: "GET", path: "/v1/faults").body.contains("40"))
 
             let current = try LabController(directory: lab.directory, binary: lab.state.binary).open(lab.name)
-            #expect(current.state.faults.count == cases.count + 2 + (netem ? 1 : 0))
+            #expect(current.state.faults.count == cases.count + 3 + (netem ? 1 : 0))
             #expect(!(await LabFaults(lab: current).leftovers()).isEmpty)
             let (healed, _) = try await LabFaults(lab: current).healAll()
             #expect(await LabFaults(lab: healed).leftovers() == [])

@@ -64,7 +64,7 @@ final class FakeNode: NodeStatusProvider {
 
     /// Runs the API on `listener` for the duration of `body`, which gets a client.
     static func withServer(
-        _ node: FakeNode, metrics: NodeMetrics = NodeMetrics(), listener: AdminServer.Listener? = nil,
+        _ node: FakeNode, metrics: NodeMetrics = NodeMetrics(), listener: AdminServer.Listener? = nil, faults: SMTPFaultSwitch? = nil,
         _ body: @Sendable (AdminClient) async throws -> Void
     ) async throws {
         let directory = "/tmp/mxgp-admin-test-\(UInt32.random(in: 0...UInt32.max))"
@@ -73,7 +73,7 @@ final class FakeNode: NodeStatusProvider {
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int?.self)
         var logger = Logger(label: "admin-test")
         logger.logLevel = .warning
-        let app = try AdminServer.makeApplication(provider: node, metrics: metrics, address: listener, logger: logger) { channel in
+        let app = try AdminServer.makeApplication(provider: node, metrics: metrics, address: listener, logger: logger, faults: faults) { channel in
             readyContinuation.yield(channel.localAddress?.port)
         }
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
@@ -210,6 +210,29 @@ final class FakeNode: NodeStatusProvider {
             #expect(reload.status == 500)
             #expect(try AdminJSON.decode(AdminErrorBody.self, from: reload.body).error.contains("unknown key \"pric\""))
         }
+    }
+
+    /// The lab's smtp-tempfail fault: set, read, refused when out of range, cleared.
+    @Test func smtpTempfailFault() async throws {
+        let faults = SMTPFaultSwitch()
+        try await Self.withServer(FakeNode(routes: []), faults: faults) { client in
+            let set = try await client.request("POST", "/v1/faults/smtp-tempfail?percent=40")
+            #expect(set.status == 200)
+            #expect(faults.tempfailPercent == 40)
+            let shown = try await client.request("GET", "/v1/faults")
+            #expect(try AdminJSON.decode(AdminFaults.self, from: shown.body).smtpTempfailPercent == 40)
+            for bad in ["", "?percent=0", "?percent=101", "?percent=many"] {
+                let refused = try await client.request("POST", "/v1/faults/smtp-tempfail" + bad)
+                #expect(refused.status == 400)
+            }
+            let cleared = try await client.request("DELETE", "/v1/faults/smtp-tempfail")
+            #expect(cleared.status == 200)
+            #expect(faults.tempfailPercent == 0)
+        }
+        faults.setTempfail(percent: 100)
+        #expect(faults.tempfailReply(node: "up1")?.code == 421)
+        faults.setTempfail(percent: 0)
+        #expect(faults.tempfailReply(node: "up1") == nil)
     }
 
     @Test func unknownPathsAnswer404JSON() async throws {

@@ -157,6 +157,10 @@ public struct LabFaults: Sendable {
             }
             let state = await lab.backend.state(lab.plan, node: node.name)
             if state != .running { found.append("\(node.name): node is \(state.rawValue)") }
+            if state == .running, let (status, body) = try? await lab.backend.admin(lab.plan, node: node.name, method: "GET", path: "/v1/faults"),
+               status == 200, let faults = try? JSONDecoder().decode(LiveFaults.self, from: Data(body.utf8)), faults.smtpTempfailPercent != 0 {
+                found.append("\(node.name): smtp-tempfail still set")
+            }
         }
         return found
     }

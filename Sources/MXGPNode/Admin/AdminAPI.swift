@@ -17,6 +17,9 @@ import MXGPCore
 /// | `GET /v1/ledger` | `{"available": false, "reason", "ledger": []}` likewise |
 /// | `POST /v1/peers/{name}/reset` | `{"ok": true, "message"}`; 404 for an unknown neighbour |
 /// | `POST /v1/reload` | `{"ok": true, "message"}`; 500 with the reason if it fails |
+/// | `GET /v1/faults` | `{"smtpTempfailPercent": N}`: the lab's protocol faults now set |
+/// | `POST /v1/faults/smtp-tempfail?percent=N` | answer 421 to N% (1–100) of recipients; 400 for a bad N |
+/// | `DELETE /v1/faults/smtp-tempfail` | stop answering 421 |
 /// | `GET /metrics` | Prometheus text exposition |
 ///
 /// Every error is `{"error": "..."}` with a 4xx/5xx status; unknown paths answer 404.
@@ -25,8 +28,11 @@ public struct AdminAPI: Sendable {
     public let metrics: NodeMetrics
     /// The mail data plane, when the node runs one; without it the mail endpoints say "not available".
     public let mail: (any MailStatusProvider)?
+    /// The lab's protocol faults; without it the fault endpoints answer 404.
+    public let faults: SMTPFaultSwitch?
 
-    public init(provider: any NodeStatusProvider, metrics: NodeMetrics, mail: (any MailStatusProvider)? = nil) {
+    public init(provider: any NodeStatusProvider, metrics: NodeMetrics, mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil) {
+        self.faults = faults
         self.provider = provider
         self.metrics = metrics
         self.mail = mail
@@ -91,6 +97,7 @@ public struct AdminAPI: Sendable {
             }
             return try AdminResponse.json(AdminActionResult(message: "configuration reloaded"))
         }
+        if let faults { Self.addFaultRoutes(router, faults) }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
@@ -137,13 +144,31 @@ struct AdminErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let message: String
             if error.status == .notFound {
-                message = "no such endpoint: \(request.method) \(request.uri.path); the API serves /v1/node, /v1/peers, /v1/routes[/DOMAIN], /v1/queue, /v1/mailbox/ADDRESS, /v1/ledger and /metrics"
+                message = "no such endpoint: \(request.method) \(request.uri.path); the API serves /v1/node, /v1/peers, /v1/routes[/DOMAIN], /v1/queue, /v1/mailbox/ADDRESS, /v1/ledger, /v1/faults and /metrics"
             } else {
                 message = error.body ?? error.status.reasonPhrase
             }
             return try AdminResponse.json(AdminErrorBody(error: message), status: error.status)
         } catch {
             return try AdminResponse.json(AdminErrorBody(error: "\(error)"), status: .internalServerError)
+        }
+    }
+}
+
+extension AdminAPI {
+    /// `/v1/faults…`: the lab's protocol faults.
+    static func addFaultRoutes(_ router: Router<BasicRequestContext>, _ faults: SMTPFaultSwitch) {
+        router.get("/v1/faults") { _, _ in try AdminResponse.json(AdminFaults(smtpTempfailPercent: faults.tempfailPercent)) }
+        router.post("/v1/faults/smtp-tempfail") { request, _ in
+            guard let text = request.uri.queryParameters.get("percent"), let percent = Int(text), (1...100).contains(percent) else {
+                throw AdminError(.badRequest, "say how many recipients to refuse: ?percent=N with N from 1 to 100")
+            }
+            faults.setTempfail(percent: percent)
+            return try AdminResponse.json(AdminActionResult(message: "answering 421 to \(percent)% of recipients"))
+        }
+        router.delete("/v1/faults/smtp-tempfail") { _, _ in
+            faults.setTempfail(percent: 0)
+            return try AdminResponse.json(AdminActionResult(message: "smtp-tempfail cleared"))
         }
     }
 }

@@ -223,3 +223,10 @@ public struct AdminLedger: Codable, Sendable, Hashable {
         self.ledger = ledger
     }
 }
+
+/// `GET /v1/faults`: the lab's protocol faults now set on this node.
+public struct AdminFaults: Codable, Sendable, Hashable {
+    /// Share of recipients answered 421 (0 when off).
+    public var smtpTempfailPercent: Int
+    public init(smtpTempfailPercent: Int) { self.smtpTempfailPercent = smtpTempfailPercent }
+}

@@ -37,9 +37,13 @@ public struct AdminServer: Service {
 
     /// The mail data plane's queue, mailboxes and ledger, when the node runs one.
     public let mail: (any MailStatusProvider)?
+    /// The lab's protocol faults (smtp-tempfail), when the node has a mail data plane.
+    public let faults: SMTPFaultSwitch?
 
-    public init(provider: any NodeStatusProvider, metrics: NodeMetrics, listeners: [Listener], logger: Logger, mail: (any MailStatusProvider)? = nil) {
+    public init(provider: any NodeStatusProvider, metrics: NodeMetrics, listeners: [Listener], logger: Logger, mail: (any MailStatusProvider)? = nil,
+                faults: SMTPFaultSwitch? = nil) {
         self.mail = mail
+        self.faults = faults
         self.provider = provider
         self.metrics = metrics
         self.listeners = listeners
@@ -49,7 +53,7 @@ public struct AdminServer: Service {
     /// Runs one application per listener until cancelled or shut down gracefully.
     public func run() async throws {
         let applications = try listeners.map {
-            try Self.makeApplication(provider: provider, metrics: metrics, address: $0, logger: logger, mail: mail)
+            try Self.makeApplication(provider: provider, metrics: metrics, address: $0, logger: logger, mail: mail, faults: faults)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for application in applications {
@@ -65,11 +69,11 @@ public struct AdminServer: Service {
     /// `onServerRunning` gets the listening channel (e.g. to learn an ephemeral port).
     public static func makeApplication(
         provider: any NodeStatusProvider, metrics: NodeMetrics, address: Listener, logger: Logger,
-        mail: (any MailStatusProvider)? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         if case .unixSocket(let path) = address { try prepareSocket(path: path) }
         return Application(
-            router: AdminAPI(provider: provider, metrics: metrics, mail: mail).router(),
+            router: AdminAPI(provider: provider, metrics: metrics, mail: mail, faults: faults).router(),
             configuration: ApplicationConfiguration(address: address.bindAddress, serverName: "mxgp-admin"),
             onServerRunning: onServerRunning,
             logger: logger)

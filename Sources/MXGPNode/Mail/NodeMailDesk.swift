@@ -14,8 +14,14 @@ public struct NodeMailDesk: MailFrontDesk {
     let logger: Logger
     /// Called after a message was stored, so delivery starts at once.
     let stored: @Sendable () -> Void
+    /// The lab's smtp-tempfail fault.
+    let faults: SMTPFaultSwitch
 
-    public init(settings: MailSettings, peering: PeeringService, store: NodeStore, logger: Logger, stored: @escaping @Sendable () -> Void) {
+    public init(
+        settings: MailSettings, peering: PeeringService, store: NodeStore, logger: Logger, faults: SMTPFaultSwitch = SMTPFaultSwitch(),
+        stored: @escaping @Sendable () -> Void
+    ) {
+        self.faults = faults
         self.settings = settings
         self.peering = peering
         self.store = store
@@ -34,6 +40,7 @@ public struct NodeMailDesk: MailFrontDesk {
 
     public func checkRecipient(_ check: SMTPRecipientCheck, client: SocketAddress?) async -> SMTPRecipientDecision {
         guard let mailbox = check.recipient.mailbox else { return .accept }  // <postmaster>
+        if let tempfail = faults.tempfailReply(node: settings.nodeName) { return .reject(tempfail) }
         guard let domain = mailbox.domain else { return .relayDenied }
         let (source, _) = await source(of: client)
         if await peering.mayAccept(domain: domain, from: source) { return .accept }

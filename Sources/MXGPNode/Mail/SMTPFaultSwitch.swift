@@ -1,0 +1,25 @@
+import Foundation
+import MXGPSMTP
+
+/// A protocol fault for labs (`mxgp lab fault LAB smtp-tempfail NODE [PCT]`): while set, the
+/// node's SMTP server answers `421 4.7.0` to that share of recipients, as an overloaded or
+/// spam-flooded relay would. Set and cleared through the admin API (`/v1/faults/smtp-tempfail`).
+public final class SMTPFaultSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var percent = 0
+
+    public init() {}
+
+    /// The share of recipients answered 421, 0 when off.
+    public var tempfailPercent: Int { lock.withLock { percent } }
+
+    /// Sets the share (0 turns the fault off; values are clamped to 0…100).
+    public func setTempfail(percent: Int) { lock.withLock { self.percent = max(0, min(100, percent)) } }
+
+    /// The reply for this recipient: 421 for `percent` of them, nil otherwise.
+    public func tempfailReply(node: String) -> SMTPReply? {
+        let share = tempfailPercent
+        guard share > 0, Int.random(in: 0..<100) < share else { return nil }
+        return SMTPReply(code: 421, SMTPEnhancedStatusCode(4, 7, 0), "\(node) is not taking mail right now (smtp-tempfail); try later")
+    }
+}
