@@ -13,6 +13,11 @@ import Testing
         ("help-sim.txt", SimCommand.self),
         ("help-bench.txt", BenchCommand.self),
         ("help-bench-rib.txt", RIBBenchCommand.self),
+        ("help-lab.txt", LabCommand.self),
+        ("help-lab-up.txt", LabUpCommand.self),
+        ("help-lab-fault.txt", LabFaultCommand.self),
+        ("help-lab-verify.txt", LabVerifyCommand.self),
+        ("help-lab-graph.txt", LabGraphCommand.self),
     ]
 
     @Test(arguments: helpCases.map(\.name))

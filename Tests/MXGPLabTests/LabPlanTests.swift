@@ -88,3 +88,18 @@ import Testing
         #expect(killed.failedNodes == ["up1"] && killed.failedLinks.isEmpty)
     }
 }
+
+@Suite struct LabGraphTests {
+    static let faults: [LabFault] = [.cut(a: "colo1", b: "up1", from: nil), .kill(node: "up2"), .loss(a: "colo3", b: "up2", percent: 20)]
+
+    @Test func dotMatchesGolden() throws {
+        let topology = try LabPlanTests.topology("quickstart.yaml")
+        try Golden.check(LabGraph.dot(topology), "quickstart.dot")
+        try Golden.check(LabGraph.dot(topology, faults: Self.faults), "quickstart-faults.dot")
+    }
+
+    @Test func mermaidMatchesGolden() throws {
+        let topology = try LabPlanTests.topology("quickstart.yaml")
+        try Golden.check(LabGraph.mermaid(topology, faults: Self.faults), "quickstart-faults.mmd")
+    }
+}

@@ -3,17 +3,17 @@ import MXGPTopology
 extension LabFault {
     /// The fault kinds and their arguments, for help texts and errors.
     public static let usage: [(kind: String, arguments: String, effect: String)] = [
-        ("cut", "A B [--from A]", "blackhole the link both ways, or only what --from sends (iptables DROP)"),
+        ("cut", "A B [--from A]", "blackhole both ways, or what --from sends (iptables)"),
         ("down", "A B", "set A's interface toward B down (ip link)"),
-        ("loss", "A B PERCENT", "drop PERCENT of packets each way (netem, else iptables statistic)"),
-        ("rate", "A B RATE", "limit the link each way, e.g. 512kbit or 2mbit (tbf)"),
-        ("delay", "A B MS [JITTER]", "add delay each way, e.g. 100ms 20ms (netem; the kernel needs sch_netem)"),
+        ("loss", "A B PERCENT", "drop PERCENT each way (netem, else iptables statistic)"),
+        ("rate", "A B RATE", "limit each way, e.g. 512kbit or 2mbit (tbf)"),
+        ("delay", "A B MS [JITTER]", "add delay each way, e.g. 100ms 20ms (needs netem)"),
         ("partition", "NODE...", "cut every link between these nodes and the rest"),
         ("kill", "NODE", "SIGKILL the node; heal starts it again"),
         ("pause", "NODE", "SIGSTOP the node; heal resumes it"),
         ("restart", "NODE", "stop the node gracefully and start it again"),
         ("session-reset", "A B", "reset A's MXGP session with B (admin API)"),
-        ("smtp-tempfail", "NODE [PERCENT]", "the node's SMTP server answers 421 to PERCENT (100) of transactions"),
+        ("smtp-tempfail", "NODE [PERCENT]", "SMTP answers 421 to PERCENT (100) of recipients"),
     ]
 
     /// Parses `KIND ARGS…` as `mxgp lab fault` takes them.

@@ -6,7 +6,7 @@ struct LabFaultCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fault",
         abstract: "Break something in a running lab; `mxgp lab heal` undoes it.",
-        discussion: "Faults:\n" + LabFault.usage.map { "  \($0.kind) \($0.arguments)".padding(toLength: 34, withPad: " ", startingAt: 0) + $0.effect }
+        discussion: "Faults:\n" + LabFault.usage.map { "  \($0.kind) \($0.arguments)".padding(toLength: 32, withPad: " ", startingAt: 0) + $0.effect }
             .joined(separator: "\n") + "\nExample: mxgp lab fault quickstart cut colo1 up1")
 
     @Argument(help: "The lab name.") var lab: String
