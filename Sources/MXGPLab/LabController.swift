@@ -45,7 +45,7 @@ public struct LabController: Sendable {
             progress("writing node configs and certificates to \(directory.labPath(plan.name))")
             try LabFiles.write(plan, configDirectory: plan.layout.configDirectory, pkiDirectory: plan.layout.pkiDirectory)
             try await backend.up(plan, progress: progress)
-            try await LabFaults(lab: lab).applyImpairments()
+            try await LabFaults(lab: lab).applyImpairments(warn: progress)
         } catch {
             progress("bringing \(plan.name) up failed; removing what was created")
             try? await backend.down(plan)

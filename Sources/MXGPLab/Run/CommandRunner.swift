@@ -78,8 +78,15 @@ public struct ProcessRunner: CommandRunner {
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         do { try process.run() } catch {
+            try? out.fileHandleForWriting.close()
+            try? err.fileHandleForWriting.close()
+            _ = (outText.finish(), errText.finish())
             return CommandResult(status: -1, stderr: "could not start \(argv[0]): \(error)")
         }
+        // The child has its copies; without closing ours the readers never see the end, and
+        // every command would leak descriptors.
+        try? out.fileHandleForWriting.close()
+        try? err.fileHandleForWriting.close()
         let pid = process.processIdentifier
         let deadline = ContinuousClock.now + timeout
         var timedOut = false
@@ -105,6 +112,7 @@ final class PipeReader: @unchecked Sendable {
     init(_ handle: FileHandle) {
         Thread.detachNewThread { [self] in
             data = handle.readDataToEndOfFile()
+            try? handle.close()
             done.signal()
         }
     }

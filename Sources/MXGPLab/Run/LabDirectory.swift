@@ -35,9 +35,11 @@ public struct LabDirectory: Sendable, Hashable {
         }
     }
 
-    /// Removes the lab's folder.
+    /// Removes the lab's folder (retrying: a node that just stopped may still be removing its socket).
     public func remove(_ lab: String) {
-        try? FileManager.default.removeItem(atPath: labPath(lab))
+        for _ in 0..<5 where FileManager.default.fileExists(atPath: labPath(lab)) {
+            if (try? FileManager.default.removeItem(atPath: labPath(lab))) == nil { usleep(100_000) }
+        }
     }
 }
 
