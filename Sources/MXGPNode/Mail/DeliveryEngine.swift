@@ -179,9 +179,13 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
                 }
             }
             if !delivered.isEmpty {
+                let answeredAt = Date()
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour)
                 lock.withLock { health.succeeded(candidate.neighbour) }
-                for _ in delivered { metrics?.delivery(result: "delivered") }
+                for _ in delivered {
+                    metrics?.delivery(result: "delivered")
+                    metrics?.deliveryLatency(acceptedAt: delivery.receivedAt, deliveredAt: answeredAt)
+                }
                 if attempt > 0 { metrics?.failover() }
             } else {
                 lock.withLock { health.failed(candidate.neighbour, error: lastError, now: now) }
