@@ -18,8 +18,12 @@ import Testing
         #expect(await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)?.nextHop == "up" })
         let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "timed", messageID: "lat1@a.example")
         if case .delivered = outcome.data {} else { Issue.record("submission failed: \(outcome)") }
-        #expect(await LoopbackNodes.poll { ((try? await lab.nodes["a"]!.store.queueDepth()) ?? 1) == 0 })
         for name in ["a", "up", "b"] {
+            // Recorded right after the hop's store noted the delivery: wait for it.
+            let recorded = await LoopbackNodes.poll {
+                Self.sample("mxgp_delivery_latency_seconds_count", in: lab.nodes[name]!.metrics.render()) == 1
+            }
+            #expect(recorded, "\(name) recorded no delivery latency")
             try await AdminAPITests.withServer(FakeNode(routes: []), metrics: lab.nodes[name]!.metrics) { client in
                 let text = try await client.request("GET", "/metrics").body
                 #expect(text.contains("# TYPE mxgp_delivery_latency_seconds histogram"), "\(name)")
