@@ -103,7 +103,8 @@ struct PostfixInteropTests {
         #expect(inbox.contains("Delivered-To: bob@b.example"))
         #expect(inbox.contains("(mxgp operator 64502)"), "\(inbox.prefix(1200))")
         #expect(MessageHeaders.hops(in: Array(inbox.utf8)).map(\.node) == ["a", "up", "b"], "\(inbox.prefix(1200))")
-        #expect(postfix.log.contains("status=sent (delivered to mailbox)"), "Postfix log:\n\(postfix.log)")
+        // postlogd writes the log line a moment after the mailbox: wait for it.
+        #expect(await LoopbackNodes.poll { postfix.log.contains("status=sent (delivered to mailbox)") }, "Postfix log:\n\(postfix.log)")
         #expect(try await lab.nodes["b"]!.store.mailbox(address: "bob@b.example").isEmpty)
         // b's queue empties once Postfix's 250 came back.
         #expect(await LoopbackNodes.poll { ((try? await lab.nodes["b"]!.store.queueDepth()) ?? 1) == 0 })
