@@ -31,7 +31,7 @@ public struct NodeRuntime: Sendable {
         self.delivery = delivery
         self.mail = MailService(
             settings: settings,
-            desk: NodeMailDesk(settings: settings, peering: peering, store: store, logger: logger, faults: faults) { [delivery] in delivery.wake() },
+            desk: NodeMailDesk(settings: settings, peering: peering, store: store, metrics: metrics, logger: logger, faults: faults) { [delivery] in delivery.wake() },
             tls: try tls?.smtpServerContext(), logger: logger)
         var listeners: [AdminServer.Listener] = [.unixSocket(path: config.listen.admin)]
         if let tcp = config.listen.adminTCP { listeners.append(.tcp(host: tcp.host, port: Int(tcp.port))) }

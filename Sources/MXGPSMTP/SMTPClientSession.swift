@@ -5,6 +5,13 @@
 /// write and DATA after their replies. Pure: the driver parses replies with `SMTPReplyParser`,
 /// reports them and performs the actions in order. `.finished` is reported exactly once;
 /// a 421, a close or a timeout defers every recipient not yet done.
+///
+/// Connection reuse: a session created with `keepOpen` does not QUIT after a delivered
+/// message but stays open (`reusableConnection`); the next transaction on that connection
+/// is a session created with `init(continuing:…)`, which starts with RSET (`resume()`) and
+/// goes on to MAIL only after its 250. If the kept connection went stale (RSET refused,
+/// closed, timed out), `failedToResume` says the message was never offered: retry it on a
+/// fresh connection. Any failure ends the connection with QUIT, never back to reuse.
 public struct SMTPClientSession: Sendable {
     /// The configuration the session was created with.
     public let configuration: SMTPClientConfiguration
@@ -13,13 +20,19 @@ public struct SMTPClientSession: Sendable {
     /// RCPT TO, in order.
     public let recipients: [SMTPForwardPath]
     private let message: [UInt8]
+    /// Keep the connection open after a delivered message instead of sending QUIT.
+    public let keepOpen: Bool
     private var state: State = .idle
     private var tlsActive = false
     private var extensions = Extensions()
+    /// Whether this session continues a kept connection (starts with RSET).
+    private let continuing: Bool
+    /// The session ended before its transaction began, while resuming a kept connection.
+    public private(set) var failedToResume = false
     private var rcptReplies: [SMTPReply?]
     private var statuses: [SMTPDeliveryStatus?]
 
-    private struct Extensions: Sendable {
+    struct Extensions: Sendable, Hashable {
         var pipelining = false
         var startTLS = false
         var eightBitMIME = false
@@ -38,31 +51,62 @@ public struct SMTPClientSession: Sendable {
         case helo
         case startTLS
         case tlsHandshake
+        /// A continued connection: RSET sent, waiting for its 250.
+        case resetting
         case envelope(awaiting: [Step], unsent: [Step], mailReply: SMTPReply?)
         case dataCommand
         case dataBody
+        /// The message was delivered and the connection is kept open for another transaction.
+        case ready
         case quitting
         case done
     }
 
     /// Creates a session delivering `message` (any line endings; it is normalised to CRLF and
-    /// dot-stuffed when sent) from `reversePath` to `recipients`.
+    /// dot-stuffed when sent) from `reversePath` to `recipients`. With `keepOpen`, a delivered
+    /// message leaves the connection open for another transaction (`reusableConnection`).
     public init(
         configuration: SMTPClientConfiguration, reversePath: SMTPReversePath, recipients: [SMTPForwardPath],
-        message: [UInt8]
+        message: [UInt8], keepOpen: Bool = false
+    ) {
+        self.init(configuration: configuration, reversePath: reversePath, recipients: recipients, message: message, keepOpen: keepOpen, continuing: nil)
+    }
+
+    /// Creates a session for the next transaction on a connection an earlier session kept
+    /// open (its `reusableConnection`); drive it with `resume()` instead of `connected()`.
+    /// It keeps the connection open again after a delivered message.
+    public init(continuing connection: SMTPClientConnection, reversePath: SMTPReversePath, recipients: [SMTPForwardPath], message: [UInt8]) {
+        self.init(
+            configuration: connection.configuration, reversePath: reversePath, recipients: recipients, message: message, keepOpen: true,
+            continuing: connection)
+    }
+
+    private init(
+        configuration: SMTPClientConfiguration, reversePath: SMTPReversePath, recipients: [SMTPForwardPath], message: [UInt8],
+        keepOpen: Bool, continuing connection: SMTPClientConnection?
     ) {
         self.configuration = configuration
         self.reversePath = reversePath
         self.recipients = recipients
         self.message = message
+        self.keepOpen = keepOpen
+        self.continuing = connection != nil
+        self.tlsActive = connection?.tls ?? false
+        self.extensions = connection?.extensions ?? Extensions()
         self.rcptReplies = Array(repeating: nil, count: recipients.count)
         self.statuses = Array(repeating: nil, count: recipients.count)
+    }
+
+    /// The open connection, once a `keepOpen` session delivered its message (nil otherwise).
+    public var reusableConnection: SMTPClientConnection? {
+        guard case .ready = state else { return nil }
+        return SMTPClientConnection(configuration: configuration, tls: tlsActive, extensions: extensions)
     }
 
     /// True once the outcome has been reported.
     public var isFinished: Bool {
         switch state {
-        case .quitting, .done: return true
+        case .ready, .quitting, .done: return true
         default: return false
         }
     }
@@ -76,6 +120,20 @@ public struct SMTPClientSession: Sendable {
         return []
     }
 
+    /// A continued session starts on its kept connection: sends RSET.
+    public mutating func resume() -> [SMTPClientAction] {
+        guard case .idle = state, continuing else { return [] }
+        state = .resetting
+        return [.send(SMTPCommand.rset.rendered)]
+    }
+
+    /// Ends a kept connection that is no longer wanted (idle too long, pool full): QUIT.
+    public mutating func quit() -> [SMTPClientAction] {
+        guard case .ready = state else { return [] }
+        state = .quitting
+        return [.send(SMTPCommand.quit.rendered)]
+    }
+
     /// The TLS handshake requested by `.startTLS` completed: EHLO again.
     public mutating func tlsEstablished() -> [SMTPClientAction] {
         guard case .tlsHandshake = state else { return [] }
@@ -87,9 +145,10 @@ public struct SMTPClientSession: Sendable {
 
     /// The connection closed (or TLS failed): defers whatever is not done.
     public mutating func closed() -> [SMTPClientAction] {
+        noteResumeFailure()
         switch state {
         case .done: return []
-        case .quitting:
+        case .ready, .quitting:
             state = .done
             return []
         default:
@@ -101,9 +160,10 @@ public struct SMTPClientSession: Sendable {
 
     /// The driver's timer for the current step fired: defers whatever is not done and closes.
     public mutating func timeout() -> [SMTPClientAction] {
+        noteResumeFailure()
         switch state {
         case .done: return []
-        case .quitting:
+        case .ready, .quitting:
             state = .done
             return [.close]
         default:
@@ -116,6 +176,7 @@ public struct SMTPClientSession: Sendable {
     /// The server sent bytes that are not a reply: defers whatever is not done and closes.
     public mutating func malformedReply(_ error: SMTPReplyParseError) -> [SMTPClientAction] {
         guard !isFinished else { return timeout() }
+        noteResumeFailure()
         let outcome = deferRemaining(.reason("\(error) \(stage)"))
         state = .done
         return [.close, .finished(outcome)]
@@ -124,6 +185,7 @@ public struct SMTPClientSession: Sendable {
     /// A complete reply arrived.
     public mutating func replyReceived(_ reply: SMTPReply) -> [SMTPClientAction] {
         if reply.code == 421, !isFinished, !isIdle {
+            noteResumeFailure()
             let outcome = deferRemaining(.reply(reply))
             state = .done
             return [.close, .finished(outcome)]
@@ -131,9 +193,15 @@ public struct SMTPClientSession: Sendable {
         switch state {
         case .idle, .done, .tlsHandshake:
             return []
-        case .quitting:
+        case .quitting, .ready:
             state = .done
             return [.close]
+        case .resetting:
+            guard reply.isPositive else {
+                failedToResume = true
+                return finish(deferRemaining(.reply(reply)))
+            }
+            return beginTransaction()
         case .greeting:
             guard reply.code == 220 else { return finish(deferRemaining(.reply(reply))) }
             state = .ehlo
@@ -187,9 +255,11 @@ public struct SMTPClientSession: Sendable {
         case .idle, .greeting: return "before the greeting"
         case .ehlo, .helo: return "after EHLO/HELO"
         case .startTLS, .tlsHandshake: return "during STARTTLS"
+        case .resetting: return "resuming a kept connection (RSET)"
         case .envelope: return "during MAIL/RCPT"
         case .dataCommand: return "after DATA"
         case .dataBody: return "after the message was sent, before the reply (it may have been delivered)"
+        case .ready: return "between transactions"
         case .quitting, .done: return "after QUIT"
         }
     }
@@ -248,10 +318,24 @@ public struct SMTPClientSession: Sendable {
         return [.send(SMTPCommand.data.rendered)]
     }
 
-    /// Sends QUIT and reports the outcome.
+    /// Sends QUIT and reports the outcome; after a delivered message with `keepOpen`, keeps
+    /// the connection for another transaction instead.
     private mutating func finish(_ outcome: SMTPClientOutcome) -> [SMTPClientAction] {
+        if keepOpen, case .delivered = outcome.data {
+            state = .ready
+            return [.finished(outcome)]
+        }
         state = .quitting
         return [.send(SMTPCommand.quit.rendered), .finished(outcome)]
+    }
+
+    /// A continued session that ends while resetting never offered its message.
+    private mutating func noteResumeFailure() {
+        switch state {
+        case .resetting: failedToResume = true
+        case .idle where continuing: failedToResume = true
+        default: break
+        }
     }
 
     /// Gives every recipient without a status `status`.
@@ -305,4 +389,14 @@ public struct SMTPClientSession: Sendable {
         }
         return found
     }
+}
+
+/// An SMTP connection kept open after a delivered message: what the next transaction on it
+/// needs to know (the configuration, whether TLS is up, the server's EHLO extensions).
+public struct SMTPClientConnection: Sendable, Hashable {
+    /// The configuration of the session that opened the connection.
+    public let configuration: SMTPClientConfiguration
+    /// Whether the connection runs over TLS (STARTTLS done).
+    public let tls: Bool
+    let extensions: SMTPClientSession.Extensions
 }

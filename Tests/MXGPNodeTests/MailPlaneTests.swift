@@ -16,6 +16,7 @@ final class MailLab: @unchecked Sendable {
         var mail: MailService
         var store: NodeStore
         var engine: DeliveryEngine
+        var metrics: NodeMetrics
         var runner: Task<Void, Error>
         var smtpPort: Int
         var host: String
@@ -56,12 +57,13 @@ final class MailLab: @unchecked Sendable {
                 lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!, deliverTo: deliverTo[name],
                 transactionTimeout: transactionTimeout)
             let store = try NodeStore(directoryPath: settings.storeDirectory)
+            let metrics = NodeMetrics()
             let engine = DeliveryEngine(
-                settings: settings, peering: peering, store: store, metrics: nil, logger: testLogger(name), clientTLS: try tls?.smtpClientContext())
-            let desk = NodeMailDesk(settings: settings, peering: peering, store: store, logger: testLogger(name)) { [engine] in engine.wake() }
+                settings: settings, peering: peering, store: store, metrics: metrics, logger: testLogger(name), clientTLS: try tls?.smtpClientContext())
+            let desk = NodeMailDesk(settings: settings, peering: peering, store: store, metrics: metrics, logger: testLogger(name)) { [engine] in engine.wake() }
             let mail = MailService(settings: settings, desk: desk, tls: try tls?.smtpServerContext(), logger: testLogger(name))
             let runner = Task { try await engine.run() }
-            nodes[name] = Node(peering: peering, mail: mail, store: store, engine: engine, runner: runner, smtpPort: smtpPorts[i], host: hosts[name]!)
+            nodes[name] = Node(peering: peering, mail: mail, store: store, engine: engine, metrics: metrics, runner: runner, smtpPort: smtpPorts[i], host: hosts[name]!)
         }
     }
 

@@ -249,3 +249,86 @@ struct SMTPClientSessionTests {
         #expect(c.lastSent == ["..hidden", "line", "...two", "caf\u{e9}", "."])
     }
 }
+
+@Suite("SMTP client session: kept connections")
+struct SMTPClientKeptConnectionTests {
+    static let configuration = SMTPClientConfiguration(heloName: SMTPHost("colo1.example")!)
+
+    /// A keepOpen session that delivered, as the pool would hold it.
+    static func kept() throws -> SMTPClientConnection {
+        var session = SMTPClientSession(configuration: configuration, reversePath: .null, recipients: [bob], message: "Subject: a\r\n\r\nx\r\n".bytes, keepOpen: true)
+        _ = session.connected()
+        for text in ["220 mx", ehloPipelining, "250 2.1.0 Ok", "250 2.1.5 Ok", "354 go"] {
+            guard case .success(let reply) = SMTPReplyParser.parse(text) else { fatalError(text) }
+            _ = session.replyReceived(reply)
+        }
+        guard case .success(let done) = SMTPReplyParser.parse("250 2.0.0 Ok") else { fatalError() }
+        let actions = session.replyReceived(done)
+        #expect(!actions.contains { if case .send = $0 { return true } else { return false } }, "no QUIT after a delivered message")
+        return try #require(session.reusableConnection)
+    }
+
+    @Test("keepOpen: no QUIT after a delivered message; the connection is reusable")
+    func keepOpenDelivered() throws {
+        var session = SMTPClientSession(configuration: Self.configuration, reversePath: .null, recipients: [bob], message: "x\r\n".bytes, keepOpen: true)
+        _ = session.connected()
+        var sent: [[String]] = []
+        var outcome: SMTPClientOutcome?
+        for text in ["220 mx", ehloPipelining, "250 2.1.0 Ok", "250 2.1.5 Ok", "354 go", "250 2.0.0 Ok"] {
+            guard case .success(let reply) = SMTPReplyParser.parse(text) else { fatalError(text) }
+            for action in session.replyReceived(reply) {
+                if case .send(let bytes) = action { sent.append(lines(of: bytes)) }
+                if case .finished(let result) = action { outcome = result }
+            }
+        }
+        #expect(outcome.map { isDelivered($0.data) } == true)
+        #expect(sent.last == ["x", "."], "the body was the last thing sent: no QUIT")
+        #expect(session.reusableConnection != nil)
+        #expect(session.quit().count == 1)
+        #expect(session.reusableConnection == nil)
+    }
+
+    @Test("keepOpen: a refused message still ends with QUIT, never back to reuse")
+    func keepOpenRefused() {
+        var session = SMTPClientSession(configuration: Self.configuration, reversePath: .null, recipients: [bob], message: "x\r\n".bytes, keepOpen: true)
+        _ = session.connected()
+        var last: [SMTPClientAction] = []
+        for text in ["220 mx", ehloPipelining, "250 2.1.0 Ok", "250 2.1.5 Ok", "354 go", "451 4.3.0 try later"] {
+            guard case .success(let reply) = SMTPReplyParser.parse(text) else { fatalError(text) }
+            last = session.replyReceived(reply)
+        }
+        #expect(last.contains { if case .send(let bytes) = $0 { return lines(of: bytes) == ["QUIT"] } else { return false } })
+        #expect(session.reusableConnection == nil)
+    }
+
+    @Test("a continued session starts with RSET, then MAIL with the kept extensions")
+    func continuedStartsWithRSET() throws {
+        var session = SMTPClientSession(continuing: try Self.kept(), reversePath: .null, recipients: [carol], message: "y\r\n".bytes)
+        #expect(session.resume().map { if case .send(let b) = $0 { lines(of: b) } else { [] } } == [["RSET"]])
+        guard case .success(let ok) = SMTPReplyParser.parse("250 2.0.0 Ok") else { fatalError() }
+        let next = session.replyReceived(ok)
+        guard case .send(let bytes) = next.first else { Issue.record("\(next)"); return }
+        #expect(lines(of: bytes) == ["MAIL FROM:<> SIZE=3", "RCPT TO:<carol@b.example>"], "pipelined, SIZE: the kept EHLO still counts")
+        #expect(!session.failedToResume)
+    }
+
+    @Test("a stale kept connection (closed, or RSET refused) fails to resume: the message was never offered")
+    func staleConnection() throws {
+        var closed = SMTPClientSession(continuing: try Self.kept(), reversePath: .null, recipients: [carol], message: "y\r\n".bytes)
+        _ = closed.resume()
+        let actions = closed.closed()
+        #expect(closed.failedToResume)
+        #expect(actions.contains { if case .finished(let o) = $0 { return isDeferred(o.data) } else { return false } })
+
+        var refused = SMTPClientSession(continuing: try Self.kept(), reversePath: .null, recipients: [carol], message: "y\r\n".bytes)
+        _ = refused.resume()
+        guard case .success(let no) = SMTPReplyParser.parse("500 5.5.1 what") else { fatalError() }
+        _ = refused.replyReceived(no)
+        #expect(refused.failedToResume)
+        #expect(refused.reusableConnection == nil)
+
+        var neverResumed = SMTPClientSession(continuing: try Self.kept(), reversePath: .null, recipients: [carol], message: "y\r\n".bytes)
+        _ = neverResumed.closed()
+        #expect(neverResumed.failedToResume)
+    }
+}

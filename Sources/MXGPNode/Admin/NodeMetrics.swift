@@ -16,9 +16,10 @@ import Prometheus
 /// | `mxgp_decision_runs_total` | counter | | Runs of the decision process (one per domain re-ranked). |
 /// | `mxgp_messages_in_total` | counter | `type` | MXGP messages received, by type (OPEN, UPDATE, KEEPALIVE, NOTIFICATION, …). |
 /// | `mxgp_messages_out_total` | counter | `type` | MXGP messages sent, by type. |
-/// | `mxgp_queue_depth` | gauge | | Messages waiting in the outbound mail queue (0 until the data plane lands). |
-/// | `mxgp_deliveries_total` | counter | `result` | Mail deliveries (`delivered`, `deferred`, `bounced`); data plane, later. |
-/// | `mxgp_failovers_total` | counter | | Deliveries that fell over to an alternate route; data plane, later. |
+/// | `mxgp_queue_depth` | gauge | | Messages waiting in the outbound mail queue. |
+/// | `mxgp_deliveries_total` | counter | `result` | Mail deliveries (`delivered`, `deferred`, `bounced`). |
+/// | `mxgp_failovers_total` | counter | | Deliveries that fell over to an alternate route. |
+/// | `mxgp_delivery_latency_seconds` | histogram | | Per recipient, from the message's acceptance (its `receivedAt` in the store) to the next hop's 250 to DATA, or to the local mailbox commit. |
 public final class NodeMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
@@ -32,6 +33,14 @@ public final class NodeMetrics: Sendable {
     private let decisionRunCounter: Counter
     private let queueDepthGauge: Gauge
     private let failoverCounter: Counter
+    private let deliveryLatencyHistogram: DurationHistogram
+
+    /// Upper bounds of the `mxgp_delivery_latency_seconds` buckets: 5 ms (a local mailbox)
+    /// to 60 s (a next hop that answered only after a timeout elsewhere); later is `+Inf`.
+    public static let deliveryLatencyBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+    ]
 
     /// Creates the metrics in `registry` (a fresh registry by default).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -42,6 +51,7 @@ public final class NodeMetrics: Sendable {
         decisionRunCounter = registry.makeCounter(descriptor: Self.decisionRunsDescriptor)
         queueDepthGauge = registry.makeGauge(descriptor: Self.queueDepthDescriptor)
         failoverCounter = registry.makeCounter(descriptor: Self.failoversDescriptor)
+        deliveryLatencyHistogram = registry.makeDurationHistogram(descriptor: Self.deliveryLatencyDescriptor, buckets: Self.deliveryLatencyBuckets)
         for state in Self.sessionStates {
             registry.makeGauge(descriptor: Self.sessionsDescriptor, labels: [("state", state)]).set(Int64(0))
         }
@@ -92,7 +102,7 @@ public final class NodeMetrics: Sendable {
         if delta > 0 { decisionRunCounter.increment(by: Int64(delta)) }
     }
 
-    // MARK: Data plane (placeholders until it lands)
+    // MARK: Data plane
 
     /// Sets `mxgp_queue_depth`: messages waiting in the outbound queue.
     public func queueDepth(_ count: Int) { queueDepthGauge.set(Int64(count)) }
@@ -104,6 +114,14 @@ public final class NodeMetrics: Sendable {
 
     /// Counts one failover to an alternate route (`mxgp_failovers_total`).
     public func failover() { failoverCounter.increment() }
+
+    /// Records one recipient's delivery latency (`mxgp_delivery_latency_seconds`): from
+    /// `acceptedAt` (when the message was taken into custody) to `deliveredAt` (the next
+    /// hop's 250, or the mailbox commit). A clock that stepped back counts as 0.
+    public func deliveryLatency(acceptedAt: Date, deliveredAt: Date = Date()) {
+        let seconds = max(0, deliveredAt.timeIntervalSince(acceptedAt))
+        deliveryLatencyHistogram.record(.nanoseconds(Int64((seconds * 1e9).rounded())))
+    }
 
     // MARK: Output
 
@@ -125,6 +143,9 @@ public final class NodeMetrics: Sendable {
     static var queueDepthDescriptor: MetricNameDescriptor { descriptor("queue_depth", unit: "", help: "Messages waiting in the outbound mail queue.") }
     static var deliveriesDescriptor: MetricNameDescriptor { descriptor("deliveries", unit: "total", help: "Mail delivery attempts by result (delivered, deferred, bounced).") }
     static var failoversDescriptor: MetricNameDescriptor { descriptor("failovers", unit: "total", help: "Deliveries that fell over to an alternate route.") }
+    static var deliveryLatencyDescriptor: MetricNameDescriptor {
+        descriptor("delivery_latency", unit: "seconds", help: "Time from a message's acceptance to the next hop's 250 or the local mailbox, per recipient.")
+    }
 
     /// A descriptor in the `mxgp` namespace.
     static func descriptor(_ name: String, unit: String, help: String) -> MetricNameDescriptor {

@@ -27,15 +27,19 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     private var inFlight: Set<String> = []
     /// Most deliveries running at once.
     let maximumInFlight = 64
+    /// Idle connections to next hops, reused by the next message to the same hop.
+    let pool: SMTPConnectionPool
     private var wakeup: AsyncStream<Void>.Continuation?
     private let wakeups: AsyncStream<Void>
     private let epoch = ContinuousClock.now
 
     public init(
         settings: MailSettings, peering: PeeringService, store: NodeStore, metrics: NodeMetrics?, logger: Logger,
-        clientTLS: NIOSSLContext? = nil, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        clientTLS: NIOSSLContext? = nil, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        pool: SMTPConnectionPool = SMTPConnectionPool()
     ) {
         self.clientTLS = clientTLS
+        self.pool = pool
         self.settings = settings
         self.peering = peering
         self.store = store
@@ -72,7 +76,10 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
                 self?.wake()
             }
         }
-        defer { ticker.cancel() }
+        defer {
+            ticker.cancel()
+            pool.close()
+        }
         for await _ in wakeups.cancelOnGracefulShutdown() {
             await drain()
         }
@@ -178,7 +185,7 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
                 reversePath: reversePath(delivery.envelopeFrom), recipients: remaining.compactMap { SMTPMailbox($0).map(SMTPForwardPath.mailbox) },
                 message: [UInt8](delivery.data), group: group,
                 transactionTimeout: .nanoseconds(Int64(settings.transactionTimeout.components.seconds * 1_000_000_000 + settings.transactionTimeout.components.attoseconds / 1_000_000_000)),
-                tls: clientTLS, sourceHost: settings.sourceHost)
+                tls: clientTLS, sourceHost: settings.sourceHost, pool: pool)
             var delivered: [String] = [], bounced: [(String, String)] = [], deferred: [String] = []
             for result in outcome.recipients {
                 let address = result.recipient.mailbox?.description ?? ""
@@ -189,9 +196,13 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
                 }
             }
             if !delivered.isEmpty {
+                let answeredAt = Date()
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour)
                 lock.withLock { health.succeeded(candidate.neighbour) }
-                for _ in delivered { metrics?.delivery(result: "delivered") }
+                for _ in delivered {
+                    metrics?.delivery(result: "delivered")
+                    metrics?.deliveryLatency(acceptedAt: delivery.receivedAt, deliveredAt: answeredAt)
+                }
                 if attempt > 0 { metrics?.failover() }
             } else {
                 lock.withLock { health.failed(candidate.neighbour, error: lastError, now: now) }

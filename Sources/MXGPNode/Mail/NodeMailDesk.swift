@@ -12,17 +12,21 @@ public struct NodeMailDesk: MailFrontDesk {
     let peering: PeeringService
     let store: NodeStore
     let logger: Logger
+    /// Where local mailbox deliveries record their latency; nil records nothing.
+    let metrics: NodeMetrics?
     /// Called after a message was stored, so delivery starts at once.
     let stored: @Sendable () -> Void
     /// The lab's smtp-tempfail fault.
     let faults: SMTPFaultSwitch
 
+    /// Creates the desk; `stored` runs after every message taken into custody.
     public init(
-        settings: MailSettings, peering: PeeringService, store: NodeStore, logger: Logger, faults: SMTPFaultSwitch = SMTPFaultSwitch(),
-        stored: @escaping @Sendable () -> Void
+        settings: MailSettings, peering: PeeringService, store: NodeStore, metrics: NodeMetrics? = nil, logger: Logger,
+        faults: SMTPFaultSwitch = SMTPFaultSwitch(), stored: @escaping @Sendable () -> Void
     ) {
         self.faults = faults
         self.settings = settings
+        self.metrics = metrics
         self.peering = peering
         self.store = store
         self.logger = logger
@@ -70,8 +74,14 @@ public struct NodeMailDesk: MailFrontDesk {
             hops: Array(hops), receivedAt: now, messageId: MessageHeaders.messageID(in: data))
         do {
             let result = try await store.accept(incoming)
-            if case .duplicate(let id) = result {
+            switch result {
+            case .duplicate(let id):
                 logger.info("duplicate message taken without a second copy", metadata: ["queue_id": "\(id)", "from": "\(from)"])
+            case .queued:
+                // Own-domain recipients are in their mailboxes once the store committed.
+                // (A partly seen message counts all its local recipients: rare, and harmless.)
+                let committedAt = Date()
+                for recipient in recipients where recipient.local { metrics?.deliveryLatency(acceptedAt: now, deliveredAt: committedAt) }
             }
             stored()
             return .stored(queueID: result.id)
