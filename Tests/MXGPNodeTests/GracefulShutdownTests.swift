@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Logging
 import MXGPCore
@@ -44,6 +45,11 @@ import Testing
         let colo = nodes.services["colo"]!
         try await up.start()
         let c = DomainName("c.example")!
+        // What up hears: lastError alone can be overwritten by up's reconnect attempts under load.
+        let heard = Mutex<[NotificationMessage]>([])
+        await up.observeMessages { inbound, message in
+            if inbound, case .notification(let notification) = message { heard.withLock { $0.append(notification) } }
+        }
 
         let returned = try await testGracefulShutdown { trigger in
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: colo)], logger: testLogger("colo")))
@@ -59,9 +65,9 @@ import Testing
         #expect(await nodes.waitUntil(timeout: .seconds(3)) { await up.lookup(c) == nil })
         let peer = await up.peers().first
         #expect(peer?.state != "Established")
-        let error = peer?.lastError ?? ""
         // NOTIFICATION cease/administrative shutdown (6/2) with the reason PeeringService.stop() gives.
-        #expect(error.contains("cease") && error.contains("6/2") && error.contains("node shutting down"), "lastError: \(error)")
+        let notifications = heard.withLock { $0 }
+        #expect(notifications.contains { $0.code == .cease && $0.subcode == 2 && $0.text.contains("node shutting down") }, "heard: \(notifications)")
         await up.stop()
     }
 

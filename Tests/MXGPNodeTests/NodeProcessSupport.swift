@@ -217,6 +217,9 @@ final class NodeProcessLab: @unchecked Sendable {
             let folder = "\(tmp)/\(entry)"
             let owner = (try? String(contentsOfFile: folder + "/owner", encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             if let owner, owner == getpid() || FileManager.default.fileExists(atPath: "/proc/\(owner)") { continue }
+            // A folder without its owner file yet may be one another test is just creating.
+            if owner == nil, let made = (try? FileManager.default.attributesOfItem(atPath: folder))?[.modificationDate] as? Date,
+               Date().timeIntervalSince(made) < 120 { continue }
             let pids = ((try? String(contentsOfFile: folder + "/pids", encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
             for pid in pids {
                 guard let cmdline = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
