@@ -1,6 +1,6 @@
 /// The files of a compose lab, as text: `docker-compose.yml` and one entrypoint script per
 /// node. Pure: the same plan always gives the same bytes (golden-tested in
-/// `Tests/MXGPLabTests/Golden/quickstart.compose.yml` and `quickstart-colo1.sh`);
+/// `Tests/MXGPLabTests/Golden/quickstart.compose.yml` and `quickstart-colo1.compose.sh`);
 /// ``ComposeBackend`` writes them, with the node configs and certificates, to
 /// `compose/<lab>/`.
 ///
