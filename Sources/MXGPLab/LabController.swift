@@ -7,33 +7,71 @@ public struct LabController: Sendable {
     /// The `mxgp` executable lab nodes run (netns backend).
     public var binary: String
     public var runner: any CommandRunner
+    /// The compose folder (compose backend): `compose/` of the repository, with the `Dockerfile`;
+    /// each lab's files go to `<composeRoot>/<lab>/`.
+    public var composeRoot: String
 
-    public init(directory: LabDirectory = .standard, binary: String, runner: any CommandRunner = ProcessRunner()) {
+    public init(directory: LabDirectory = .standard, binary: String, runner: any CommandRunner = ProcessRunner(), composeRoot: String = "compose") {
         self.directory = directory
         self.binary = binary
         self.runner = runner
+        self.composeRoot = URL(fileURLWithPath: composeRoot).standardizedFileURL.path
     }
 
     /// The backend named `kind`.
     public func backend(_ kind: String) throws(LabError) -> any LabBackend {
         switch kind {
         case "netns": return NetnsBackend(binary: binary, directory: directory, runner: runner)
+        case "compose": return ComposeBackend(root: composeRoot, directory: directory, runner: runner)
         default: throw LabError("unknown backend \(kind.debugDescription); use netns or compose")
         }
     }
 
     /// Loads and plans a topology file; errors name the file, the line and the fix.
-    public func plan(topologyFile: String) throws -> LabPlan {
+    /// The node files' layout is the backend's: the lab folder for netns, container paths for compose.
+    public func plan(topologyFile: String, backend backendKind: String = "netns") throws -> LabPlan {
         let parsed = try Topology.load(path: topologyFile)
-        return try LabPlanner.plan(parsed.topology, layout: .rooted(at: directory.labPath(parsed.topology.name)))
+        return try LabPlanner.plan(parsed.topology, layout: layout(backendKind, lab: parsed.topology.name))
     }
+
+    // MARK: compose backend (begin)
+
+    /// Where a backend's nodes see their files.
+    func layout(_ backendKind: String, lab: String) -> LabLayout {
+        backendKind == "compose" ? ComposeFiles.layout : .rooted(at: directory.labPath(lab))
+    }
+
+    /// The compose backend for `topologyFile`, naming it in the generated header as given
+    /// (relative to the current folder when it is inside it).
+    func composeBackend(topologyFile: String) -> ComposeBackend {
+        let path = URL(fileURLWithPath: topologyFile).standardizedFileURL.path
+        let here = FileManager.default.currentDirectoryPath + "/"
+        return ComposeBackend(root: composeRoot, directory: directory, runner: runner,
+                              topologyFile: path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path)
+    }
+
+    /// Writes the compose files of `topologyFile` (`<composeRoot>/<lab>/`) without running docker.
+    /// Returns the lab's compose folder.
+    public func generateCompose(topologyFile: String) throws -> String {
+        let plan = try plan(topologyFile: topologyFile, backend: "compose")
+        let backend = composeBackend(topologyFile: topologyFile)
+        try backend.generate(plan)
+        return backend.folder(plan)
+    }
+
+    // MARK: compose backend (end)
 
     /// Creates the lab of `topologyFile` on `backendKind` and starts its nodes, then applies the
     /// links' impairments. Anything half-created is removed again when a step fails.
     public func up(topologyFile: String, backend backendKind: String = "netns", progress: @Sendable (String) -> Void) async throws -> Lab {
-        let backend = try backend(backendKind)
+        var backend = try backend(backendKind)
         if backendKind == "netns" { try await NetnsBackend.checkPrerequisites(runner: runner) }
-        let plan = try plan(topologyFile: topologyFile)
+        if backendKind == "compose" {
+            let compose = composeBackend(topologyFile: topologyFile)
+            _ = try await compose.composeCommand()  // no engine: say so before creating anything
+            backend = compose
+        }
+        let plan = try plan(topologyFile: topologyFile, backend: backendKind)
         try await refuseIfUp(plan)
         let state = LabState(backend: backendKind, topologyFile: URL(fileURLWithPath: topologyFile).standardizedFileURL.path,
                              binary: binary, createdAt: ISO8601DateFormatter().string(from: Date()))
@@ -42,8 +80,10 @@ public struct LabController: Sendable {
             try directory.create(plan.name)
             try String(contentsOfFile: topologyFile, encoding: .utf8).write(toFile: directory.topologyPath(plan.name), atomically: true, encoding: .utf8)
             try lab.save()
-            progress("writing node configs and certificates to \(directory.labPath(plan.name))")
-            try LabFiles.write(plan, configDirectory: plan.layout.configDirectory, pkiDirectory: plan.layout.pkiDirectory)
+            if backendKind == "netns" {  // compose: the backend writes its own folder
+                progress("writing node configs and certificates to \(directory.labPath(plan.name))")
+                try LabFiles.write(plan, configDirectory: plan.layout.configDirectory, pkiDirectory: plan.layout.pkiDirectory)
+            }
             try await backend.up(plan, progress: progress)
             try await LabFaults(lab: lab).applyImpairments(warn: progress)
         } catch {
@@ -75,8 +115,11 @@ public struct LabController: Sendable {
         }
         let state = try LabState.read(from: statePath)
         let parsed = try Topology.load(path: directory.topologyPath(name))
-        let plan = try LabPlanner.plan(parsed.topology, layout: .rooted(at: directory.labPath(name)))
-        return Lab(plan: plan, backend: try backend(state.backend), directory: directory, state: state)
+        let plan = try LabPlanner.plan(parsed.topology, layout: layout(state.backend, lab: name))
+        let backend: any LabBackend = state.backend == "compose"
+            ? ComposeBackend.reopened(lab: name, directory: directory, root: composeRoot, runner: runner)
+            : try backend(state.backend)
+        return Lab(plan: plan, backend: backend, directory: directory, state: state)
     }
 
     /// Takes a lab down: stops its nodes, removes its namespaces or containers, then its folder.

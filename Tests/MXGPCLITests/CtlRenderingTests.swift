@@ -132,6 +132,7 @@ import Testing
         ("ctl-help-queue.txt", CtlQueueCommand.self),
         ("ctl-help-mailbox.txt", CtlMailboxCommand.self),
         ("ctl-help-ledger.txt", CtlLedgerCommand.self),
+        ("ctl-help-api.txt", CtlAPICommand.self),
     ]
 
     @Test(arguments: helpCases.map(\.name))

@@ -2,7 +2,7 @@ import ArgumentParser
 import MXGPCore
 import MXGPNode
 
-/// `mxgp ctl [--socket PATH|--url URL] peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger [--json]`.
+/// `mxgp ctl [--socket PATH|--url URL] peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger|api METHOD PATH [--json]`.
 struct CtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
@@ -13,7 +13,8 @@ struct CtlCommand: AsyncParsableCommand {
             people; --json prints the API's JSON for scripts. Exit status 0 on success, 1 when a
             domain has no route, 2 when the node cannot be reached or answers with an error.
             """,
-        subcommands: [CtlPeersCommand.self, CtlRoutesCommand.self, CtlQueueCommand.self, CtlMailboxCommand.self, CtlLedgerCommand.self]
+        subcommands: [CtlPeersCommand.self, CtlRoutesCommand.self, CtlQueueCommand.self, CtlMailboxCommand.self, CtlLedgerCommand.self,
+                      CtlAPICommand.self]
     )
 
     @OptionGroup var options: CtlOptions
@@ -123,5 +124,52 @@ struct CtlLedgerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CtlRequest.show("/v1/ledger", options: options, render: CtlRendering.ledger)
+    }
+}
+
+/// `mxgp ctl api METHOD PATH [--status-line]`: one raw admin API request.
+struct CtlAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "Send one raw request to the admin API and print the response body.",
+        discussion: """
+            For scripts and the compose lab backend, e.g. mxgp ctl api GET /v1/routes or
+            mxgp ctl api POST /v1/peers/up1/reset. Prints the body as the node sent it. Exit status
+            0 for a 2xx answer, 1 for any other HTTP status (the status and the node's message go
+            to standard error), 2 when the node cannot be reached. With --status-line the first
+            line printed is the HTTP status and every HTTP answer exits 0.
+            """)
+
+    @Argument(help: "The HTTP method: GET, POST, PUT or DELETE.") var method: String
+    @Argument(help: "The path, e.g. /v1/routes (percent-encode addresses).") var path: String
+    @Flag(help: "Print the HTTP status on the first line and exit 0 for any HTTP answer.") var statusLine = false
+    @OptionGroup var options: CtlOptions
+
+    func validate() throws {
+        guard ["GET", "POST", "PUT", "DELETE"].contains(method.uppercased()) else {
+            throw ValidationError("method \(method.debugDescription): use GET, POST, PUT or DELETE")
+        }
+        guard path.hasPrefix("/") else { throw ValidationError("path \(path.debugDescription) must start with /, e.g. /v1/routes") }
+    }
+
+    func run() async throws {
+        var failed = false
+        try await CtlRequest.reporting {
+            let endpoint = options.endpoint()
+            let response: AdminClient.Response
+            do {
+                response = try await AdminClient(endpoint: endpoint).request(method.uppercased(), path)
+            } catch let failure as AdminClient.Failure {
+                throw CLIError(CtlRequest.message(failure, endpoint: endpoint))
+            }
+            if statusLine { print(response.status) }
+            print(response.body, terminator: "")
+            if !statusLine, !(200..<300).contains(response.status) {
+                let detail = (try? AdminJSON.decode(AdminErrorBody.self, from: response.body).error) ?? response.body
+                printError("error: the node on \(endpoint) answered \(response.status) to \(method.uppercased()) \(path): \(detail)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 }

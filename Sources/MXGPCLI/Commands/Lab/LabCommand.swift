@@ -9,9 +9,10 @@ struct LabCommand: AsyncParsableCommand {
         abstract: "Run a topology as a lab: up, status, send, fault, heal, verify, down.",
         discussion: """
             The netns backend (the default) runs every node as a process in its own network
-            namespace, with a veth pair per link; it needs root. Labs keep their state in
-            $MXGP_LAB_DIR (default /run/mxgp/labs/<lab>): node configs, certificates, stores and
-            logs/<node>.log. Start with:
+            namespace, with a veth pair per link; it needs root. --backend compose runs each node
+            as a docker container instead (files in compose/<lab>/, see mxgp lab up --help).
+            Labs keep their state in $MXGP_LAB_DIR (default /run/mxgp/labs/<lab>): node configs,
+            certificates, stores and logs/<node>.log. Start with:
               mxgp lab up Labs/quickstart.yaml && mxgp lab verify quickstart
             docs/LABS.md describes the topology format, every command and every fault.
             """,

@@ -7,7 +7,8 @@ import MXGPLab
 import Glibc
 #endif
 
-/// `mxgp lab up TOPOLOGY.yaml [--backend netns|compose] [--timeout SECONDS] [--no-wait]`.
+/// `mxgp lab up TOPOLOGY.yaml [--backend netns|compose] [--timeout SECONDS] [--no-wait]
+/// [--compose-dir DIR] [--generate-only]`.
 struct LabUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
@@ -18,24 +19,41 @@ struct LabUpCommand: AsyncParsableCommand {
             impairments, then waits until every node's routes equal those `mxgp sim` predicts.
             Ctrl-C or a failed step removes everything created so far. Exit status 0 when the lab
             is up and converged, 1 when it is up but did not converge in time, 2 on errors.
+
+            --backend compose writes compose/<lab>/ (docker-compose.yml, node configs and
+            entrypoints, certificates), builds the mxgp image from compose/Dockerfile and starts a
+            container per node with `docker compose` (or docker-compose); run it from the
+            repository's top folder. --generate-only writes those files and stops: no docker needed.
             """)
 
     @Argument(help: "Topology file, e.g. Labs/quickstart.yaml.") var topology: String
     @Option(help: "Lab runtime: netns (namespaces on this machine, needs root) or compose.") var backend = "netns"
     @Option(help: "Seconds to wait for the routes to converge.") var timeout = 60
     @Flag(help: "Return once the nodes are started, without waiting for convergence.") var noWait = false
+    @Option(help: ArgumentHelp("The compose folder, with the Dockerfile (compose backend).", valueName: "DIR")) var composeDir = "compose"
+    @Flag(help: "Only write the compose files (with --backend compose); docker is not run.") var generateOnly = false
     @OptionGroup var options: LabOptions
 
     func validate() throws {
         guard ["netns", "compose"].contains(backend) else { throw ValidationError("--backend must be netns or compose") }
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
+        if generateOnly, backend != "compose" { throw ValidationError("--generate-only works with --backend compose") }
     }
 
     func run() async throws {
         try await labReporting {
-            let controller = options.controller()
+            var controller = options.controller()
+            controller.composeRoot = URL(fileURLWithPath: composeDir).standardizedFileURL.path
+            if generateOnly {
+                let folder = try controller.generateCompose(topologyFile: topology)
+                print("wrote \(folder): docker-compose.yml, nodes/<node>.yaml and .sh, pki/ (private keys, git-ignored)")
+                if !FileManager.default.fileExists(atPath: controller.composeRoot + "/Dockerfile") {
+                    printError("note: \(controller.composeRoot)/Dockerfile does not exist, so `docker compose build` cannot build the image from this folder; generate from the repository's top folder or pass --compose-dir REPOSITORY/compose")
+                }
+                return
+            }
             let started = ContinuousClock.now
-            let name = (try? controller.plan(topologyFile: topology).name) ?? ""
+            let name = (try? controller.plan(topologyFile: topology, backend: backend).name) ?? ""
             let interrupt = InterruptCleanup(controller: controller, lab: name)
             let lab = try await controller.up(topologyFile: topology, backend: backend, progress: labProgress)
             let nodesStarted = ContinuousClock.now - started

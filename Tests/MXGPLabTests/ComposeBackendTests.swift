@@ -1,0 +1,124 @@
+import Foundation
+import MXGPTestSupport
+import Testing
+@testable import MXGPLab
+
+/// Records every command and answers from a table (first matching prefix wins; else success).
+final class FakeDocker: CommandRunner, @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [[String]] = []
+    let answers: [(prefix: [String], result: CommandResult)]
+
+    init(_ answers: [(prefix: [String], result: CommandResult)] = []) { self.answers = answers }
+
+    var commands: [[String]] { lock.withLock { recorded } }
+
+    func run(_ argv: [String], timeout: Duration) async -> CommandResult {
+        lock.withLock { recorded.append(argv) }
+        return answers.first { argv.starts(with: $0.prefix) }?.result ?? CommandResult(status: 0, stdout: "")
+    }
+
+    static let noDaemon = CommandResult(status: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
+    static let engine: [(prefix: [String], result: CommandResult)] = [
+        (["docker", "info"], CommandResult(status: 0, stdout: "28.2.2\n")),
+        (["docker", "inspect"], CommandResult(status: 0, stdout: "running\n")),
+        (["docker", "exec", "mxgp-composetest-colo1", "mxgp", "ctl", "api"], CommandResult(status: 0, stdout: "200\n{\"routes\": {}}\n")),
+    ]
+}
+
+@Suite struct ComposeBackendTests {
+    /// A scratch folder with `compose/Dockerfile` and a lab folder root; removed by the caller.
+    static func scratch() throws -> (root: String, controller: (FakeDocker) -> LabController) {
+        let root = NSTemporaryDirectory() + "mxgp-composetest-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: root + "/compose", withIntermediateDirectories: true)
+        try "FROM scratch\n".write(toFile: root + "/compose/Dockerfile", atomically: true, encoding: .utf8)
+        return (root, { LabController(directory: LabDirectory(root: root + "/labs"), binary: "/bin/false", runner: $0, composeRoot: root + "/compose") })
+    }
+
+    /// Labs/quickstart.yaml renamed `composetest`, so a real `quickstart` lab on this machine
+    /// (its namespaces) does not make `up` refuse.
+    static func quickstartCopy(in root: String) throws -> String {
+        let source = try String(contentsOf: Golden.repository.appendingPathComponent("Labs/quickstart.yaml"), encoding: .utf8)
+        let renamed = source.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("name:") ? "name: composetest" : String($0) }.joined(separator: "\n")
+        try renamed.write(toFile: root + "/composetest.yaml", atomically: true, encoding: .utf8)
+        return root + "/composetest.yaml"
+    }
+
+    /// This machine's case: the docker client is there, no engine answers. `up` says so, points
+    /// at the netns backend, and creates nothing.
+    @Test func upWithoutEngineSaysSoAndCreatesNothing() async throws {
+        let (root, controller) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let docker = FakeDocker([(["docker", "info"], FakeDocker.noDaemon)])
+        let error = await #expect(throws: LabError.self) {
+            try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: "compose", progress: { _ in })
+        }
+        #expect(error?.description.contains("no docker engine answers") == true)
+        #expect(error?.description.contains("Cannot connect to the Docker daemon") == true)
+        #expect(error?.description.contains("--backend netns") == true)
+        #expect(!FileManager.default.fileExists(atPath: root + "/labs/composetest"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/compose/composetest"))
+        #expect(!docker.commands.contains { $0.contains("up") })
+    }
+
+    @Test func upWithoutDockerSaysSo() async throws {
+        let (root, controller) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let docker = FakeDocker([(["sh", "-c", "command -v docker"], CommandResult(status: 1))])
+        let error = await #expect(throws: LabError.self) {
+            try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: "compose", progress: { _ in })
+        }
+        #expect(error?.description.contains("docker is not installed") == true)
+        #expect(error?.description.contains("--backend netns") == true)
+    }
+
+    /// The docker commands of a lab's life, with `docker compose` (golden), then the v1 fallback.
+    @Test func commandsOfALabMatchGolden() async throws {
+        let (root, controller) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let docker = FakeDocker(FakeDocker.engine)
+        let lab = try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: "compose", progress: { _ in })
+        #expect(lab.plan.layout == ComposeFiles.layout)
+        for file in ["docker-compose.yml", "nodes/colo1.yaml", "nodes/colo1.sh", "pki/ca.pem", "pki/colo1.key", "pki/.gitignore"] {
+            #expect(FileManager.default.fileExists(atPath: root + "/compose/composetest/" + file), "\(file)")
+        }
+        // Reopened from lab.json, as a later `mxgp lab` command does.
+        let reopened = try controller(docker).open("composetest")
+        #expect((reopened.backend as? ComposeBackend)?.root == root + "/compose")
+        let backend = reopened.backend
+        _ = await backend.exec(reopened.plan, node: "up1", ["ip", "link", "set", "colo1", "down"], timeout: .seconds(5))
+        for signal in [NodeSignal.pause, .resume, .terminate, .kill] { try await backend.signal(reopened.plan, node: "up1", signal) }
+        #expect(await backend.state(reopened.plan, node: "up1") == .running)
+        let routes = try await reopened.liveRoutes("colo1")
+        #expect(routes.isEmpty)
+        try await controller(docker).down("composetest")
+        #expect(!FileManager.default.fileExists(atPath: root + "/compose/composetest/pki"))
+        #expect(FileManager.default.fileExists(atPath: root + "/compose/composetest/docker-compose.yml"))
+
+        let text = docker.commands.filter { !$0.contains("inspect") }
+            .map { $0.joined(separator: " ").replacingOccurrences(of: root, with: "$ROOT") + "\n" }.joined()
+        try Golden.check(text, "composetest.compose-commands.txt")
+    }
+
+    @Test func fallsBackToDockerComposeV1() async throws {
+        let docker = FakeDocker([(["docker", "compose"], CommandResult(status: 1, stderr: "docker: unknown command: docker compose"))] + FakeDocker.engine)
+        let backend = ComposeBackend(root: "/x/compose", directory: LabDirectory(root: "/x/labs"), runner: docker)
+        #expect(try await backend.composeCommand() == ["docker-compose"])
+    }
+
+    @Test func statusLineIsParsed() throws {
+        let parsed = try ComposeBackend.parseStatusLine("404\n{\"error\": \"no such peer\"}\n", node: "up1")
+        #expect(parsed.status == 404 && parsed.body == "{\"error\": \"no such peer\"}\n")
+        #expect(throws: LabError.self) { try ComposeBackend.parseStatusLine("Usage: mxgp ctl", node: "up1") }
+    }
+
+    @Test func generateOnlyWritesTheFolder() throws {
+        let (root, controller) = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = try controller(FakeDocker()).generateCompose(topologyFile: try Self.quickstartCopy(in: root))
+        #expect(folder == root + "/compose/composetest")
+        let gitignore = try String(contentsOfFile: folder + "/pki/.gitignore", encoding: .utf8)
+        #expect(gitignore.contains("*\n"))
+    }
+}

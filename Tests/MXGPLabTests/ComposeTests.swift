@@ -1,0 +1,190 @@
+import Foundation
+import MXGPTestSupport
+import MXGPTopology
+import Testing
+@testable import MXGPLab
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The compose backend without a docker engine: the generated files (golden), their validity
+/// for `docker-compose config` / `docker compose config`, the committed `compose/<lab>/`
+/// files, and the docker commands the backend runs (through a recording runner).
+@Suite struct ComposeTests {
+    /// Topologies whose compose files are committed in `compose/<lab>/` (large-50 is not: 50 services).
+    static let committed = ["quickstart", "cheaper-longer", "route-leak", "tiers"]
+
+    static func plan(_ lab: String) throws -> LabPlan {
+        try LabPlanner.plan(LabPlanTests.topology("\(lab).yaml"), layout: ComposeFiles.layout)
+    }
+
+    @Test func composeFileOfQuickstartMatchesGolden() throws {
+        try Golden.check(ComposeFiles.composeYAML(try Self.plan("quickstart"), topologyFile: "Labs/quickstart.yaml"), "quickstart.compose.yml")
+    }
+
+    @Test func entrypointAndConfigOfColo1MatchGolden() throws {
+        let plan = try Self.plan("quickstart")
+        let colo1 = plan.node("colo1")!
+        try Golden.check(ComposeFiles.entrypoint(plan, node: colo1), "quickstart-colo1.compose.sh")
+        try Golden.check(colo1.config.yamlText, "quickstart-colo1.compose.yaml")
+    }
+
+    /// An interface that cannot be named after its peer (a peer called `lo`) keeps `l<link>`.
+    @Test func entrypointUsesLinkNameWhenPeerNameIsTaken() throws {
+        let topology = try Topology.parse(yaml: """
+            name: taken
+            nodes:
+              a: { role: upstream, operator: 10, region: US }
+              lo: { role: upstream, operator: 20, region: US }
+              b: { role: colo, operator: 64500, region: US, domains: [b.example] }
+            links:
+              - { a: b, b: a }
+              - { a: b, b: lo, price: 2 }
+            """).topology
+        let plan = try LabPlanner.plan(topology, layout: ComposeFiles.layout)
+        let script = ComposeFiles.entrypoint(plan, node: plan.node("b")!)
+        #expect(script.contains("claim 10.77.0.0/29 mxgp-l0") && script.contains("claim 10.77.0.8/29 mxgp-l1"))
+        #expect(script.contains("name mxgp-l0 a 10.77.0.2\n") && script.contains("name mxgp-l1 l1 10.77.0.10\n"))
+    }
+
+    /// Every entrypoint of every lab topology is valid sh (`sh -n`), names every interface, and
+    /// the compose file gives every node's address on its link's network.
+    @Test(arguments: ["quickstart", "cheaper-longer", "route-leak", "tiers", "large-50"])
+    func generatedFilesAreConsistent(lab: String) async throws {
+        let plan = try Self.plan(lab)
+        let compose = ComposeFiles.composeYAML(plan, topologyFile: "Labs/\(lab).yaml")
+        for node in plan.nodes {
+            let script = ComposeFiles.entrypoint(plan, node: node)
+            let path = NSTemporaryDirectory() + "mxgp-compose-\(lab)-\(node.name).sh"
+            try script.write(toFile: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let syntax = await ProcessRunner().run(["sh", "-n", path])
+            #expect(syntax.succeeded, "\(lab)/\(node.name).sh: \(syntax.message)")
+            for interface in node.interfaces {
+                #expect(script.contains(" \(interface.name) \(interface.address)\n"))
+                #expect(compose.contains("ipv4_address: \(interface.address)\n"))
+            }
+        }
+        #expect(compose.components(separatedBy: "internal: true").count - 1 == plan.links.count)
+        #expect(!compose.contains("ports:"), "nothing may be published")
+    }
+
+    /// `compose/<lab>/` in the repository is what `mxgp lab up Labs/<lab>.yaml --backend compose
+    /// --generate-only` writes (`MXGP_UPDATE_GOLDEN=1` rewrites it); certificates are never committed.
+    @Test(arguments: committed)
+    func committedComposeFilesAreCurrent(lab: String) throws {
+        let plan = try Self.plan(lab)
+        let folder = TestBinary.repository.appendingPathComponent("compose/\(lab)")
+        var files = ["docker-compose.yml": ComposeFiles.composeYAML(plan, topologyFile: "Labs/\(lab).yaml")]
+        for node in plan.nodes {
+            files["nodes/\(node.name).yaml"] = node.config.yamlText
+            files["nodes/\(node.name).sh"] = ComposeFiles.entrypoint(plan, node: node)
+        }
+        for (name, text) in files.sorted(by: { $0.key < $1.key }) {
+            if let mismatch = try GoldenFile.mismatch(text, directory: folder, name: name) { Issue.record(Comment(rawValue: mismatch)) }
+        }
+        let tracked = try String(contentsOf: TestBinary.repository.appendingPathComponent("compose/.gitignore"), encoding: .utf8)
+        #expect(tracked.contains("/*/pki/"))
+    }
+
+    // MARK: - docker-compose config
+
+    static var inCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false }
+    static var canRequireDockerCompose: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-compose") || geteuid() == 0 || inCI
+    }
+
+    /// Debian's `docker-compose` (v1) accepts every compose file, committed and generated; so do
+    /// `docker compose` (v2) where the plugin is installed and `docker stack config` (the
+    /// loader of `docker stack deploy`) where the docker CLI is. CI installs docker-compose
+    /// (`.ci/run`, `Scripts/bootstrap`), so there a missing one fails the test.
+    @Test(.enabled(if: canRequireDockerCompose, "docker-compose is not installed and this is neither root nor CI: install it with apt-get install -y --no-install-recommends docker-compose (or run Scripts/bootstrap as root) to check the compose files"))
+    func composeFilesPassDockerComposeConfig() async throws {
+        let runner = ProcessRunner()
+        guard await runner.run(["docker-compose", "version"]).succeeded else {
+            Issue.record("docker-compose is missing: install it with `apt-get install -y --no-install-recommends docker-compose` (Scripts/bootstrap does); the compose files cannot be checked without it")
+            return
+        }
+        let v2 = await runner.run(["docker", "compose", "version"]).succeeded
+        // `docker stack config` loads a file as `docker stack deploy` does, without an engine (Docker CLI 20.10+).
+        let stack = await runner.run(["docker", "stack", "config", "--help"]).succeeded
+        var files = Self.committed.map { TestBinary.repository.appendingPathComponent("compose/\($0)/docker-compose.yml").path }
+        let scratch = NSTemporaryDirectory() + "mxgp-compose-config-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        for lab in ["quickstart", "cheaper-longer", "route-leak", "tiers", "large-50"] {
+            let path = "\(scratch)/\(lab)/docker-compose.yml"
+            try FileManager.default.createDirectory(atPath: "\(scratch)/\(lab)", withIntermediateDirectories: true)
+            try ComposeFiles.composeYAML(try Self.plan(lab), topologyFile: "Labs/\(lab).yaml").write(toFile: path, atomically: true, encoding: .utf8)
+            files.append(path)
+        }
+        for file in files {
+            let v1 = await runner.run(["docker-compose", "-f", file, "config", "-q"], timeout: .seconds(60))
+            #expect(v1.succeeded, "docker-compose config -q \(file): \(v1.message)")
+            if v2 {
+                let result = await runner.run(["docker", "compose", "-f", file, "config", "-q"], timeout: .seconds(60))
+                #expect(result.succeeded, "docker compose config -q \(file): \(result.message)")
+            }
+            if stack {
+                let result = await runner.run(["docker", "stack", "config", "-c", file], timeout: .seconds(60))
+                #expect(result.succeeded, "docker stack config -c \(file): \(result.message)")
+            }
+        }
+    }
+}
+
+/// The entrypoint run for real, as root, in a network namespace dressed up as Docker leaves a
+/// container: interfaces `eth0`, `eth1`… with the planned addresses, in another order than the
+/// plan's. `mxgp` is a stub that prints its arguments.
+@Suite(.serialized) struct ComposeEntrypointTests {
+    @Test(.enabled(if: geteuid() == 0, "needs root for a network namespace"))
+    func entrypointRenamesRoutesAndCreatesChains() async throws {
+        let plan = try ComposeTests.plan("quickstart")
+        let up1 = plan.node("up1")!
+        let namespace = "mxgp-ctest-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let folder = NSTemporaryDirectory() + namespace
+        let runner = ProcessRunner()
+        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        try "#!/bin/sh\necho \"mxgp $*\"\n".write(toFile: folder + "/bin/mxgp", atomically: true, encoding: .utf8)
+        _ = await runner.run(["chmod", "+x", folder + "/bin/mxgp"])
+        try ComposeFiles.entrypoint(plan, node: up1).replacingOccurrences(of: "mkdir -p /var/lib/mxgp /run/mxgp\n", with: "")
+            .write(toFile: folder + "/up1.sh", atomically: true, encoding: .utf8)
+        try await runner.check(["ip", "netns", "add", namespace])
+        do {
+            // Docker's order: the last link first.
+            for (index, interface) in up1.interfaces.reversed().enumerated() {
+                try await runner.check(["ip", "-n", namespace, "link", "add", "eth\(index)", "type", "veth", "peer", "name", "peer\(index)"])
+                try await runner.check(["ip", "-n", namespace, "link", "set", "peer\(index)", "up"])
+                try await runner.check(["ip", "-n", namespace, "addr", "add", "\(interface.address)/29", "dev", "eth\(index)"])
+                try await runner.check(["ip", "-n", namespace, "link", "set", "eth\(index)", "up"])
+            }
+            let run = await runner.run(["ip", "netns", "exec", namespace, "env", "PATH=\(folder)/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                        "sh", folder + "/up1.sh"], timeout: .seconds(30))
+            #expect(run.succeeded, "\(run.message)")
+            #expect(run.stdout == "mxgp node --config /etc/mxgp/nodes/up1.yaml\n")
+            // Twice, as a restarted container would (every step can run again).
+            let again = await runner.run(["ip", "netns", "exec", namespace, "env", "PATH=\(folder)/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                                          "sh", folder + "/up1.sh"], timeout: .seconds(30))
+            #expect(again.succeeded, "\(again.message)")
+            let addresses = try await runner.check(["ip", "-n", namespace, "-o", "-4", "addr", "show"])
+            for interface in up1.interfaces {
+                #expect(addresses.contains(" \(interface.name)    inet \(interface.address)/29"), "\(addresses)")
+            }
+            #expect(addresses.contains("lo    inet \(up1.serviceAddress)/32"))
+            let routes = try await runner.check(["ip", "-n", namespace, "route", "show"])
+            for interface in up1.interfaces {
+                #expect(routes.contains("\(interface.peerServiceAddress) via \(interface.peerAddress) dev \(interface.name) src \(interface.address)"), "\(routes)")
+            }
+            let rules = try await runner.check(["ip", "netns", "exec", namespace, "iptables", "-w", "-S"])
+            #expect(rules.components(separatedBy: "-A INPUT -j MXGP-IN").count == 2, "\(rules)")
+            #expect(rules.components(separatedBy: "-A OUTPUT -j MXGP-OUT").count == 2, "\(rules)")
+        } catch {
+            _ = await runner.run(["ip", "netns", "del", namespace])
+            throw error
+        }
+        try await runner.check(["ip", "netns", "del", namespace])
+    }
+}
