@@ -57,6 +57,13 @@ public struct Lab: Sendable {
         return try JSONDecoder().decode(LiveQueue.self, from: Data(body.utf8)).queue.count
     }
 
+    /// A node's ledger (`GET /v1/ledger`).
+    public func ledger(_ node: String) async throws -> [LiveLedgerEntry] {
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: "/v1/ledger")
+        guard status == 200 else { throw LabError("\(node): GET /v1/ledger answered \(status)") }
+        return try JSONDecoder().decode(LiveLedger.self, from: Data(body.utf8)).ledger
+    }
+
     /// The route differences between the live nodes and `expected` (empty when they agree).
     /// A node that cannot be asked counts as one difference.
     public func routeDifferences(from expected: ExpectedRoutes) async -> [String: [String]] {
@@ -112,4 +119,17 @@ public struct LiveMailboxMessage: Decodable, Sendable, Hashable {
 
 struct LiveMailbox: Decodable {
     var messages: [LiveMailboxMessage]
+}
+
+/// One neighbour's account in a lab node's ledger.
+public struct LiveLedgerEntry: Decodable, Sendable, Hashable {
+    public var neighbour: String
+    public var messagesIn: Int
+    public var messagesOut: Int
+    public var owed: Int
+    public var earned: Int
+}
+
+struct LiveLedger: Decodable {
+    var ledger: [LiveLedgerEntry]
 }

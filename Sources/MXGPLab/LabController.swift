@@ -29,9 +29,11 @@ public struct LabController: Sendable {
 
     /// Loads and plans a topology file; errors name the file, the line and the fix.
     /// The node files' layout is the backend's: the lab folder for netns, container paths for compose.
-    public func plan(topologyFile: String, backend backendKind: String = "netns") throws -> LabPlan {
-        let parsed = try Topology.load(path: topologyFile)
-        return try LabPlanner.plan(parsed.topology, layout: layout(backendKind, lab: parsed.topology.name))
+    /// `name` runs the topology under another lab name (several copies of one topology, tests).
+    public func plan(topologyFile: String, backend backendKind: String = "netns", name: String? = nil) throws -> LabPlan {
+        var topology = try Topology.load(path: topologyFile).topology
+        if let name { topology.name = name }
+        return try LabPlanner.plan(topology, layout: layout(backendKind, lab: topology.name))
     }
 
     // MARK: compose backend (begin)
@@ -63,7 +65,7 @@ public struct LabController: Sendable {
 
     /// Creates the lab of `topologyFile` on `backendKind` and starts its nodes, then applies the
     /// links' impairments. Anything half-created is removed again when a step fails.
-    public func up(topologyFile: String, backend backendKind: String = "netns", progress: @Sendable (String) -> Void) async throws -> Lab {
+    public func up(topologyFile: String, backend backendKind: String = "netns", name: String? = nil, progress: @Sendable (String) -> Void) async throws -> Lab {
         var backend = try backend(backendKind)
         if backendKind == "netns" { try await NetnsBackend.checkPrerequisites(runner: runner) }
         if backendKind == "compose" {
@@ -71,7 +73,7 @@ public struct LabController: Sendable {
             _ = try await compose.composeCommand()  // no engine: say so before creating anything
             backend = compose
         }
-        let plan = try plan(topologyFile: topologyFile, backend: backendKind)
+        let plan = try plan(topologyFile: topologyFile, backend: backendKind, name: name)
         try await refuseIfUp(plan)
         let state = LabState(backend: backendKind, topologyFile: URL(fileURLWithPath: topologyFile).standardizedFileURL.path,
                              binary: binary, createdAt: ISO8601DateFormatter().string(from: Date()))
@@ -114,8 +116,9 @@ public struct LabController: Sendable {
             throw LabError("no lab named \(name.debugDescription) is up" + (up.isEmpty ? "; start one with `mxgp lab up Labs/quickstart.yaml`" : "; labs up: \(up.joined(separator: ", "))"))
         }
         let state = try LabState.read(from: statePath)
-        let parsed = try Topology.load(path: directory.topologyPath(name))
-        let plan = try LabPlanner.plan(parsed.topology, layout: layout(state.backend, lab: name))
+        var topology = try Topology.load(path: directory.topologyPath(name)).topology
+        topology.name = name  // a lab may run a topology under another name
+        let plan = try LabPlanner.plan(topology, layout: layout(state.backend, lab: name))
         let backend: any LabBackend = state.backend == "compose"
             ? ComposeBackend.reopened(lab: name, directory: directory, root: composeRoot, runner: runner)
             : try backend(state.backend)

@@ -47,8 +47,13 @@ extension Lab {
     }
 
     /// `1.23 s`.
-    static func seconds(_ duration: Duration) -> String {
-        let (s, attos) = duration.components
-        return String(format: "%.2f s", Double(s) + Double(attos) / 1e18)
+    static func seconds(_ duration: Duration) -> String { String(format: "%.2f s", duration.inSeconds) }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    public var inSeconds: Double {
+        let (s, attos) = components
+        return Double(s) + Double(attos) / 1e18
     }
 }

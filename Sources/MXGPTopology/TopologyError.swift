@@ -78,6 +78,8 @@ public struct TopologyError: Error, CustomStringConvertible, Hashable, Sendable 
         case badLogLevel
         /// A file or folder path that is empty or unusable (node configs).
         case badPath
+        /// A scenario step or expectation that is malformed (scenario files).
+        case badStep
         /// A colo that originates no domains (warning, node configs).
         case coloWithoutDomains
         /// An admin listener reachable from outside the host (warning, node configs).

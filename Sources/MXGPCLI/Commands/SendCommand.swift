@@ -23,6 +23,7 @@ struct SendCommand: AsyncParsableCommand {
     @Option(help: "Messages to send (1–100000).") var count = 1
     @Option(help: "Approximate body size in bytes.") var size = 256
     @Option(help: "Subject line.") var subject = "mxgp test message"
+    @Option(help: "Messages per second (default: as fast as the server takes them).") var rate: Double?
     @Flag(help: "Print one JSON object with every message's result.") var json = false
 
     func validate() throws {
@@ -32,6 +33,7 @@ struct SendCommand: AsyncParsableCommand {
         for address in to where SMTPMailbox(address) == nil { throw ValidationError("--to \(address.debugDescription) is not a mail address") }
         guard (1...100_000).contains(count) else { throw ValidationError("--count must be 1…100000") }
         guard (0...50_000_000).contains(size) else { throw ValidationError("--size must be 0…50000000") }
+        if let rate, !(rate > 0 && rate <= 10_000) { throw ValidationError("--rate must be more than 0 and at most 10000 messages per second") }
     }
 
     struct Result: Encodable {
@@ -47,7 +49,12 @@ struct SendCommand: AsyncParsableCommand {
         let recipients = to.map { SMTPForwardPath.mailbox(SMTPMailbox($0)!) }
         let batch = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         var results: [Result] = []
+        let start = ContinuousClock.now
         for i in 0..<count {
+            if let rate, i > 0 {
+                // Keep the pace from the start, so a slow transaction is caught up rather than added.
+                try? await Task.sleep(until: start + .milliseconds(Int64(Double(i) * 1000 / rate)), clock: .continuous)
+            }
             let messageID = "mxgp-send-\(batch)-\(i)@\(sender.host)"
             let body = String(repeating: "The quick brown fox jumps over the lazy dog.\r\n", count: max(1, size / 46))
             let text = "From: \(from)\r\nTo: \(to.joined(separator: ", "))\r\nSubject: \(subject) \(i + 1)/\(count)\r\nMessage-ID: <\(messageID)>\r\n\r\n\(body)"

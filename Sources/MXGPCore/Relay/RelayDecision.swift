@@ -29,6 +29,12 @@ public enum MailSource: Sendable, Hashable {
     case localClient
     /// Anyone else.
     case stranger
+
+    /// True for a neighbour.
+    public var isNeighbour: Bool {
+        if case .neighbour = self { return true }
+        return false
+    }
 }
 
 /// Relay control and next-hop choice as pure functions over a routing engine.

@@ -85,9 +85,15 @@ public struct NetnsBackend: LabBackend {
         case .resume: number = SIGCONT
         }
         guard kill(pid, number) == 0 else { throw LabError("could not signal node \(node) (pid \(pid)): \(String(cString: strerror(errno)))") }
-        if signal == .kill || signal == .terminate {
-            let deadline = ContinuousClock.now + .seconds(10)
+        // Wait until the kernel shows the effect, so the next command sees it.
+        let deadline = ContinuousClock.now + .seconds(10)
+        switch signal {
+        case .kill, .terminate:
             while processAlive(pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        case .pause:
+            while Self.processState(pid) != "T", processAlive(pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        case .resume:
+            while Self.processState(pid) == "T", ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         }
     }
 

@@ -112,7 +112,7 @@ public struct LabVerifier: Sendable {
             for i in pending {
                 if let messages = try? await lab.mailbox(probes[i].to, probes[i].address), !messages.isEmpty {
                     seen[i] = messages
-                    if let sent = sentAt[i] { firstSeen[i] = Self.seconds(clock.now - sent) }
+                    if let sent = sentAt[i] { firstSeen[i] = (clock.now - sent).inSeconds }
                 }
             }
             pending = pending.filter { seen[$0] == nil }
@@ -139,7 +139,7 @@ public struct LabVerifier: Sendable {
             results[i] = r
         }
         return VerifyReport(lab: lab.name, faults: lab.state.faults.map(\.description),
-                            probes: probes.indices.compactMap { results[$0] }, seconds: Self.seconds(clock.now - start))
+                            probes: probes.indices.compactMap { results[$0] }, seconds: (clock.now - start).inSeconds)
     }
 
     func probeResult(_ probe: Probe, _ verdict: ProbeResult.Verdict, problem: String?) -> ProbeResult {
@@ -154,8 +154,4 @@ public struct LabVerifier: Sendable {
         ], timeout: .seconds(20))
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (s, attos) = duration.components
-        return Double(s) + Double(attos) / 1e18
-    }
 }

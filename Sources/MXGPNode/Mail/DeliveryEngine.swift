@@ -197,7 +197,8 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
             }
             if !delivered.isEmpty {
                 let answeredAt = Date()
-                try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour)
+                try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour,
+                                           price: settings.owedPerMessage[candidate.neighbour] ?? 0)
                 lock.withLock { health.succeeded(candidate.neighbour) }
                 for _ in delivered {
                     metrics?.delivery(result: "delivered")

@@ -31,6 +31,11 @@ public struct MailSettings: Sendable {
     /// Longest one outbound SMTP transaction may take before the next hop counts as failed
     /// (a silently dead next hop must not stall delivery for long).
     public var transactionTimeout: Duration
+    /// Contract prices for the ledger (DESIGN §4): what this node owes per message it hands
+    /// to a provider, and earns per message a customer hands it. Peers and unlisted
+    /// neighbours book messages and bytes at price 0.
+    public var owedPerMessage: [String: Int] = [:]
+    public var earnedPerMessage: [String: Int] = [:]
 
     public init(
         nodeName: String, operatorNumber: OperatorNumber, ownDomains: [DomainName], localNetworks: [IPNetwork],
@@ -56,6 +61,17 @@ public struct MailSettings: Sendable {
         self.maximumConnections = maximumConnections
     }
 
+    /// The contract prices of `neighbours`, booked by the side that pays (the customer).
+    public mutating func setContracts(_ neighbours: [NodeConfig.NeighbourConfig]) {
+        for neighbour in neighbours {
+            switch neighbour.relationship {
+            case .provider: owedPerMessage[neighbour.name] = Int(neighbour.contract.price)
+            case .customer: earnedPerMessage[neighbour.name] = Int(neighbour.contract.price)
+            case .peer: break
+            }
+        }
+    }
+
     /// Retry delay after `attempts` failed attempts.
     public func retryDelay(attempts: Int) -> TimeInterval {
         min(retryCap, retryBase * Double(max(1, attempts) * max(1, attempts)))
@@ -73,5 +89,6 @@ extension MailSettings {
             maximumMessageSize: Int(config.neighbours.map(\.contract.maxSize).max() ?? UInt32(10 * 1024 * 1024)),
             sourceHost: config.listen.smtp.isUnspecified ? nil : config.listen.smtp.host, deliverTo: config.deliverTo,
             transactionTimeout: config.timers.profile == .lab ? .seconds(5) : .seconds(60))
+        setContracts(config.neighbours)
     }
 }

@@ -52,11 +52,17 @@ public struct NodeMailDesk: MailFrontDesk {
         if source == .localClient {
             return .reject(SMTPReply(code: 451, SMTPEnhancedStatusCode(4, 4, 0), "no route to \(domain) right now; try again later"))
         }
+        // A neighbour sending for a domain this node does not announce to it right now: routes
+        // are changing (a session flapped, a withdrawal is in flight). Temporary, so the
+        // sender tries its next route or later instead of bouncing the mail.
+        if case .neighbour(let name) = source {
+            return .reject(SMTPReply(code: 451, SMTPEnhancedStatusCode(4, 7, 1), "\(domain) is not announced to \(name) right now; try another route or later"))
+        }
         return .relayDenied
     }
 
     public func store(envelope: SMTPEnvelope, data: [UInt8], client: SocketAddress?) async -> CustodyOutcome {
-        let (_, from) = await source(of: client)
+        let (source, from) = await source(of: client)
         let now = Date()
         let traceID = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let message = MessageHeaders.prependingReceived(
@@ -71,7 +77,8 @@ public struct NodeMailDesk: MailFrontDesk {
         let hops = MessageHeaders.hops(in: message).map(\.node)  // first relay first, this node last
         let incoming = IncomingMessage(
             envelopeFrom: envelope.reversePath.description, recipients: recipients, data: Data(message), receivedFrom: from,
-            hops: Array(hops), receivedAt: now, messageId: MessageHeaders.messageID(in: data))
+            hops: Array(hops), receivedAt: now, messageId: MessageHeaders.messageID(in: data),
+            ledgerPrice: source.isNeighbour ? settings.earnedPerMessage[from] ?? 0 : nil)
         do {
             let result = try await store.accept(incoming)
             switch result {

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import MXGPLab
+
+/// `mxgp lab run SCENARIO.yaml [--seed N] [--json] [--junit FILE] [--keep]`.
+struct LabRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a scripted fault exercise and report each step's verdict.",
+        discussion: """
+            Brings up the scenario's topology (or uses its lab when it is already up), runs the
+            steps — send, fault, heal, wait, expect, check — prints each step's verdict and how
+            long an expectation took to hold, writes runs/<scenario>/<timestamp>/ (report,
+            JUnit XML, fault schedule, every message's history, node logs, topology picture),
+            and takes the lab down unless --keep. Exit status 0 only when every step passed.
+            The scenarios of Labs/scenarios/ are documented in docs/EXERCISES.md.
+            """)
+
+    @Argument(help: "Scenario file, e.g. Labs/scenarios/fiber-cut.yaml.") var scenario: String
+    @Option(help: "Override the scenario's seed.") var seed: UInt64?
+    @Flag(help: "Print the report as JSON.") var json = false
+    @Option(help: ArgumentHelp("Also write the report as JUnit XML to FILE.", valueName: "FILE")) var junit: String?
+    @Flag(help: "Leave the lab up afterwards.") var keep = false
+    @Option(help: ArgumentHelp("Folder for run folders.", valueName: "DIR")) var runs = "runs"
+    @Option(help: ArgumentHelp("Run the topology under this lab name.", valueName: "NAME")) var lab: String?
+    @OptionGroup var options: LabOptions
+
+    func run() async throws {
+        var passed = false
+        try await labReporting { passed = try await execute() }
+        if !passed { throw ExitCode(1) }
+    }
+
+    /// Runs the scenario and prints the report; returns whether every step passed.
+    func execute() async throws -> Bool {
+        let run = ScenarioRun(controller: options.controller(), scenarioPath: scenario, seed: seed, keep: keep, runsDirectory: runs, labName: lab)
+        let quiet = json
+        let progress: @Sendable (String) -> Void = { line in if !quiet { labProgress(line) } }
+        let stepDone: @Sendable (StepResult) -> Void = { step in if !quiet { print(LabRendering.step(step)) } }
+        let (report, folder) = try await run.execute(progress: progress, step: stepDone)
+        if json { print(try report.json(), terminator: "") } else { print(LabRendering.scenarioSummary(report, folder: folder)) }
+        if let junit { try report.junit.write(toFile: junit, atomically: true, encoding: .utf8) }
+        return report.passed
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// The verdict of one step.
+public struct StepResult: Sendable, Codable, Hashable {
+    public enum Verdict: String, Sendable, Codable {
+        case passed, failed, done
+    }
+    public var index: Int
+    public var line: Int
+    public var step: String
+    public var verdict: Verdict
+    /// Seconds from the run's start to when the step began.
+    public var at: Double
+    /// Seconds the step took; for an expectation, how long until it held (e.g. the failover time).
+    public var seconds: Double
+    /// What was seen: the route found, messages counted, the error.
+    public var detail: String
+}
+
+/// A message the scenario submitted, and what became of it.
+public struct MessageRecord: Sendable, Codable, Hashable {
+    public var messageId: String
+    public var send: String
+    public var to: String
+    /// The source relay's answer: accepted (250), deferred (4xx) or rejected (5xx).
+    public var submitted: String
+    /// Copies found in the destination mailbox at the check.
+    public var copies: Int
+    /// Hops of the first copy.
+    public var hops: [String]
+}
+
+/// A fault as it happened, for replay.
+public struct ScheduleEntry: Sendable, Codable, Hashable {
+    /// Seconds from the run's start.
+    public var at: Double
+    /// `fault` or `heal`.
+    public var action: String
+    /// The fault applied or healed; nil for `heal all`.
+    public var fault: LabFault?
+}
+
+/// The outcome of `mxgp lab run`.
+public struct ScenarioReport: Sendable, Codable {
+    public var scenario: String
+    public var description: String
+    public var lab: String
+    public var seed: UInt64
+    public var startedAt: String
+    public var seconds: Double
+    public var steps: [StepResult]
+    public var schedule: [ScheduleEntry]
+    public var messages: [MessageRecord]
+    /// Message-IDs accepted but never delivered (and not bounced), and delivered more than once.
+    public var lost: [String]
+    public var duplicated: [String]
+    public var passed: Bool { steps.allSatisfy { $0.verdict != .failed } }
+
+    /// JSON, keys sorted.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        struct Output: Encodable {
+            var report: ScenarioReport
+            var passed: Bool
+            func encode(to encoder: Encoder) throws {
+                try report.encode(to: encoder)
+                var c = encoder.container(keyedBy: Key.self)
+                try c.encode(passed, forKey: .passed)
+            }
+            enum Key: String, CodingKey { case passed }
+        }
+        return String(decoding: try encoder.encode(Output(report: self, passed: passed)), as: UTF8.self) + "\n"
+    }
+
+    /// JUnit XML: one test case per step.
+    public var junit: String {
+        JUnitXML.render(suite: "mxgp lab run \(scenario)", seconds: seconds, cases: steps.map { step in
+            JUnitXML.Case(name: "\(step.index + 1). \(step.step)", className: "mxgp.scenario.\(scenario)", seconds: step.seconds,
+                          failure: step.verdict == .failed ? step.detail : nil)
+        })
+    }
+}
