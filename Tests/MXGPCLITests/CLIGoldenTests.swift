@@ -18,6 +18,7 @@ import Testing
         ("help-lab-fault.txt", LabFaultCommand.self),
         ("help-lab-verify.txt", LabVerifyCommand.self),
         ("help-lab-graph.txt", LabGraphCommand.self),
+        ("help-lab-run.txt", LabRunCommand.self),
     ]
 
     @Test(arguments: helpCases.map(\.name))
