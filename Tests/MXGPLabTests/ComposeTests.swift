@@ -48,6 +48,12 @@ import Glibc
         #expect(script.contains("name mxgp-l0 a 10.77.0.2\n") && script.contains("name mxgp-l1 l1 10.77.0.10\n"))
     }
 
+    /// The functions every entrypoint sources are valid sh.
+    @Test func entrypointLibraryIsValidShell() async {
+        let syntax = await ProcessRunner().run(["sh", "-n", ComposeEntrypointTests.library])
+        #expect(syntax.succeeded, "\(syntax.message)")
+    }
+
     /// Every entrypoint of every lab topology is valid sh (`sh -n`), names every interface, and
     /// the compose file gives every node's address on its link's network.
     @Test(arguments: ["quickstart", "cheaper-longer", "route-leak", "tiers", "large-50"])
@@ -61,6 +67,7 @@ import Glibc
             defer { try? FileManager.default.removeItem(atPath: path) }
             let syntax = await ProcessRunner().run(["sh", "-n", path])
             #expect(syntax.succeeded, "\(lab)/\(node.name).sh: \(syntax.message)")
+            #expect(script.contains(". \"${MXGP_ENTRYPOINT_LIB:-\(ComposeFiles.entrypointLibrary)}\""))
             for interface in node.interfaces {
                 #expect(script.contains(" \(interface.name) \(interface.address)\n"))
                 #expect(compose.contains("ipv4_address: \(interface.address)\n"))
@@ -137,11 +144,14 @@ import Glibc
 /// container: interfaces `eth0`, `eth1`… with the planned addresses, in another order than the
 /// plan's. `mxgp` is a stub that prints its arguments.
 @Suite(.serialized) struct ComposeEntrypointTests {
+    /// The functions the image installs, from the repository.
+    static let library = TestBinary.repository.appendingPathComponent("compose/entrypoint-lib.sh").path
+
     @Test(.enabled(if: geteuid() == 0, "needs root for a network namespace"))
     func entrypointRenamesRoutesAndCreatesChains() async throws {
         let plan = try ComposeTests.plan("quickstart")
         let up1 = plan.node("up1")!
-        let namespace = "mxgp-ctest-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let namespace = "mxgp-test-c" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let folder = NSTemporaryDirectory() + namespace
         let runner = ProcessRunner()
         try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
@@ -162,12 +172,12 @@ import Glibc
                 try await runner.check(["ip", "-n", namespace, "link", "set", "eth\(index)", "up"])
             }
             let run = await runner.run(["ip", "netns", "exec", namespace, "env", "PATH=\(folder)/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                                        "sh", folder + "/up1.sh"], timeout: .seconds(30))
+                                        "MXGP_ENTRYPOINT_LIB=\(Self.library)", "sh", folder + "/up1.sh"], timeout: .seconds(30))
             #expect(run.succeeded, "\(run.message)")
             #expect(run.stdout == "mxgp node --config /etc/mxgp/nodes/up1.yaml\n")
             // Twice, as a restarted container would (every step can run again).
             let again = await runner.run(["ip", "netns", "exec", namespace, "env", "PATH=\(folder)/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                                          "sh", folder + "/up1.sh"], timeout: .seconds(30))
+                                          "MXGP_ENTRYPOINT_LIB=\(Self.library)", "sh", folder + "/up1.sh"], timeout: .seconds(30))
             #expect(again.succeeded, "\(again.message)")
             let addresses = try await runner.check(["ip", "-n", namespace, "-o", "-4", "addr", "show"])
             for interface in up1.interfaces {

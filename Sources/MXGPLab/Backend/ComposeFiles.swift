@@ -131,36 +131,10 @@ public enum ComposeFiles {
             "# neighbours' service addresses, creates the fault chains, then becomes `mxgp node`.",
             "set -eu",
             "",
-            "# claim SUBNET TEMPORARY: the interface with an address in SUBNET (Docker attached it) becomes TEMPORARY.",
-            "claim() {",
-            "    current=\"\"",
-            "    for _ in $(seq 50); do",
-            "        current=$(ip -o -4 addr show to \"$1\" | { read -r _ found _ && echo \"${found%%@*}\"; } || true)",
-            "        [ -n \"$current\" ] && break",
-            "        sleep 0.2",
-            "    done",
-            "    if [ -z \"$current\" ]; then",
-            "        echo \"mxgp-entrypoint: \(node.name): no interface has an address in $1 after 10 s; is the container attached to that link's network? (docker inspect \(container(plan, node.name)))\" >&2",
-            "        exit 1",
-            "    fi",
-            "    [ \"$current\" = \"$2\" ] && return 0",
-            "    ip link set dev \"$current\" down",
-            "    ip link set dev \"$current\" name \"$2\"",
-            "}",
-            "",
-            "# name TEMPORARY NAME ADDRESS: renames the claimed interface to NAME, with ADDRESS/29, up.",
-            "name() {",
-            "    ip link set dev \"$1\" down",
-            "    ip link set dev \"$1\" name \"$2\"",
-            "    ip addr replace \"$3/29\" dev \"$2\"",
-            "    ip link set dev \"$2\" up",
-            "}",
-            "",
-            "# chain CHAIN FROM: creates the fault chain CHAIN and the jump to it from FROM, once.",
-            "chain() {",
-            "    iptables -w -N \"$1\" 2>/dev/null || true",
-            "    iptables -w -C \"$2\" -j \"$1\" 2>/dev/null || iptables -w -I \"$2\" -j \"$1\"",
-            "}",
+            "MXGP_NODE=\(node.name)",
+            "MXGP_CONTAINER=\(container(plan, node.name))",
+            "# claim, name and chain: compose/entrypoint-lib.sh, installed in the image.",
+            ". \"${MXGP_ENTRYPOINT_LIB:-\(entrypointLibrary)}\"",
             "",
         ]
         let linksOf = node.interfaces.compactMap { interface in plan.links.first { $0.index == interface.link }.map { (interface, $0) } }
@@ -181,6 +155,9 @@ public enum ComposeFiles {
         lines.append("exec mxgp node --config \(plan.layout.configPath(node.name))")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// Where the image installs `compose/entrypoint-lib.sh` (the functions every entrypoint uses).
+    public static let entrypointLibrary = "/usr/local/lib/mxgp/entrypoint-lib.sh"
 
     /// The name a link's interface has between being found and being named after the peer.
     static func temporaryName(_ link: PlannedLink) -> String { "mxgp-l\(link.index)" }

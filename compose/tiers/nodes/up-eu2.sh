@@ -4,36 +4,10 @@
 # neighbours' service addresses, creates the fault chains, then becomes `mxgp node`.
 set -eu
 
-# claim SUBNET TEMPORARY: the interface with an address in SUBNET (Docker attached it) becomes TEMPORARY.
-claim() {
-    current=""
-    for _ in $(seq 50); do
-        current=$(ip -o -4 addr show to "$1" | { read -r _ found _ && echo "${found%%@*}"; } || true)
-        [ -n "$current" ] && break
-        sleep 0.2
-    done
-    if [ -z "$current" ]; then
-        echo "mxgp-entrypoint: up-eu2: no interface has an address in $1 after 10 s; is the container attached to that link's network? (docker inspect mxgp-tiers-up-eu2)" >&2
-        exit 1
-    fi
-    [ "$current" = "$2" ] && return 0
-    ip link set dev "$current" down
-    ip link set dev "$current" name "$2"
-}
-
-# name TEMPORARY NAME ADDRESS: renames the claimed interface to NAME, with ADDRESS/29, up.
-name() {
-    ip link set dev "$1" down
-    ip link set dev "$1" name "$2"
-    ip addr replace "$3/29" dev "$2"
-    ip link set dev "$2" up
-}
-
-# chain CHAIN FROM: creates the fault chain CHAIN and the jump to it from FROM, once.
-chain() {
-    iptables -w -N "$1" 2>/dev/null || true
-    iptables -w -C "$2" -j "$1" 2>/dev/null || iptables -w -I "$2" -j "$1"
-}
+MXGP_NODE=up-eu2
+MXGP_CONTAINER=mxgp-tiers-up-eu2
+# claim, name and chain: compose/entrypoint-lib.sh, installed in the image.
+. "${MXGP_ENTRYPOINT_LIB:-/usr/local/lib/mxgp/entrypoint-lib.sh}"
 
 claim 10.77.0.48/29 mxgp-l6    # link to t1b
 claim 10.77.0.88/29 mxgp-l11    # link to up-eu1
