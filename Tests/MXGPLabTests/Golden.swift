@@ -8,8 +8,6 @@ enum Golden {
     static let repository = TestBinary.repository
 
     static func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        if let mismatch = try GoldenFile.mismatch(actual, directory: directory, name: name) {
-            Issue.record(Comment(rawValue: mismatch), sourceLocation: sourceLocation)
-        }
+        try GoldenFile.check(actual, directory: directory, name: name, sourceLocation: sourceLocation)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Golden-file comparison shared by the test targets. Run the tests with
 /// `MXGP_UPDATE_GOLDEN=1` to rewrite the files from the current output, then review the diff.
@@ -21,5 +22,12 @@ public enum GoldenFile {
         let firstDifference = zip(expected.split(separator: "\n", omittingEmptySubsequences: false), actual.split(separator: "\n", omittingEmptySubsequences: false))
             .enumerated().first { $0.element.0 != $0.element.1 }
         return "output differs from golden file \(name) (first differing line \((firstDifference?.offset ?? -1) + 1): expected \(firstDifference?.element.0.debugDescription ?? "-"), got \(firstDifference?.element.1.debugDescription ?? "-")); rerun with MXGP_UPDATE_GOLDEN=1 if the change is intended"
+    }
+
+    /// Records an issue at the caller when `actual` differs from `directory/name`.
+    public static func check(_ actual: String, directory: URL, name: String, sourceLocation: SourceLocation) throws {
+        if let mismatch = try mismatch(actual, directory: directory, name: name) {
+            Issue.record(Comment(rawValue: mismatch), sourceLocation: sourceLocation)
+        }
     }
 }

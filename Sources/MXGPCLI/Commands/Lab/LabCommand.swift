@@ -60,3 +60,16 @@ func labReporting(_ body: () async throws -> Void) async throws {
 @Sendable func labProgress(_ line: String) {
     printError("mxgp lab: \(line)")
 }
+
+/// Prints what a command inside a node printed (its standard error to ours) and returns its
+/// exit status, for commands that pass a node command's result through.
+func relayOutput(_ result: CommandResult) -> Int32 {
+    print(result.stdout, terminator: "")
+    if !result.stderr.isEmpty { printError(result.stderr.trimmingCharacters(in: .newlines)) }
+    return result.status
+}
+
+/// Exits with a node command's status (2 when it could not run or timed out).
+func exitWithNodeStatus(_ status: Int32) throws {
+    if status != 0 { throw ExitCode(status > 0 ? status : 2) }
+}

@@ -24,10 +24,8 @@ struct LabCtlCommand: AsyncParsableCommand {
             _ = try lab.node(node)
             let argv = [lab.backend.nodeBinary(lab.state), "ctl", subcommand, "--socket", lab.plan.layout.adminSocket(node)] + request.dropFirst()
             let result = await lab.backend.exec(lab.plan, node: node, argv, timeout: .seconds(30))
-            print(result.stdout, terminator: "")
-            if !result.stderr.isEmpty { printError(result.stderr.trimmingCharacters(in: .newlines)) }
-            status = result.status
+            status = relayOutput(result)
         }
-        if status != 0 { throw ExitCode(status > 0 ? status : 2) }
+        try exitWithNodeStatus(status)
     }
 }

@@ -22,10 +22,8 @@ struct LabExecCommand: AsyncParsableCommand {
             let lab = try options.controller().open(self.lab)
             _ = try lab.node(node)
             let result = await lab.backend.exec(lab.plan, node: node, argv, timeout: .seconds(Int64(timeout)))
-            print(result.stdout, terminator: "")
-            if !result.stderr.isEmpty { printError(result.stderr.trimmingCharacters(in: .newlines)) }
-            status = result.status
+            status = relayOutput(result)
         }
-        if status != 0 { throw ExitCode(status > 0 ? status : 2) }
+        try exitWithNodeStatus(status)
     }
 }

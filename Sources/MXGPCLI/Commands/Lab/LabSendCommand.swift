@@ -30,10 +30,8 @@ struct LabSendCommand: AsyncParsableCommand {
                         "--to", to, "--count", String(count), "--size", String(size)]
             if json { argv.append("--json") }
             let result = await lab.backend.exec(lab.plan, node: from, argv, timeout: .seconds(600))
-            print(result.stdout, terminator: "")
-            if !result.stderr.isEmpty { printError(result.stderr.trimmingCharacters(in: .newlines)) }
-            status = result.status
+            status = relayOutput(result)
         }
-        if status != 0 { throw ExitCode(status > 0 ? status : 2) }
+        try exitWithNodeStatus(status)
     }
 }
