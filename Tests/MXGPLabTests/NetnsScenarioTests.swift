@@ -28,3 +28,53 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: controller.directory.labPath(name)))
     }
 }
+
+/// Verdicts that must fail, and repeatability.
+@Suite(.serialized) struct NetnsScenarioVerdictTests {
+    static func run(_ yaml: String, seed: UInt64? = nil) async throws -> ScenarioReport {
+        let name = "test-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let folder = NSTemporaryDirectory() + "mxgp-scenariotest-\(name)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let topology = TestBinary.repository.appendingPathComponent("Labs/quickstart.yaml").path
+        try yaml.replacingOccurrences(of: "TOPOLOGY", with: topology).write(toFile: folder + "/s.yaml", atomically: true, encoding: .utf8)
+        let controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp())
+        let run = ScenarioRun(controller: controller, scenarioPath: folder + "/s.yaml", seed: seed, runsDirectory: folder + "/runs", labName: name)
+        return try await run.execute(progress: { _ in }, step: { _ in }).0
+    }
+
+    /// A wrong expectation fails, and its step says what was expected and what was seen.
+    @Test(.enabled(if: geteuid() == 0, "needs root for network namespaces"))
+    func aWrongExpectationFailsClearly() async throws {
+        let report = try await Self.run("""
+            scenario: wrong
+            description: expects the wrong upstream
+            topology: TOPOLOGY
+            steps:
+              - expect: { route: { node: colo1, domain: bob.example, nextHop: up2 } }
+                within: 1s
+              - check:
+            """)
+        #expect(!report.passed)
+        let step = try #require(report.steps.first)
+        #expect(step.verdict == .failed)
+        #expect(step.line == 5)
+        #expect(step.step == "expect route colo1 bob.example, next hop up2 within 1.00 s")
+        #expect(step.detail == "colo1 has up1 [100 64502] for bob.example")
+        #expect(step.seconds >= 1)
+        #expect(report.steps[1].verdict == .passed)
+    }
+
+    /// The same scenario and seed give the same fault schedule and the same verdicts.
+    @Test(.enabled(if: geteuid() == 0, "needs root for network namespaces"))
+    func sameSeedSameScheduleAndVerdicts() async throws {
+        let path = TestBinary.repository.appendingPathComponent("Labs/scenarios/spam-overload.yaml").path
+        let yaml = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "../quickstart.yaml", with: "TOPOLOGY")
+        let first = try await Self.run(yaml, seed: 42)
+        let second = try await Self.run(yaml, seed: 42)
+        #expect(first.seed == 42 && second.seed == 42)
+        #expect(first.schedule.map { [$0.action, $0.fault?.description ?? "all"] } == second.schedule.map { [$0.action, $0.fault?.description ?? "all"] })
+        #expect(first.steps.map(\.verdict) == second.steps.map(\.verdict))
+        #expect(first.passed && second.passed)
+    }
+}
