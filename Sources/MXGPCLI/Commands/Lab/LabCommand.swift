@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MXGPLab
+import MXGPTopology
 
 /// `mxgp lab …`: bring topologies up on network namespaces or docker compose, break them, verify them.
 struct LabCommand: AsyncParsableCommand {
@@ -49,6 +50,9 @@ func labReporting(_ body: () async throws -> Void) async throws {
         throw error
     } catch let error as CLIError {
         printError("error: \(error.description)")
+        throw ExitCode(2)
+    } catch let error as TopologyErrors {
+        printError(error.description)  // already "FILE:LINE: error: …" with a fix
         throw ExitCode(2)
     } catch {
         printError("error: \(error)")
