@@ -60,6 +60,14 @@ import Testing
         #expect(a == b)
     }
 
+    @Test func simShowsOriginValidityAndRefusedRoutes() throws {
+        let path = Golden.repository.appendingPathComponent("Labs/hijack-protected.yaml").path
+        let output = try SimCommand.parse([path]).render()
+        #expect(output.converged)
+        try Golden.check(output.text, "sim-hijack-protected.txt")
+        #expect(output.text.contains("ineligible: bank.example from evil (path 64666): originInvalid"))
+    }
+
     @Test func simWithAFailedLink() throws {
         let output = try SimCommand.parse([Self.quickstart, "--fail-link", "colo1,up1"]).render()
         try Golden.check(output.text, "sim-quickstart-fail-colo1-up1.txt")
