@@ -45,10 +45,12 @@ let package = Package(
             name: "MXGPStore",
             dependencies: ["MXGPCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        // Certificates for labs and users: a CA and node certificates naming operators.
+        // Certificates for labs and users: a CA and node certificates naming operators;
+        // the signed origin registry (Ed25519).
         .target(
             name: "MXGPPKI",
             dependencies: [
+                "MXGPCore",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -105,6 +107,7 @@ let package = Package(
         .target(name: "MXGPTestSupport", path: "Tests/MXGPTestSupport"),
         .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPTopology", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim", "MXGPTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "MXGPPKITests", dependencies: ["MXGPPKI", "MXGPCore"]),
         .testTarget(
             name: "MXGPNodeTests",
             dependencies: [

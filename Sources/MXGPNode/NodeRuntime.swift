@@ -58,6 +58,7 @@ struct MetricsRefresher: Service {
             metrics.sessionStates(counters.sessions)
             metrics.routes(counters.routes)
             metrics.decisionRuns(total: counters.decisionRuns)
+            metrics.originInvalidRoutes(total: counters.originInvalidRoutes)
             try? await Task.sleep(for: .seconds(1))
         }
     }

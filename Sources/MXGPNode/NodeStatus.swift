@@ -65,6 +65,11 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     }
 }
 
+extension NodeStatusProvider {
+    /// None, for providers without origin validation.
+    public func originInvalidRoutes() async -> [IneligibleRoute] { [] }
+}
+
 /// What the admin API reads from (and asks of) a running node. The node implements it;
 /// tests can use a fake.
 public protocol NodeStatusProvider: Sendable {
@@ -74,6 +79,8 @@ public protocol NodeStatusProvider: Sendable {
     func peers() async -> [PeerStatus]
     /// Every best route with its ranked alternates, sorted by domain.
     func routes() async -> [RouteView]
+    /// Received routes refused because origin validation said Invalid (forged origins).
+    func originInvalidRoutes() async -> [IneligibleRoute]
     /// The route mail for `domain` follows (longest label-wise suffix, `.` as default), if any.
     func lookup(_ domain: DomainName) async -> RouteView?
     /// Closes and restarts the session with a neighbour (the lab's `session-reset` fault).

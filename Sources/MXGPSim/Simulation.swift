@@ -55,6 +55,8 @@ public final class Simulation {
     }
 
     public let topology: Topology
+    /// The origin registry every node validates with (the topology's `origin-validation:`), as a lab would sign it.
+    public let originRegistry: OriginRegistry?
     public let options: SimulationOptions
     var nodes: [Node] = []
     var connections: [Connection] = []
@@ -84,6 +86,7 @@ public final class Simulation {
     /// Prepares the run: builds one routing engine and one session per neighbour for every node.
     public init(topology: Topology, options: SimulationOptions = SimulationOptions()) {
         self.topology = topology
+        self.originRegistry = topology.originRegistry
         self.options = options
         self.rng = SeededRandom(seed: options.seed)
         self.downLinks = options.failedLinks
@@ -109,13 +112,14 @@ public final class Simulation {
     func buildNode(_ i: Int) -> Node {
         let node = topology.nodes[i]
         let neighbours = topology.neighbours(of: node.name)
-        let engine = RoutingEngine(
+        var engine = RoutingEngine(
             local: LocalRoutingConfig(
                 name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region,
                 nextHop: "\(node.name):25", ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions),
             neighbours: neighbours.map {
                 NeighbourRoutingConfig(name: $0.node.name, operatorNumber: $0.node.operatorNumber, relationship: $0.relationship, contractPrice: $0.price)
             })
+        engine.originValidator = originRegistry
         let peerings = neighbours.map { neighbour in
             Peering(
                 neighbourNode: nodeIndex[neighbour.node.name]!, reverseIndex: -1, link: SimLink(node.name, neighbour.node.name),
@@ -154,7 +158,11 @@ public final class Simulation {
         let converged = significantPending == 0 && allLiveSessionsEstablished()
         return SimulationResult(
             converged: converged, virtualTime: lastSignificant, messages: messageCounts, routeChanges: routeChanges,
-            nodes: nodes.map { (name: $0.name, routes: $0.up ? $0.engine.bestRoutes() : []) })
+            nodes: nodes.map { (name: $0.name, routes: $0.up ? $0.engine.bestRoutes() : []) },
+            ineligible: Dictionary(uniqueKeysWithValues: nodes.compactMap { node in
+                let refused = node.up ? node.engine.ineligibleRoutes(reasons: [.originInvalid]) : []
+                return refused.isEmpty ? nil : (node.name, refused)
+            }))
     }
 
     /// True when every session between two live nodes over a live link is Established.

@@ -12,6 +12,9 @@ public struct SimulationResult: Sendable {
     public var routeChanges: Int
     /// Best routes of every node (node names in topology order).
     public var nodes: [(name: String, routes: [RouteView])]
+    /// Received routes each node refused for a reason a person should see (origin Invalid),
+    /// by node name; nodes without such routes are absent.
+    public var ineligible: [String: [IneligibleRoute]] = [:]
 
     /// Total messages delivered.
     public var totalMessages: Int { messages.values.reduce(0, +) }

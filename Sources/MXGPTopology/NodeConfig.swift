@@ -36,6 +36,8 @@ public struct NodeConfig: Hashable, Sendable {
     public var timers: Timers
     /// Certificate files for mutual TLS (`tls:`); nil runs sessions in clear text.
     public var tls: TLSFiles?
+    /// The signed origin registry and its public key (`origin-validation:`); nil validates no origins.
+    public var originValidation: OriginValidationFiles?
     /// The state folder: queue, mailboxes, ledger (`store:`).
     public var store: String
     /// The least severe log level printed (`log-level:`).
@@ -46,9 +48,10 @@ public struct NodeConfig: Hashable, Sendable {
         name: String, operatorNumber: OperatorNumber, region: Region, role: NodeRole, domains: [DomainName] = [],
         listen: Listen? = nil, smtpEndpoint: HostPort, localNetworks: [IPNetwork] = NodeConfig.defaultLocalNetworks,
         neighbours: [NeighbourConfig] = [], policy: NodePolicy = NodePolicy(), refuseRegions: [Region] = [],
-        timers: Timers = .production, tls: TLSFiles? = nil, store: String? = nil, logLevel: LogLevel = .info,
-        deliverTo: HostPort? = nil
+        timers: Timers = .production, tls: TLSFiles? = nil, originValidation: OriginValidationFiles? = nil, store: String? = nil,
+        logLevel: LogLevel = .info, deliverTo: HostPort? = nil
     ) {
+        self.originValidation = originValidation
         self.deliverTo = deliverTo
         self.name = name
         self.operatorNumber = operatorNumber

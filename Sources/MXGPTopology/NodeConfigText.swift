@@ -44,6 +44,7 @@ extension NodeConfig {
         } else {
             lines.append("tls: off")
         }
+        lines += T.originValidationLines(originValidation)
         lines += ["store: \(T.scalar(store))", "log-level: \(logLevel.rawValue)"]
         return lines
     }

@@ -21,7 +21,7 @@ public enum NodeConfigParser {
     /// Top-level keys, in the order ``NodeConfig/yamlText`` writes them.
     public static let topKeys = [
         "name", "operator", "region", "role", "domains", "listen", "smtp-endpoint", "deliver-to", "local-networks",
-        "neighbours", "policy", "refuse-regions", "timers", "tls", "store", "log-level",
+        "neighbours", "policy", "refuse-regions", "timers", "tls", "origin-validation", "store", "log-level",
     ]
     /// Keys of `listen`.
     public static let listenKeys = ["mxgp", "smtp", "admin", "admin-tcp"]
@@ -148,6 +148,7 @@ struct NodeConfigReader {
         let refuse = values["refuse-regions"].map { self.regions($0, "refuse-regions") } ?? []
         let timers = values["timers"].map { self.timers($0) } ?? .production
         let tls = values["tls"].flatMap { self.tls($0) }
+        let originValidation = values["origin-validation"].flatMap { self.originValidation($0) }
         let store = values["store"].flatMap { self.path($0, "store", example: "/var/lib/mxgp/colo1") }
         let logLevel = values["log-level"].flatMap { self.logLevel($0) } ?? .info
         lines["role"] = YAMLContext.line(of: values["role"])
@@ -158,7 +159,8 @@ struct NodeConfigReader {
         let config = NodeConfig(
             name: name, operatorNumber: operatorNumber, region: region, role: role, domains: domains, listen: listen,
             smtpEndpoint: smtpEndpoint, localNetworks: networks, neighbours: neighbours, policy: policy,
-            refuseRegions: refuse, timers: timers, tls: tls, store: store, logLevel: logLevel, deliverTo: deliverTo)
+            refuseRegions: refuse, timers: timers, tls: tls, originValidation: originValidation, store: store, logLevel: logLevel,
+            deliverTo: deliverTo)
         validate(config)
         return config
     }

@@ -8,12 +8,15 @@ public struct Topology: Hashable, Sendable {
     public var nodes: [TopologyNode]
     /// Links in file order.
     public var links: [TopologyLink]
+    /// Origin validation for labs and simulations (`origin-validation:`); nil when off.
+    public var originValidation: TopologyOriginValidation?
 
     /// Creates a topology; parse files with ``Topology/load(path:)`` and check built ones with ``Topology/diagnostics(file:)``.
-    public init(name: String, nodes: [TopologyNode], links: [TopologyLink]) {
+    public init(name: String, nodes: [TopologyNode], links: [TopologyLink], originValidation: TopologyOriginValidation? = nil) {
         self.name = name
         self.nodes = nodes
         self.links = links
+        self.originValidation = originValidation
     }
 
     /// The node with this name.
@@ -43,8 +46,11 @@ public struct TopologyNode: Hashable, Sendable {
     public var operatorNumber: OperatorNumber
     /// The node's region (`region:`).
     public var region: Region
-    /// Domains this node originates (colos usually have one or more).
+    /// Domains this node originates (colos usually have one or more), including `hijacked`.
     public var domains: [DomainName]
+    /// Domains of other nodes this node originates on purpose (`hijack:`, the hijack exercise):
+    /// no duplicate-domain warning, and never authorised for this node in a lab's origin registry.
+    public var hijacked: [DomainName] = []
     /// Import and export policy for this node.
     public var policy: NodePolicy
     /// Regions whose mail this node refuses (announced as REGION_POLICY).

@@ -18,9 +18,9 @@ import Yams
 /// after an error and reports up to ``TopologyErrors/reportLimit`` of them at once.
 public enum TopologyParser {
     /// Keys at the top of a topology file.
-    public static let topologyKeys = ["name", "nodes", "links"]
+    public static let topologyKeys = ["name", "nodes", "links", "origin-validation"]
     /// Keys of a node.
-    public static let nodeKeys = ["role", "operator", "region", "domains", "policy", "refuse-regions"]
+    public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions"]
     /// Keys of a link.
     public static let linkKeys = ["a", "b", "relationship", "price", "impairment"]
     /// Keys of a link impairment.
@@ -119,6 +119,7 @@ struct Reader {
         }
         if let node = values["nodes"] { topology.nodes = nodes(from: node) }
         if let node = values["links"] { topology.links = links(from: node, nodes: topology.nodes) }
+        if let node = values["origin-validation"] { topology.originValidation = originValidation(from: node, declared: declaredNames) }
         return topology
     }
 
@@ -162,12 +163,15 @@ struct Reader {
         }
         let region = values["region"].flatMap { self.region($0, "the region of \(what)") }
         var domains: [DomainName] = []
-        if let node = values["domains"], let items = context.scalarList(node, "the domains of \(what)", example: "[alice.example]") {
+        var hijacked: [DomainName] = []
+        for key in ["domains", "hijack"] {
+            guard let node = values[key], let items = context.scalarList(node, "the \(key) of \(what)", example: "[alice.example]") else { continue }
             for (text, itemLine) in items {
                 if let domain = DomainName(text) {
                     domains.append(domain)
+                    if key == "hijack" { hijacked.append(domain) }
                 } else {
-                    context.error(.badDomain, line: itemLine, "\"\(text)\" in the domains of \(what) is not a domain name",
+                    context.error(.badDomain, line: itemLine, "\"\(text)\" in the \(key) of \(what) is not a domain name",
                                   fix: "use labels of letters, digits, - and _, separated by dots, like alice.example")
                 }
             }
@@ -187,8 +191,10 @@ struct Reader {
             policy = parsed
         }
         guard context.errors.count == errorsBefore, let role, let operatorNumber, let region else { return nil }
-        return TopologyNode(name: name, role: role, operatorNumber: operatorNumber, region: region, domains: domains,
-                            policy: policy, refuseRegions: refuseRegions, line: line)
+        var result = TopologyNode(name: name, role: role, operatorNumber: operatorNumber, region: region, domains: domains,
+                                  policy: policy, refuseRegions: refuseRegions, line: line)
+        result.hijacked = hijacked
+        return result
     }
 
     mutating func region(_ node: Node, _ what: String) -> Region? {

@@ -73,10 +73,12 @@ struct TopologyChecker {
             for domain in node.domains {
                 if !own.insert(domain).inserted {
                     warning(.duplicateDomain, node.line, "node \"\(node.name)\" lists domain \(domain) twice", fix: "list each domain once")
+                } else if let first = origins[domain], first.hijacked.contains(domain) || node.hijacked.contains(domain) {
+                    if first.hijacked.contains(domain) { origins[domain] = node }  // a deliberate hijack (`hijack:`)
                 } else if let first = origins[domain] {
                     warning(.duplicateDomain, node.line,
                             "domain \(domain) is originated by both \"\(first.name)\" (line \(first.line)) and \"\(node.name)\"",
-                            fix: "fine for a hijack lab; otherwise remove it from one of the nodes")
+                            fix: "for a hijack exercise list it under the hijacker's hijack: instead of domains:; otherwise remove it from one of the nodes")
                 } else {
                     origins[domain] = node
                 }

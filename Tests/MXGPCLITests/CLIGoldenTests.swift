@@ -9,6 +9,9 @@ import Testing
         ("help-mxgp.txt", MXGPCommand.self),
         ("help-node.txt", NodeCommand.self),
         ("help-pki.txt", PKICommand.self),
+        ("help-registry.txt", RegistryCommand.self),
+        ("help-registry-create.txt", RegistryCreateCommand.self),
+        ("help-registry-sign.txt", RegistrySignCommand.self),
         ("help-send.txt", SendCommand.self),
         ("help-sim.txt", SimCommand.self),
         ("help-bench.txt", BenchCommand.self),
@@ -55,6 +58,14 @@ import Testing
         let a = try SimCommand.parse([Self.quickstart, "--json", "--seed", "5"]).render().text
         let b = try SimCommand.parse([Self.quickstart, "--json", "--seed", "5"]).render().text
         #expect(a == b)
+    }
+
+    @Test func simShowsOriginValidityAndRefusedRoutes() throws {
+        let path = Golden.repository.appendingPathComponent("Labs/hijack-protected.yaml").path
+        let output = try SimCommand.parse([path]).render()
+        #expect(output.converged)
+        try Golden.check(output.text, "sim-hijack-protected.txt")
+        #expect(output.text.contains("ineligible: bank.example from evil (path 64666): originInvalid"))
     }
 
     @Test func simWithAFailedLink() throws {

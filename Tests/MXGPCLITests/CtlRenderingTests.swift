@@ -48,6 +48,23 @@ import Testing
         #expect(try CtlRendering.routes(#"{"routes": {}}"#) == "(no routes)\n")
     }
 
+    static let validatedRoutesJSON = """
+        {"routes": {
+          "bob.example": {"nextHop": "up1", "path": [100, 64502], "price": 3, "localPref": 100, "reason": "only", "validation": "valid",
+            "alternates": []},
+          "carol.example": {"nextHop": "up1", "path": [100, 64503], "price": 3, "localPref": 100, "reason": "only", "validation": "notFound"},
+          "alice.example": {"nextHop": null, "path": [], "price": 0, "localPref": 1000, "reason": "own", "validation": "valid"}
+        },
+        "originInvalid": [{"domain": "bob.example", "neighbour": "evil", "path": [666]}]}
+        """
+
+    @Test func routesWithOriginValidation() throws {
+        try Golden.check(try CtlRendering.routes(Self.validatedRoutesJSON), "ctl-routes-validated.txt")
+        let lookup = #"{"domain": "bob.example", "matched": "bob.example", "route": {"nextHop": "up1", "path": [100, 64502], "price": 3, "localPref": 100, "reason": "only", "validation": "valid"}}"#
+        #expect(try CtlRendering.lookup(lookup).contains("ORIGIN"))
+        #expect(try !CtlRendering.routes(Self.routesJSON).contains("ORIGIN"))
+    }
+
     @Test func lookup() throws {
         try Golden.check(try CtlRendering.lookup(Self.lookupJSON), "ctl-routes-lookup.txt")
         let exact = #"{"domain": "bob.example", "matched": "bob.example", "route": {"nextHop": "up1", "path": [100], "price": 3, "localPref": 100, "reason": "only-route"}}"#

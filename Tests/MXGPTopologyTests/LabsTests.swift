@@ -11,6 +11,8 @@ struct LabsTests {
         ("route-leak.yaml", 7, 7),
         ("cheaper-longer.yaml", 7, 7),
         ("large-50.yaml", 50, 78),
+        ("hijack.yaml", 6, 5),
+        ("hijack-protected.yaml", 6, 5),
     ]
 
     @Test("every Labs/*.yaml parses without errors or warnings")

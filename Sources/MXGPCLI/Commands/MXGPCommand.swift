@@ -13,7 +13,10 @@ public struct MXGPCommand: AsyncParsableCommand {
             Start with: mxgp sim Labs/quickstart.yaml
             """,
         version: version,
-        subcommands: [NodeCommand.self, CtlCommand.self, SendCommand.self, SimCommand.self, LabCommand.self, PKICommand.self, BenchCommand.self]
+        subcommands: [
+            NodeCommand.self, CtlCommand.self, SendCommand.self, SimCommand.self, LabCommand.self, PKICommand.self, RegistryCommand.self,
+            BenchCommand.self,
+        ]
     )
 
     public init() {}

@@ -63,7 +63,7 @@ struct NodeCommand: AsyncParsableCommand {
         do {
             settings = try PeeringSettings(config: nodeConfig)
         } catch {
-            printError("error: cannot load the TLS files of \(path): \(error)")
+            printError("error: cannot start the node of \(path): \(error)")
             throw ExitCode(2)
         }
         let peering = try PeeringService(settings: settings, logger: logger, version: MXGPCommand.version) {

@@ -21,18 +21,24 @@ public enum CtlRendering {
         return table.render()
     }
 
-    /// `mxgp ctl routes`: every best route, the columns of `mxgp sim`.
+    /// `mxgp ctl routes`: every best route, the columns of `mxgp sim`; an ORIGIN column
+    /// (valid, invalid, notFound) when the node validates origins.
     public static func routes(_ json: String) throws -> String {
-        let routes = try decode(AdminRoutes.self, json).routes
-        if routes.isEmpty { return "(no routes)\n" }
-        var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON", "ALTERNATES"])
+        let body = try decode(AdminRoutes.self, json)
+        let routes = body.routes
+        let refused = (body.originInvalid ?? []).map {
+            "refused (origin invalid): \($0.domain) from \($0.neighbour), path \(path($0.path))\n"
+        }.joined()
+        if routes.isEmpty { return "(no routes)\n" + refused }
+        let validating = routes.values.contains { $0.validation != nil }
+        var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + ["ALTERNATES"])
         for (domain, route) in routes.sorted(by: { $0.key < $1.key }) {
-            table.add([
-                domain, route.nextHop ?? "(own)", path(route.path), String(route.price), String(route.localPref), route.reason,
-                (route.alternates ?? []).isEmpty ? "-" : (route.alternates ?? []).compactMap(\.nextHop).joined(separator: ","),
-            ])
+            table.add(
+                [domain, route.nextHop ?? "(own)", path(route.path), String(route.price), String(route.localPref), route.reason]
+                    + (validating ? [route.validation ?? "-"] : [])
+                    + [(route.alternates ?? []).isEmpty ? "-" : (route.alternates ?? []).compactMap(\.nextHop).joined(separator: ",")])
         }
-        return table.render()
+        return table.render() + refused
     }
 
     /// `mxgp ctl routes DOMAIN`: the route mail for the domain follows, then its ranked alternates.
@@ -46,14 +52,16 @@ public enum CtlRendering {
         } else {
             out = "\(lookup.domain): the route of \(lookup.matched) (longest matching suffix)\n"
         }
-        var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"])
         let best = lookup.route
-        table.add(["best", best.nextHop ?? "(own)", path(best.path), String(best.price), String(best.localPref), best.reason])
+        let validating = best.validation != nil
+        var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []))
+        table.add(["best", best.nextHop ?? "(own)", path(best.path), String(best.price), String(best.localPref), best.reason]
+                  + (validating ? [best.validation ?? "-"] : []))
         for (i, alternate) in (best.alternates ?? []).enumerated() {
             table.add([
                 String(i + 2), alternate.nextHop ?? "(own)", path(alternate.path), String(alternate.price), String(alternate.localPref),
                 "lost on \(alternate.reason)",
-            ])
+            ] + (validating ? [alternate.validation ?? "-"] : []))
         }
         return out + table.render()
     }

@@ -22,17 +22,25 @@ public struct SimulationJSON: Encodable {
 
 /// Human-readable rendering of routes and simulation results.
 public enum RouteRendering {
-    /// One table of routes: domain, next hop, path, price, local-pref, reason.
+    /// One table of routes: domain, next hop, path, price, local-pref, reason (and origin
+    /// validation when the routes were validated).
     public static func table(_ routes: [RouteView]) -> String {
-        var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON", "ALTERNATES"])
+        let validating = routes.contains { $0.validation != nil }
+        var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + ["ALTERNATES"])
         for route in routes {
-            table.add([
-                route.domain.text, route.nextHop ?? "(own)", route.path.isEmpty ? "-" : route.path.map(String.init).joined(separator: " "),
-                String(route.price), String(route.localPreference), route.reason.rawValue,
-                route.alternates.isEmpty ? "-" : route.alternates.compactMap(\.nextHop).joined(separator: ","),
-            ])
+            table.add(
+                [route.domain.text, route.nextHop ?? "(own)", route.path.isEmpty ? "-" : route.path.map(String.init).joined(separator: " "),
+                 String(route.price), String(route.localPreference), route.reason.rawValue]
+                    + (validating ? [route.validation?.rawValue ?? "-"] : [])
+                    + [route.alternates.isEmpty ? "-" : route.alternates.compactMap(\.nextHop).joined(separator: ",")])
         }
         return table.render()
+    }
+
+    /// The routes a node received and refused as ineligible, one line each
+    /// (`  ineligible: alice.example from evil (path 666): originInvalid`); empty when none.
+    public static func ineligible(_ routes: [IneligibleRoute]) -> String {
+        routes.map { "  ineligible: \($0.domain) from \($0.neighbour) (path \($0.path.map(String.init).joined(separator: " "))): \($0.reason.rawValue)\n" }.joined()
     }
 
     /// The whole simulation: a summary line, then each node's table.
@@ -42,6 +50,7 @@ public enum RouteRendering {
         for (name, routes) in result.nodes {
             out += "\n\(name)\n"
             out += routes.isEmpty ? "  (no routes)\n" : table(routes)
+            out += ineligible(result.ineligible[name] ?? [])
         }
         return out
     }

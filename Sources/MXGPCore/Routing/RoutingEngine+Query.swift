@@ -10,13 +10,17 @@ public struct RouteView: Sendable, Hashable {
     public var price: UInt32
     public var localPreference: UInt32
     public var reason: BestPathReason
+    /// Origin validation of the route (its origin: the last operator of `path`, or this node for
+    /// an own domain); nil when the node has no origin registry.
+    public var validation: OriginValidity?
     /// The eligible alternates after the best, in rank order.
     public var alternates: [RouteView]
 
     public init(
         domain: DomainName, nextHop: String?, endpoint: String, path: [OperatorNumber], price: UInt32,
-        localPreference: UInt32, reason: BestPathReason, alternates: [RouteView] = []
+        localPreference: UInt32, reason: BestPathReason, validation: OriginValidity? = nil, alternates: [RouteView] = []
     ) {
+        self.validation = validation
         self.domain = domain
         self.nextHop = nextHop
         self.endpoint = endpoint
@@ -28,7 +32,37 @@ public struct RouteView: Sendable, Hashable {
     }
 }
 
+/// A received route the engine keeps in an Adj-RIB-In but refused, and why.
+public struct IneligibleRoute: Sendable, Hashable {
+    public var domain: DomainName
+    /// Name of the neighbour that sent it.
+    public var neighbour: String
+    /// Operator path as received.
+    public var path: [OperatorNumber]
+    public var reason: IneligibleReason
+
+    public init(domain: DomainName, neighbour: String, path: [OperatorNumber], reason: IneligibleReason) {
+        self.domain = domain
+        self.neighbour = neighbour
+        self.path = path
+        self.reason = reason
+    }
+}
+
 extension RoutingEngine {
+    /// Every ineligible received route whose reason is in `reasons` (all reasons when nil),
+    /// sorted by domain, then neighbour index.
+    public func ineligibleRoutes(reasons: Set<IneligibleReason>? = nil) -> [IneligibleRoute] {
+        var result: [(Int, IneligibleRoute)] = []
+        for (index, slot) in neighbours.enumerated() where !slot.removed {
+            for (d, entry) in slot.adjRIBIn {
+                guard let reason = entry.ineligible, reasons?.contains(reason) ?? true else { continue }
+                result.append((index, IneligibleRoute(domain: domains[d], neighbour: slot.config.name, path: entry.received.operatorPath, reason: reason)))
+            }
+        }
+        return result.sorted { ($0.1.domain, $0.0) < ($1.1.domain, $1.0) }.map(\.1)
+    }
+
     /// The best route (with alternates) for exactly `domain`, if any.
     public func route(for domain: DomainName) -> RouteView? {
         guard let d = domains.index(of: domain), !locRIB[Int(d)].isEmpty else { return nil }
@@ -102,6 +136,7 @@ extension RoutingEngine {
             price: candidate.price,
             localPreference: candidate.localPreference,
             reason: reason,
+            validation: originValidator?.validate(domain: domain, origin: candidate.isOwn ? local.operatorNumber : candidate.attributes.originOperator ?? local.operatorNumber),
             alternates: [])
     }
 }

@@ -2,6 +2,8 @@
 public struct AdjRIBInEntry: Sendable {
     public var received: PathAttributes
     public var ineligible: IneligibleReason?
+    /// Origin validation of the route; nil when the node has no origin validator.
+    public var validity: OriginValidity?
 }
 
 /// Per-neighbour state held by the engine.
@@ -35,6 +37,9 @@ public struct RoutingEngine: Sendable {
     public var originValidator: (any OriginValidating)?
     /// Number of times the decision process ran for a domain.
     public private(set) var decisionRuns = 0
+    /// Number of routes made ineligible because origin validation said Invalid (a route
+    /// announced again with the same verdict is not counted twice).
+    public private(set) var originInvalidRoutes = 0
     var ownAttributesCache: PathAttributes?
 
     public init(local: LocalRoutingConfig, neighbours: [NeighbourRoutingConfig] = []) {
@@ -158,11 +163,11 @@ public struct RoutingEngine: Sendable {
                 candidate = shared ?? importCandidate(marked, domain: domain, neighbour: index)
                 if candidate == nil { reason = .importRejected }
             }
-            if reason == nil, let validator = originValidator, let origin = attributes.originOperator,
-               validator.validate(domain: domain, origin: origin) == .invalid {
-                reason = .originInvalid
-            }
-            let previous = neighbours[index].adjRIBIn.updateValue(AdjRIBInEntry(received: attributes, ineligible: reason), forKey: d)
+            let validity = originValidator?.validate(domain: domain, path: attributes.operatorPath)
+            if reason == nil, validity == .invalid { reason = .originInvalid }
+            let entry = AdjRIBInEntry(received: attributes, ineligible: reason, validity: validity)
+            let previous = neighbours[index].adjRIBIn.updateValue(entry, forKey: d)
+            if reason == .originInvalid, previous?.ineligible != .originInvalid { originInvalidRoutes += 1 }
             if let candidate, reason == nil {
                 insertCandidate(candidate, domain: d)
                 eligible += 1

@@ -66,7 +66,10 @@ public enum ComposeFiles {
                 ("./pki/ca.pem", "\(pki)/ca.pem"),
                 ("./pki/\(node.name).pem", "\(pki)/\(node.name).pem"),
                 ("./pki/\(node.name).key", "\(pki)/\(node.name).key"),
-            ] {
+            ] + (plan.topology.originValidation == nil ? [] : [
+                ("./pki/\(LabLayout.registryFile)", "\(pki)/\(LabLayout.registryFile)"),
+                ("./pki/\(LabLayout.registryPublicKeyFile)", "\(pki)/\(LabLayout.registryPublicKeyFile)"),
+            ]) {
                 lines.append("      - \(host):\(inside):ro")
             }
         }

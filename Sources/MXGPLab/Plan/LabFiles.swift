@@ -1,9 +1,11 @@
 import Foundation
+import MXGPCore
 import MXGPPKI
 import MXGPTopology
 
-/// Writes what the nodes of a plan read: one config per node and a lab CA with a certificate
-/// per node (mutual TLS is on in labs).
+/// Writes what the nodes of a plan read: one config per node, a lab CA with a certificate
+/// per node (mutual TLS is on in labs) and, when the topology has `origin-validation:`, an
+/// origin registry of the topology's domains signed with a lab registry key.
 public enum LabFiles {
     /// Writes configs into `configDirectory` and certificates into `pkiDirectory` (host paths;
     /// the configs refer to the plan's layout, which is where the nodes see the same files).
@@ -21,5 +23,22 @@ public enum LabFiles {
         for node in plan.nodes where !fm.fileExists(atPath: pki.certificatePath(node: node.name)) {
             try pki.issue(node: node.name, operator: node.config.operatorNumber, ipAddresses: [node.serviceAddress])
         }
+        if let registry = plan.topology.originRegistry { try writeRegistry(registry, pkiDirectory: pkiDirectory) }
+    }
+
+    /// Writes `registry.json`, signed with `registry.key` (created once per lab folder), and
+    /// `registry.pub`, which the nodes verify it with. The registry is rewritten at every
+    /// `lab up` (valid from now), so a changed topology gets a fresh one.
+    static func writeRegistry(_ registry: OriginRegistry, pkiDirectory: String, now: Date = Date()) throws {
+        let keyPath = "\(pkiDirectory)/\(LabLayout.registryKeyFile)", publicPath = "\(pkiDirectory)/\(LabLayout.registryPublicKeyFile)"
+        let key: RegistrySigningKey
+        if FileManager.default.fileExists(atPath: keyPath) {
+            key = try OriginRegistryFiles.readSigningKey(keyPath)
+        } else {
+            key = RegistrySigningKey()
+            try OriginRegistryFiles.write(key, keyPath: keyPath, publicKeyPath: publicPath, overwrite: true)
+        }
+        let document = try SignedOriginRegistry(registry: registry, notBefore: now.addingTimeInterval(-60)).signed(with: key)
+        try OriginRegistryFiles.write(document, to: "\(pkiDirectory)/\(LabLayout.registryFile)")
     }
 }

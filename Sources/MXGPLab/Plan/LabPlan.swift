@@ -21,6 +21,13 @@ public struct LabLayout: Hashable, Sendable {
         self.socketDirectory = socketDirectory
     }
 
+    /// The signed origin registry in the PKI folder (labs with `origin-validation:`).
+    public static let registryFile = "registry.json"
+    /// The public key nodes verify the registry with.
+    public static let registryPublicKeyFile = "registry.pub"
+    /// The lab's registry signing key (private; never inside a node's view in compose labs).
+    public static let registryKeyFile = "registry.key"
+
     /// Everything under one folder: `pki/`, `nodes/<node>.yaml`, `state/<node>/`, `run/<node>.sock`.
     public static func rooted(at root: String) -> LabLayout {
         LabLayout(pkiDirectory: root + "/pki", configDirectory: root + "/nodes", stateDirectory: root + "/state",

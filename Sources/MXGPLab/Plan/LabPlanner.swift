@@ -73,6 +73,10 @@ public enum LabPlanner {
             neighbours: neighbours, policy: node.policy, refuseRegions: node.refuseRegions, timers: timers,
             tls: NodeConfig.TLSFiles(certificate: "\(layout.pkiDirectory)/\(node.name).pem",
                                      key: "\(layout.pkiDirectory)/\(node.name).key", ca: "\(layout.pkiDirectory)/ca.pem"),
+            originValidation: topology.originValidation.map { _ in
+                NodeConfig.OriginValidationFiles(
+                    registry: "\(layout.pkiDirectory)/\(LabLayout.registryFile)", publicKey: "\(layout.pkiDirectory)/\(LabLayout.registryPublicKeyFile)")
+            },
             store: layout.storePath(node.name))
     }
 

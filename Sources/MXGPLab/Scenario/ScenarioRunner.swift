@@ -176,18 +176,24 @@ public struct ScenarioRunner: Sendable {
         }
     }
 
-    /// The messages in the mailbox of `address`, at the node that owns its domain.
+    /// The messages in the mailbox of `address`, at every node that originates its domain (one
+    /// node, except in a hijack lab, where the hijacker's mailbox counts too).
     func mailbox(_ address: String) async throws -> [LiveMailboxMessage] {
-        guard let owner = owner(of: address) else { throw LabError("no node of lab \(lab.name) owns the domain of \(address)") }
-        return try await lab.mailbox(owner, address)
+        let owners = owners(of: address)
+        guard !owners.isEmpty else { throw LabError("no node of lab \(lab.name) owns the domain of \(address)") }
+        var messages: [LiveMailboxMessage] = []
+        for owner in owners { messages += try await lab.mailbox(owner, address) }
+        return messages
     }
 
-    func owner(of address: String) -> String? {
-        guard let at = address.lastIndex(of: "@"), let domain = DomainName(String(address[address.index(after: at)...])) else { return nil }
+    /// The nodes that originate the longest suffix of `address`'s domain that any node originates.
+    func owners(of address: String) -> [String] {
+        guard let at = address.lastIndex(of: "@"), let domain = DomainName(String(address[address.index(after: at)...])) else { return [] }
         for suffix in domain.suffixes {
-            if let node = lab.plan.topology.nodes.first(where: { $0.domains.contains(suffix) }) { return node.name }
+            let nodes = lab.plan.topology.nodes.filter { $0.domains.contains(suffix) }
+            if !nodes.isEmpty { return nodes.map(\.name) }
         }
-        return nil
+        return []
     }
 
     // MARK: - Delivery check

@@ -10,7 +10,7 @@ import MXGPCore
 /// |---|---|
 /// | `GET /v1/node` | `NodeInfo` |
 /// | `GET /v1/peers` | `{"peers": [PeerStatus…]}` |
-/// | `GET /v1/routes` | `{"routes": {"<domain>": ROUTE}}` (DESIGN §8 plus `alternates`) |
+/// | `GET /v1/routes` | `{"routes": {"<domain>": ROUTE}}` (DESIGN §8 plus `alternates`), and `"originInvalid": [...]` when routes were refused by origin validation |
 /// | `GET /v1/routes/{domain}` | `{"domain", "matched", "route"}`; 404 if no route, 400 for a bad name |
 /// | `GET /v1/queue` | `{"available": false, "reason", "queue": []}` until the data plane lands |
 /// | `GET /v1/mailbox/{address}` | `{"address", "available": false, "reason", "messages": []}` likewise |
@@ -50,7 +50,10 @@ public struct AdminAPI: Sendable {
         router.get("/v1/peers") { _, _ in try AdminResponse.json(AdminPeers(peers: await provider.peers())) }
         router.get("/v1/routes") { _, _ in
             let routes = await provider.routes()
-            return try AdminResponse.json(AdminRoutes(routes: Dictionary(routes.map { ($0.domain.text, AdminRoute($0)) }) { a, _ in a }))
+            let refused = await provider.originInvalidRoutes()
+            return try AdminResponse.json(AdminRoutes(
+                routes: Dictionary(routes.map { ($0.domain.text, AdminRoute($0)) }) { a, _ in a },
+                originInvalid: refused.isEmpty ? nil : refused.map(AdminRefusedRoute.init)))
         }
         router.get("/v1/routes/:domain") { _, context in
             let raw = try AdminResponse.parameter(context, "domain")

@@ -26,16 +26,23 @@ public enum AdminJSON {
 /// alternates on best routes: `{"nextHop": "up1", "path": [100, 1], "price": 3,
 /// "localPref": 100, "reason": "price", "alternates": [ROUTE…]}`. `nextHop` is null for an
 /// own domain. Alternates carry no `alternates` key; their `reason` is the decision step
-/// that ranked the best route above them.
+/// that ranked the best route above them. On a node with an origin registry every route also
+/// has `"validation": "valid" | "invalid" | "notFound"` (absent without a registry).
 public struct AdminRoute: Codable, Sendable, Hashable {
     public var nextHop: String?
     public var path: [OperatorNumber]
     public var price: UInt32
     public var localPref: UInt32
     public var reason: String
+    /// Origin validation (`valid`, `invalid`, `notFound`); nil when the node has no registry.
+    public var validation: String?
     public var alternates: [AdminRoute]?
 
-    public init(nextHop: String?, path: [OperatorNumber], price: UInt32, localPref: UInt32, reason: String, alternates: [AdminRoute]? = nil) {
+    public init(
+        nextHop: String?, path: [OperatorNumber], price: UInt32, localPref: UInt32, reason: String, validation: String? = nil,
+        alternates: [AdminRoute]? = nil
+    ) {
+        self.validation = validation
         self.nextHop = nextHop
         self.path = path
         self.price = price
@@ -48,11 +55,11 @@ public struct AdminRoute: Codable, Sendable, Hashable {
     public init(_ view: RouteView, includeAlternates: Bool = true) {
         self.init(
             nextHop: view.nextHop, path: view.path, price: view.price, localPref: view.localPreference,
-            reason: view.reason.rawValue,
+            reason: view.reason.rawValue, validation: view.validation?.rawValue,
             alternates: includeAlternates ? view.alternates.map { AdminRoute($0, includeAlternates: false) } : nil)
     }
 
-    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, alternates }
+    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -61,14 +68,39 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         try c.encode(price, forKey: .price)
         try c.encode(localPref, forKey: .localPref)
         try c.encode(reason, forKey: .reason)
+        try c.encodeIfPresent(validation, forKey: .validation)
         try c.encodeIfPresent(alternates, forKey: .alternates)
     }
 }
 
-/// `GET /v1/routes`: `{"routes": {"<domain>": ROUTE}}` (DESIGN §8, with alternates).
+/// `GET /v1/routes`: `{"routes": {"<domain>": ROUTE}}` (DESIGN §8, with alternates), plus
+/// `"originInvalid": [{"domain", "neighbour", "path"}]` — the received routes refused because
+/// their origin is not authorised — when there are any.
 public struct AdminRoutes: Codable, Sendable, Hashable {
     public var routes: [String: AdminRoute]
-    public init(routes: [String: AdminRoute]) { self.routes = routes }
+    public var originInvalid: [AdminRefusedRoute]?
+    public init(routes: [String: AdminRoute], originInvalid: [AdminRefusedRoute]? = nil) {
+        self.routes = routes
+        self.originInvalid = originInvalid
+    }
+}
+
+/// A received route the node refused: `{"domain": "alice.example", "neighbour": "evil", "path": [666]}`.
+public struct AdminRefusedRoute: Codable, Sendable, Hashable {
+    public var domain: String
+    public var neighbour: String
+    public var path: [OperatorNumber]
+
+    public init(domain: String, neighbour: String, path: [OperatorNumber]) {
+        self.domain = domain
+        self.neighbour = neighbour
+        self.path = path
+    }
+
+    /// The JSON of an engine's ineligible route.
+    public init(_ route: IneligibleRoute) {
+        self.init(domain: route.domain.text, neighbour: route.neighbour, path: route.path)
+    }
 }
 
 /// `GET /v1/routes/{domain}`: the route mail for `domain` follows and the suffix it matched.

@@ -14,6 +14,7 @@ import Prometheus
 /// | `mxgp_updates_in_total` | counter | | UPDATE messages received from all neighbours. |
 /// | `mxgp_updates_out_total` | counter | | UPDATE messages sent to all neighbours. |
 /// | `mxgp_decision_runs_total` | counter | | Runs of the decision process (one per domain re-ranked). |
+/// | `mxgp_routes_origin_invalid_total` | counter | | Received routes made ineligible because origin validation said Invalid (a forged origin). |
 /// | `mxgp_messages_in_total` | counter | `type` | MXGP messages received, by type (OPEN, UPDATE, KEEPALIVE, NOTIFICATION, …). |
 /// | `mxgp_messages_out_total` | counter | `type` | MXGP messages sent, by type. |
 /// | `mxgp_queue_depth` | gauge | | Messages waiting in the outbound mail queue. |
@@ -31,6 +32,7 @@ public final class NodeMetrics: Sendable {
     private let updatesIn: Counter
     private let updatesOut: Counter
     private let decisionRunCounter: Counter
+    private let originInvalidCounter: Counter
     private let queueDepthGauge: Gauge
     private let failoverCounter: Counter
     private let deliveryLatencyHistogram: DurationHistogram
@@ -49,6 +51,7 @@ public final class NodeMetrics: Sendable {
         updatesIn = registry.makeCounter(descriptor: Self.updatesInDescriptor)
         updatesOut = registry.makeCounter(descriptor: Self.updatesOutDescriptor)
         decisionRunCounter = registry.makeCounter(descriptor: Self.decisionRunsDescriptor)
+        originInvalidCounter = registry.makeCounter(descriptor: Self.originInvalidDescriptor)
         queueDepthGauge = registry.makeGauge(descriptor: Self.queueDepthDescriptor)
         failoverCounter = registry.makeCounter(descriptor: Self.failoversDescriptor)
         deliveryLatencyHistogram = registry.makeDurationHistogram(descriptor: Self.deliveryLatencyDescriptor, buckets: Self.deliveryLatencyBuckets)
@@ -102,6 +105,17 @@ public final class NodeMetrics: Sendable {
         if delta > 0 { decisionRunCounter.increment(by: Int64(delta)) }
     }
 
+    /// Raises `mxgp_routes_origin_invalid_total` to the engine's running total of routes made
+    /// ineligible by origin validation (a smaller total is ignored).
+    public func originInvalidRoutes(total: Int) {
+        let delta: Int = originInvalidTotal.withLock { last in
+            guard total > last else { return 0 }
+            defer { last = total }
+            return total - last
+        }
+        if delta > 0 { originInvalidCounter.increment(by: Int64(delta)) }
+    }
+
     // MARK: Data plane
 
     /// Sets `mxgp_queue_depth`: messages waiting in the outbound queue.
@@ -132,12 +146,17 @@ public final class NodeMetrics: Sendable {
 
     /// The last running total given to `decisionRuns(total:)`.
     private let decisionRunTotal = LockedInt()
+    /// The last running total given to `originInvalidRoutes(total:)`.
+    private let originInvalidTotal = LockedInt()
 
     static var sessionsDescriptor: MetricNameDescriptor { descriptor("sessions", unit: "", help: "Configured neighbours whose MXGP session is in each phase.") }
     static var routesDescriptor: MetricNameDescriptor { descriptor("routes", unit: "", help: "Domains with a best route in the Loc-RIB.") }
     static var updatesInDescriptor: MetricNameDescriptor { descriptor("updates_in", unit: "total", help: "UPDATE messages received from all neighbours.") }
     static var updatesOutDescriptor: MetricNameDescriptor { descriptor("updates_out", unit: "total", help: "UPDATE messages sent to all neighbours.") }
     static var decisionRunsDescriptor: MetricNameDescriptor { descriptor("decision_runs", unit: "total", help: "Runs of the decision process.") }
+    static var originInvalidDescriptor: MetricNameDescriptor {
+        descriptor("routes_origin_invalid", unit: "total", help: "Received routes made ineligible because origin validation said Invalid.")
+    }
     static var messagesInDescriptor: MetricNameDescriptor { descriptor("messages_in", unit: "total", help: "MXGP messages received, by type.") }
     static var messagesOutDescriptor: MetricNameDescriptor { descriptor("messages_out", unit: "total", help: "MXGP messages sent, by type.") }
     static var queueDepthDescriptor: MetricNameDescriptor { descriptor("queue_depth", unit: "", help: "Messages waiting in the outbound mail queue.") }

@@ -1,10 +1,18 @@
+import Foundation
 import MXGPCore
+import MXGPPKI
 import MXGPTopology
 
 extension PeeringSettings {
-    /// The peering settings a node config file describes (TLS files are loaded here).
-    public init(config: NodeConfig, originValidator: (any OriginValidating)? = nil) throws {
+    /// The peering settings a node config file describes. TLS files are loaded here, and the
+    /// origin registry (`origin-validation:`) is read and verified (signature, validity at
+    /// `now`) unless `originValidator` is given.
+    /// - Throws: the TLS loader's errors, or ``RegistryError`` for a missing, unsigned,
+    ///   tampered or expired registry.
+    public init(config: NodeConfig, originValidator: (any OriginValidating)? = nil, now: Date = Date()) throws {
         let tls = try config.tls.map { try PeeringTLS.load(certificate: $0.certificate, key: $0.key, ca: $0.ca) }
+        let originValidator = try originValidator
+            ?? config.originValidation.map { try OriginRegistryFiles.loadVerified(registry: $0.registry, publicKey: $0.publicKey, now: now) }
         self.init(
             local: config.routingConfig,
             neighbours: config.neighbours.map { neighbour in

@@ -68,6 +68,13 @@ extension PeeringController {
         if old.local.policy != new.local.policy || old.local.refuseRegions != new.local.refuseRegions {
             engine.updateLocal(policy: new.local.policy, refuseRegions: new.local.refuseRegions)
         }
+        // Origin registry: a new serial or entries, or validation switched on or off.
+        if (old.originValidator == nil) != (new.originValidator == nil)
+            || (old.originValidator as? OriginRegistry) != (new.originValidator as? OriginRegistry) {
+            engine.originValidator = new.originValidator
+            engine.reevaluateAll()
+            logger.notice("origin registry changed by reload", metadata: ["serial": "\((new.originValidator as? OriginRegistry)?.serial.description ?? "none")"])
+        }
         scheduleFlush()
     }
 }

@@ -69,6 +69,10 @@ public final class PeeringService: Service, NodeStatusProvider, @unchecked Senda
 
     public func routes() async -> [RouteView] { (try? await onLoop { $0.engine.bestRoutes() }) ?? [] }
 
+    public func originInvalidRoutes() async -> [IneligibleRoute] {
+        (try? await onLoop { $0.engine.ineligibleRoutes(reasons: [.originInvalid]) }) ?? []
+    }
+
     public func lookup(_ domain: DomainName) async -> RouteView? { (try? await onLoop { $0.engine.lookup(domain) }) ?? nil }
 
     public func resetSession(neighbour: String) async throws { try await onLoop { try $0.resetSession(named: neighbour) } }
@@ -80,8 +84,8 @@ public final class PeeringService: Service, NodeStatusProvider, @unchecked Senda
     }
 
     /// Sessions by phase and route counts, for metrics.
-    public func counters() async -> (sessions: [String: Int], routes: Int, decisionRuns: Int) {
-        (try? await onLoop { ($0.sessionCounts(), $0.engine.routeCount, $0.engine.decisionRuns) }) ?? ([:], 0, 0)
+    public func counters() async -> (sessions: [String: Int], routes: Int, decisionRuns: Int, originInvalidRoutes: Int) {
+        (try? await onLoop { ($0.sessionCounts(), $0.engine.routeCount, $0.engine.decisionRuns, $0.engine.originInvalidRoutes) }) ?? ([:], 0, 0, 0)
     }
 }
 
