@@ -65,8 +65,10 @@ public struct ComplaintDesk: Service {
         guard let data = try await store.mailboxData(messageID: bare) else {
             throw FilingError(description: "no mailbox of \(settings.nodeName) holds a message with Message-ID <\(bare)>: complain at the node that delivered it (see mxgp ctl mailbox ADDRESS)")
         }
-        let path = MessageHeaders.hops(in: [UInt8](data)).map(\.operatorNumber)
-        guard path.last == settings.operatorNumber, path.count <= 255 else {
+        // The newest 255 hops at most (a REPORT carries no more): forged Received lines a sender
+        // put below the real ones can only lengthen the origin end, which stops at the first relay.
+        let path = Array(MessageHeaders.hops(in: [UInt8](data)).map(\.operatorNumber).suffix(255))
+        guard path.last == settings.operatorNumber else {
             throw FilingError(description: "the message's Received lines do not end at \(settings.nodeName) (operator \(settings.operatorNumber)); it cannot be traced back")
         }
         metrics?.complaint("filed")
