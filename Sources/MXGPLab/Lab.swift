@@ -128,6 +128,8 @@ public struct LiveLedgerEntry: Decodable, Sendable, Hashable {
     public var messagesOut: Int
     public var owed: Int
     public var earned: Int
+    public var chargebacks: Int?
+    public var complaints: Int?
 }
 
 struct LiveLedger: Decodable {

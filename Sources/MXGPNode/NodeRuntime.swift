@@ -14,8 +14,9 @@ public struct NodeRuntime: Sendable {
     public let store: NodeStore
     public let mail: MailService
     public let delivery: DeliveryEngine
+    public let complaints: ComplaintDesk
     /// Every long-running piece, in start order.
-    public var services: [any Service] { [peering, mail, delivery, admin, MetricsRefresher(peering: peering, metrics: metrics)] }
+    public var services: [any Service] { [peering, mail, delivery, complaints, admin, MetricsRefresher(peering: peering, metrics: metrics)] }
 
     public init(config: NodeConfig, peering: PeeringService, logger: Logger) throws {
         self.peering = peering
@@ -35,7 +36,10 @@ public struct NodeRuntime: Sendable {
             tls: try tls?.smtpServerContext(), logger: logger)
         var listeners: [AdminServer.Listener] = [.unixSocket(path: config.listen.admin)]
         if let tcp = config.listen.adminTCP { listeners.append(.tcp(host: tcp.host, port: Int(tcp.port))) }
-        self.admin = AdminServer(provider: peering, metrics: metrics, listeners: listeners, logger: logger, mail: store, faults: faults)
+        let complaints = ComplaintDesk(settings: settings, peering: peering, store: store, metrics: metrics, logger: logger)
+        self.complaints = complaints
+        self.admin = AdminServer(
+            provider: peering, metrics: metrics, listeners: listeners, logger: logger, mail: store, faults: faults, complaints: complaints)
     }
 }
 
@@ -46,6 +50,7 @@ struct MetricsRefresher: Service {
 
     func run() async throws {
         let metrics = self.metrics
+        await peering.onDomainLimit { action in metrics.domainLimit(action: action.rawValue) }
         await peering.observeMessages { inbound, message in
             let type = MessageType(rawValue: message.typeCode).map { "\($0)" } ?? "unknown"
             if inbound { metrics.messageIn(type: type) } else { metrics.messageOut(type: type) }

@@ -49,6 +49,19 @@ public enum MessageHeaders {
             date: date) + message
     }
 
+    /// The field the first mxgp hop adds to mail from its local clients, naming the region the
+    /// mail originates in (the first hop's region): `MXGP-Origin-Region: US`. Relays that refuse
+    /// regions read the topmost one (the first hop puts its own above anything the client wrote).
+    public static let originRegionName = "MXGP-Origin-Region"
+
+    /// `message` with `MXGP-Origin-Region: <region>` in front of it.
+    public static func prependingOriginRegion(_ region: String, to message: [UInt8]) -> [UInt8] {
+        Array("\(originRegionName): \(sanitized(region))\r\n".utf8) + message
+    }
+
+    /// The origin region the first hop recorded (the topmost `MXGP-Origin-Region`), if any.
+    public static func originRegion(in message: [UInt8]) -> String? { values(of: originRegionName, in: message).first }
+
     /// Every header field in order, names as written, values unfolded and trimmed.
     /// The header section ends at the first empty line (CRLF or bare LF line endings).
     public static func fields(in message: [UInt8]) -> [(name: String, value: String)] {

@@ -309,7 +309,8 @@ public struct SMTPServerSession: Sendable {
         nextDecision += 1
         state = .awaitingDecision(client, tx, .recipient(id, path))
         return [.checkRecipient(SMTPRecipientCheck(
-            id: id, recipient: path, reversePath: tx.reversePath, helo: client.name, tls: tlsActive))]
+            id: id, recipient: path, reversePath: tx.reversePath, helo: client.name, tls: tlsActive,
+            declaredSize: tx.parameters.size))]
     }
 
     private mutating func data() -> [SMTPServerAction] {

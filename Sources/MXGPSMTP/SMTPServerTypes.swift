@@ -85,6 +85,9 @@ public struct SMTPRecipientCheck: Hashable, Sendable {
     public let helo: String
     /// True if the session is under TLS.
     public let tls: Bool
+    /// The SIZE the client declared on MAIL (RFC 1870), if any: the driver may refuse a
+    /// recipient with 552 5.3.4 when it is above the limit for this client.
+    public var declaredSize: Int? = nil
 }
 
 /// The driver's answer to `SMTPServerAction.checkRecipient`.

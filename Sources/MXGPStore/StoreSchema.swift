@@ -9,6 +9,8 @@ import GRDB
 /// - `dedupe`: (Message-ID, digest, recipient) already accepted, so a retry after a lost
 ///   250 is answered 250 without a second copy.
 /// - `ledger`: per-neighbour counters and money.
+/// - `complaints` (v2): Message-IDs whose spam complaint this node has booked, so a repeated
+///   REPORT (or a second `complain`) never books the chargeback twice.
 enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -73,9 +75,19 @@ enum StoreSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE complaints (
+                    message_id TEXT PRIMARY KEY NOT NULL,
+                    neighbour TEXT NOT NULL,
+                    amount INTEGER NOT NULL,
+                    booked_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
     /// Names of the tables the current schema has (for tests and diagnostics).
-    static let tables = ["messages", "recipients", "mailbox", "dedupe", "ledger"]
+    static let tables = ["messages", "recipients", "mailbox", "dedupe", "ledger", "complaints"]
 }

@@ -135,12 +135,15 @@ public struct NodeConfig: Hashable, Sendable {
         public var contract: Contract
         /// Most domains accepted from this neighbour; 0 means no limit.
         public var maxDomains: UInt32
+        /// What happens when the neighbour announces more (`max-domains-action`).
+        public var maxDomainsAction: DomainLimitAction
 
         /// Creates a neighbour; without an address it is passive.
         public init(
             name: String, operatorNumber: OperatorNumber, address: HostPort? = nil, relationship: Relationship,
-            passive: Bool? = nil, contract: Contract = Contract(), maxDomains: UInt32 = 0
+            passive: Bool? = nil, contract: Contract = Contract(), maxDomains: UInt32 = 0, maxDomainsAction: DomainLimitAction = .block
         ) {
+            self.maxDomainsAction = maxDomainsAction
             self.name = name
             self.operatorNumber = operatorNumber
             self.address = address

@@ -68,6 +68,7 @@ enum NodeConfigText {
             "      rate-limit: \(neighbour.contract.rateLimit)",
             "      max-size: \(neighbour.contract.maxSize)",
             "    max-domains: \(neighbour.maxDomains)",
+            "    max-domains-action: \(neighbour.maxDomainsAction.rawValue)",
         ]
     }
 

@@ -26,7 +26,7 @@ public enum NodeConfigParser {
     /// Keys of `listen`.
     public static let listenKeys = ["mxgp", "smtp", "admin", "admin-tcp"]
     /// Keys of a neighbour.
-    public static let neighbourKeys = ["name", "operator", "address", "relationship", "passive", "contract", "max-domains"]
+    public static let neighbourKeys = ["name", "operator", "address", "relationship", "passive", "contract", "max-domains", "max-domains-action"]
     /// Keys of a neighbour's `contract`.
     public static let contractKeys = ["price", "chargeback", "rate-limit", "max-size"]
     /// Keys of `timers`.
@@ -418,9 +418,18 @@ extension NodeConfigReader {
         let maxDomains = values["max-domains"].flatMap {
             context.number($0, "\(path).max-domains", kind: .badContract, fix: "use the most domains to accept from this neighbour, or 0 for no limit")
         } ?? 0
+        var maxDomainsAction = DomainLimitAction.block
+        if let node = values["max-domains-action"], let text = context.scalar(node, "\(path).max-domains-action", example: "block") {
+            if let action = DomainLimitAction(rawValue: text.lowercased()) {
+                maxDomainsAction = action
+            } else {
+                context.error(.badContract, line: YAMLContext.line(of: node), "\(path).max-domains-action is \"\(text)\"",
+                              fix: "use warn (accept and log), block (ignore domains over the limit) or reset (close the session with Cease 6/1)")
+            }
+        }
         guard context.errors.count == errorsBefore, let name, let operatorNumber, let relationship else { return nil }
         return NodeConfig.NeighbourConfig(name: name, operatorNumber: operatorNumber, address: address, relationship: relationship,
-                                          passive: passive, contract: contract, maxDomains: maxDomains)
+                                          passive: passive, contract: contract, maxDomains: maxDomains, maxDomainsAction: maxDomainsAction)
     }
 
     mutating func relationship(_ node: Node?, path: String, described: String, owner: Owner, line: Int) -> Relationship? {

@@ -104,6 +104,13 @@ public struct TopologyLink: Hashable, Sendable {
     public var aRole: Relationship
     /// Contract price per message, paid by the customer side (0 when not set).
     public var price: UInt32
+    /// Chargeback per spam complaint (`chargeback:`), booked by each end against the other for
+    /// complained-about mail it received over this link (0 when not set).
+    public var chargeback: UInt32 = 0
+    /// Most messages per minute each end accepts from the other (`rate-limit:`); 0: no limit.
+    public var rateLimit: UInt32 = 0
+    /// Largest message in bytes each end accepts from the other (`max-size:`); nil: the node default.
+    public var maxSize: UInt32?
     /// Impairment applied when a lab comes up (`impairment:`).
     public var impairment: LinkImpairment?
     /// Line in the topology file (0 if unknown).

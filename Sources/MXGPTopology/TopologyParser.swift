@@ -22,7 +22,7 @@ public enum TopologyParser {
     /// Keys of a node.
     public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions"]
     /// Keys of a link.
-    public static let linkKeys = ["a", "b", "relationship", "price", "impairment"]
+    public static let linkKeys = ["a", "b", "relationship", "price", "chargeback", "rate-limit", "max-size", "impairment"]
     /// Keys of a link impairment.
     public static let impairmentKeys = ["delay", "jitter", "loss", "rate"]
     /// The node name rule in words, for messages.
@@ -251,9 +251,23 @@ struct Reader {
         let price = values["price"].flatMap {
             context.number($0, "the price of \(what)", kind: .badPrice, fix: "use a whole number of price units per message, 0 or more")
         } ?? 0
+        let chargeback = values["chargeback"].flatMap {
+            context.number($0, "the chargeback of \(what)", kind: .badContract, fix: "use a whole number of price units per complaint, 0 or more")
+        } ?? 0
+        let rateLimit = values["rate-limit"].flatMap {
+            context.number($0, "the rate-limit of \(what)", kind: .badContract, fix: "use a whole number of messages per minute, 0 for no limit")
+        } ?? 0
+        let maxSize = values["max-size"].flatMap {
+            context.number($0, "the max-size of \(what)", kind: .badContract, range: 1...UInt32.max,
+                           fix: "use a whole number of bytes, 1 or more (leave it out for the 10 MiB default)")
+        }
         let impairment = values["impairment"].flatMap { self.impairment(from: $0, what: what) }
         guard context.errors.count == errorsBefore, ends.count == 2 else { return nil }
         let aRole = relationship ?? Relationship.inferred(local: ends[1].role, neighbour: ends[0].role)
-        return TopologyLink(a: ends[0].name, b: ends[1].name, aRole: aRole, price: price, impairment: impairment, line: line)
+        var link = TopologyLink(a: ends[0].name, b: ends[1].name, aRole: aRole, price: price, impairment: impairment, line: line)
+        link.chargeback = chargeback
+        link.rateLimit = rateLimit
+        link.maxSize = maxSize
+        return link
     }
 }

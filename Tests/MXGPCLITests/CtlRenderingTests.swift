@@ -89,7 +89,7 @@ import Testing
             """
         let ledger = """
             {"available": true, "ledger": [{"neighbour": "up1", "messagesIn": 3, "messagesOut": 10, "bytesIn": 3000,
-             "bytesOut": 12000, "owed": 30, "earned": 0, "complaints": 1}]}
+             "bytesOut": 12000, "owed": 30, "earned": 0, "chargebacks": 25, "complaints": 1}]}
             """
         try Golden.check(try CtlRendering.mailbox(mailbox) + CtlRendering.ledger(ledger), "ctl-mailbox-ledger.txt")
     }

@@ -26,6 +26,27 @@ import Testing
         }
     }
 
+    @Test func linkContractsAreCarriedIntoBothNodeConfigs() throws {
+        let plan = try LabPlanner.plan(Self.topology("chargeback.yaml"), layout: .rooted(at: "/run/mxgp/labs/chargeback"))
+        let up1 = plan.node("up1")!.config.neighbours.first { $0.name == "spammer" }!
+        let spammer = plan.node("spammer")!.config.neighbours.first { $0.name == "up1" }!
+        #expect(up1.contract == NodeConfig.Contract(price: 2, chargeback: 50))
+        #expect(spammer.contract == up1.contract)
+        let limited = try Topology.parse(yaml: """
+            name: limited
+            nodes:
+              up: { role: upstream, operator: 100, region: US }
+              c: { role: colo, operator: 64500, region: US, domains: [c.example] }
+            links:
+              - { a: c, b: up, rate-limit: 30, max-size: 2048 }
+            """).topology
+        let config = try LabPlanner.plan(limited, layout: .rooted(at: "/tmp/x")).node("up")!.config.neighbours[0]
+        #expect(config.contract.rateLimit == 30 && config.contract.maxSize == 2048)
+        #expect(throws: TopologyErrors.self) {
+            try Topology.parse(yaml: "name: z\nnodes:\n  up: { role: upstream, operator: 100, region: US }\n  c: { role: colo, operator: 64500, region: US }\nlinks:\n  - { a: c, b: up, max-size: 0 }\n")
+        }
+    }
+
     @Test func everyFaultsCommandsMatchGolden() throws {
         let plan = try Self.quickstart()
         let names: FaultCommands.InterfaceNames = { plan.node($0)?.interface(toward: $1)?.name }

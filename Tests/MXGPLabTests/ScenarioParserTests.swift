@@ -23,6 +23,27 @@ import Testing
         }
     }
 
+    @Test func complainStepsAndChargebackExpectationsRead() throws {
+        let (scenario, _) = try ScenarioParser.parse(yaml: """
+            scenario: spam
+            topology: ../quickstart.yaml
+            steps:
+              - send: { from: colo1, to: bob@bob.example, count: 3, id: s }
+              - complain: { node: colo2, send: s, count: 2 }
+              - complain: { node: colo2 }
+              - expect: { ledger: { node: up1, neighbour: colo1, chargebacks: 10 } }
+              - check:
+            """, file: "\(Self.folder)/spam.yaml")
+        #expect(scenario.steps.map(\.action)[1...3] == [
+            .complain(node: "colo2", send: "s", count: 2),
+            .complain(node: "colo2", send: nil, count: 1),
+            .expect(.ledger(node: "up1", neighbour: "colo1", owed: nil, earned: nil, chargebacks: 10), within: nil),
+        ])
+        #expect(throws: TopologyErrors.self) {
+            try ScenarioParser.parse(yaml: "scenario: x\ntopology: ../quickstart.yaml\nsteps:\n  - complain: { node: nobody }\n", file: "\(Self.folder)/x.yaml")
+        }
+    }
+
     @Test func aScenarioReadsAsWritten() throws {
         let (scenario, _) = try ScenarioParser.parse(yaml: """
             scenario: demo

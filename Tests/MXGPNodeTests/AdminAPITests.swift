@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MXGPCore
 import MXGPSim
+import MXGPStore
 import MXGPTopology
 import NIOCore
 import ServiceLifecycle
@@ -65,7 +66,7 @@ final class FakeNode: NodeStatusProvider {
     /// Runs the API on `listener` for the duration of `body`, which gets a client.
     static func withServer(
         _ node: FakeNode, metrics: NodeMetrics = NodeMetrics(), listener: AdminServer.Listener? = nil, faults: SMTPFaultSwitch? = nil,
-        _ body: @Sendable (AdminClient) async throws -> Void
+        complaints: ComplaintDesk? = nil, _ body: @Sendable (AdminClient) async throws -> Void
     ) async throws {
         let directory = "/tmp/mxgp-admin-test-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -73,7 +74,7 @@ final class FakeNode: NodeStatusProvider {
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int?.self)
         var logger = Logger(label: "admin-test")
         logger.logLevel = .warning
-        let app = try AdminServer.makeApplication(provider: node, metrics: metrics, address: listener, logger: logger, faults: faults) { channel in
+        let app = try AdminServer.makeApplication(provider: node, metrics: metrics, address: listener, logger: logger, faults: faults, complaints: complaints) { channel in
             readyContinuation.yield(channel.localAddress?.port)
         }
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))
@@ -233,6 +234,26 @@ final class FakeNode: NodeStatusProvider {
         #expect(faults.tempfailReply(node: "up1")?.code == 421)
         faults.setTempfail(percent: 0)
         #expect(faults.tempfailReply(node: "up1") == nil)
+    }
+
+    @Test func complaintsNeedAMessageInALocalMailbox() async throws {
+        let directory = "/tmp/mxgp-admin-complaints-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let topology = try Topology.parse(yaml: pairTopologyYAML).topology
+        let settings = PeeringSettings.forTopologyNode("colo", in: topology, mxgpAddress: { _ in HostPort(host: "127.0.0.1", port: 1) }, smtpEndpoint: "colo:25", listen: nil)!
+        let peering = try PeeringService(settings: settings, logger: testLogger("colo"))
+        let store = try NodeStore(directoryPath: directory)
+        let mail = MailSettings(nodeName: "colo", operatorNumber: 64500, ownDomains: [], localNetworks: [], listen: nil, storeDirectory: directory)
+        let desk = ComplaintDesk(settings: mail, peering: peering, store: store, metrics: nil, logger: testLogger("colo"))
+        try await Self.withServer(FakeNode(routes: []), complaints: desk) { client in
+            let missing = try await client.request("POST", "/v1/complaints")
+            #expect(missing.status == 400)
+            #expect(try Self.object(missing)["error"] as? String ?? "" != "")
+            let unknown = try await client.request("POST", "/v1/complaints?messageId=nope%40example")
+            #expect(unknown.status == 404)
+            #expect((try Self.object(unknown)["error"] as? String)?.contains("<nope@example>") == true)
+        }
+        try store.close()
     }
 
     @Test func unknownPathsAnswer404JSON() async throws {

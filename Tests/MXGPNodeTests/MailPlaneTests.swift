@@ -20,6 +20,7 @@ final class MailLab: @unchecked Sendable {
         var runner: Task<Void, Error>
         var smtpPort: Int
         var host: String
+        var complaints: ComplaintDesk
     }
 
     let topology: Topology
@@ -50,20 +51,34 @@ final class MailLab: @unchecked Sendable {
                     mxgpAddress: { other in HostPort(host: hosts[other]!, port: UInt16(mxgpPorts[names.firstIndex(of: other)!])) },
                     smtpEndpoint: "\(hosts[name]!):\(smtpPorts[i])", listen: HostPort(host: hosts[name]!, port: UInt16(mxgpPorts[i])), tls: tls)!,
                 logger: testLogger(name))
-            let settings = MailSettings(
+            var settings = MailSettings(
                 nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
                 localNetworks: localClients.contains(name) ? [IPNetwork("127.0.0.1/32")!] : [],
                 listen: HostPort(host: hosts[name]!, port: UInt16(smtpPorts[i])), storeDirectory: directory.appendingPathComponent(name).path,
                 lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!, deliverTo: deliverTo[name],
                 transactionTimeout: transactionTimeout)
+            // The contracts of the topology's links, as the lab planner writes them into node configs.
+            settings.setContracts(topology.neighbours(of: name).map { n in
+                NodeConfig.NeighbourConfig(
+                    name: n.node.name, operatorNumber: n.node.operatorNumber, relationship: n.relationship,
+                    contract: NodeConfig.Contract(
+                        price: n.price, chargeback: n.link.chargeback, rateLimit: n.link.rateLimit,
+                        maxSize: n.link.maxSize ?? NodeConfig.defaultMaximumMessageSize))
+            })
+            settings.region = node.region
+            settings.refuseRegions = Set(node.refuseRegions)
             let store = try NodeStore(directoryPath: settings.storeDirectory)
             let metrics = NodeMetrics()
             let engine = DeliveryEngine(
                 settings: settings, peering: peering, store: store, metrics: metrics, logger: testLogger(name), clientTLS: try tls?.smtpClientContext())
             let desk = NodeMailDesk(settings: settings, peering: peering, store: store, metrics: metrics, logger: testLogger(name)) { [engine] in engine.wake() }
             let mail = MailService(settings: settings, desk: desk, tls: try tls?.smtpServerContext(), logger: testLogger(name))
+            let complaints = ComplaintDesk(settings: settings, peering: peering, store: store, metrics: metrics, logger: testLogger(name))
+            await peering.onReport { report, neighbour in Task { _ = await complaints.handle(report, from: neighbour) } }
             let runner = Task { try await engine.run() }
-            nodes[name] = Node(peering: peering, mail: mail, store: store, engine: engine, metrics: metrics, runner: runner, smtpPort: smtpPorts[i], host: hosts[name]!)
+            nodes[name] = Node(
+                peering: peering, mail: mail, store: store, engine: engine, metrics: metrics, runner: runner, smtpPort: smtpPorts[i],
+                host: hosts[name]!, complaints: complaints)
         }
     }
 
@@ -84,14 +99,20 @@ final class MailLab: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Submits one message to `node` over SMTP from 127.0.0.1 (a local client there).
-    func send(to node: String, from: String, rcpt: [String], subject: String, messageID: String) async -> SMTPClientOutcome {
-        let body = "From: \(from)\r\nTo: \(rcpt.joined(separator: ", "))\r\nSubject: \(subject)\r\nMessage-ID: <\(messageID)>\r\n\r\nhello from the lab\r\n"
+    /// Submits one message to `node` over SMTP from 127.0.0.1 (a local client there), or from
+    /// `sourceHost` (another node's address: as that neighbour). `extraHeaders` go on top, `padding`
+    /// bytes of body make it bigger.
+    func send(
+        to node: String, from: String, rcpt: [String], subject: String, messageID: String, sourceHost: String = "127.0.0.1",
+        extraHeaders: String = "", padding: Int = 0
+    ) async -> SMTPClientOutcome {
+        var body = extraHeaders + "From: \(from)\r\nTo: \(rcpt.joined(separator: ", "))\r\nSubject: \(subject)\r\nMessage-ID: <\(messageID)>\r\n\r\nhello from the lab\r\n"
+        for _ in 0..<(padding / 72) { body += String(repeating: "x", count: 70) + "\r\n" }
         return await SMTPDelivery.deliver(
             host: nodes[node]!.host, port: nodes[node]!.smtpPort,
             configuration: SMTPClientConfiguration(heloName: SMTPHost("client.test")!, tls: .never),
             reversePath: .mailbox(SMTPMailbox(from)!), recipients: rcpt.map { .mailbox(SMTPMailbox($0)!) },
-            message: Array(body.utf8), group: MultiThreadedEventLoopGroup.singleton, sourceHost: "127.0.0.1")
+            message: Array(body.utf8), group: MultiThreadedEventLoopGroup.singleton, sourceHost: sourceHost)
     }
 }
 

@@ -17,6 +17,19 @@ func route(_ result: SimulationResult, _ node: String, _ domain: String) -> Rout
 }
 
 @Suite struct SimulationTests {
+    @Test func aRefusedRegionIsRoutedAround() throws {
+        let result = Simulation(topology: try lab("regional.yaml")).run()
+        #expect(result.converged)
+        // src is in DE; strict refuses DE and announces REGION_POLICY [DE]: src pays open more instead.
+        let src = try #require(route(result, "src", "dst.example"))
+        #expect(src.nextHop == "open" && src.path == [200, 64502] && src.price == 5)
+        #expect(src.alternates.isEmpty)
+        // ussrc, in the US, keeps the route through strict.
+        #expect(route(result, "ussrc", "dst.example")?.nextHop == "strict")
+        // dst (US) still reaches src through strict: the refusal is about mail from DE, not to it.
+        #expect(route(result, "dst", "src.example") != nil)
+    }
+
     @Test func quickstartConvergesWithTheExpectedPaths() throws {
         let result = Simulation(topology: try lab("quickstart.yaml")).run()
         #expect(result.converged)

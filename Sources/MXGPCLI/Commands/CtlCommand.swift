@@ -2,7 +2,7 @@ import ArgumentParser
 import MXGPCore
 import MXGPNode
 
-/// `mxgp ctl [--socket PATH|--url URL] peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger|api METHOD PATH [--json]`.
+/// `mxgp ctl [--socket PATH|--url URL] peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger|complain MESSAGE-ID|api METHOD PATH [--json]`.
 struct CtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
@@ -14,7 +14,7 @@ struct CtlCommand: AsyncParsableCommand {
             domain has no route, 2 when the node cannot be reached or answers with an error.
             """,
         subcommands: [CtlPeersCommand.self, CtlRoutesCommand.self, CtlQueueCommand.self, CtlMailboxCommand.self, CtlLedgerCommand.self,
-                      CtlAPICommand.self]
+                      CtlComplainCommand.self, CtlAPICommand.self]
     )
 
     @OptionGroup var options: CtlOptions

@@ -41,17 +41,17 @@ enum CtlRequest {
 
     /// Fetches `path` and returns the body; a non-2xx answer becomes a `CLIError` with the
     /// node's message (or, for `allowNotFound`, is returned with its status).
-    static func get(_ path: String, options: CtlOptions, allowNotFound: Bool = false) async throws -> AdminClient.Response {
+    static func get(_ path: String, options: CtlOptions, allowNotFound: Bool = false, method: String = "GET") async throws -> AdminClient.Response {
         let endpoint = options.endpoint()
         let response: AdminClient.Response
         do {
-            response = try await AdminClient(endpoint: endpoint).request("GET", path)
+            response = try await AdminClient(endpoint: endpoint).request(method, path)
         } catch let failure as AdminClient.Failure {
             throw CLIError(message(failure, endpoint: endpoint))
         }
         if (200..<300).contains(response.status) || (allowNotFound && response.status == 404) { return response }
         let detail = (try? AdminJSON.decode(AdminErrorBody.self, from: response.body).error) ?? response.body
-        throw CLIError("the node on \(endpoint) answered \(response.status) to GET \(path): \(detail)")
+        throw CLIError("the node on \(endpoint) answered \(response.status) to \(method) \(path): \(detail)")
     }
 
     static func message(_ failure: AdminClient.Failure, endpoint: AdminClient.Endpoint) -> String {
@@ -72,6 +72,13 @@ enum CtlRequest {
     static func segment(_ text: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#%")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    /// Percent-encodes one query parameter value.
+    static func queryValue(_ text: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+?#%")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 

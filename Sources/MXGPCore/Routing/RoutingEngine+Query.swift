@@ -98,6 +98,15 @@ extension RoutingEngine {
     /// Number of routes held in all Adj-RIBs-In.
     public var adjRIBInCount: Int { neighbours.reduce(0) { $0 + $1.adjRIBIn.count } }
 
+    /// Domains in neighbour `index`'s Adj-RIB-In.
+    public func adjRIBInCount(of index: Int) -> Int { neighbours[index].adjRIBIn.count }
+
+    /// True when neighbour `index` has announced `domain` (eligible or not) and not withdrawn it.
+    public func hasAdjRIBIn(_ domain: DomainName, from index: Int) -> Bool {
+        guard let d = domains.index(of: domain) else { return false }
+        return neighbours[index].adjRIBIn[d] != nil
+    }
+
     /// The Adj-RIB-In of neighbour `index`: domain, received attributes and eligibility.
     public func adjRIBIn(of index: Int) -> [(DomainName, AdjRIBInEntry)] {
         neighbours[index].adjRIBIn.map { (domains[$0.key], $0.value) }.sorted { $0.0 < $1.0 }

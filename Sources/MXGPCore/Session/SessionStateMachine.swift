@@ -60,8 +60,8 @@ public struct SessionStateMachine: Sendable {
 
     /// Stops the session: sends NOTIFICATION cease/administrative shutdown with `reason` on
     /// every connection, closes them, and returns to Idle. The reconnect backoff starts over.
-    public mutating func stop(reason: String, now: Duration) -> [SessionAction] {
-        let note = NotificationMessage(code: .cease, subcode: CeaseSubcode.administrativeShutdown.rawValue, text: reason)
+    public mutating func stop(reason: String, subcode: CeaseSubcode = .administrativeShutdown, now: Duration) -> [SessionAction] {
+        let note = NotificationMessage(code: .cease, subcode: subcode.rawValue, text: reason)
         var actions: [SessionAction] = []
         switch state {
         case .idle:

@@ -62,7 +62,10 @@ public enum LabPlanner {
             return NodeConfig.NeighbourConfig(
                 name: neighbour.node.name, operatorNumber: neighbour.node.operatorNumber,
                 address: interface.map { HostPort(host: $0.peerAddress, port: NodeConfig.defaultMXGPPort) },
-                relationship: neighbour.relationship, contract: NodeConfig.Contract(price: neighbour.price))
+                relationship: neighbour.relationship,
+                contract: NodeConfig.Contract(
+                    price: neighbour.price, chargeback: neighbour.link.chargeback, rateLimit: neighbour.link.rateLimit,
+                    maxSize: neighbour.link.maxSize ?? NodeConfig.defaultMaximumMessageSize))
         }
         var timers = NodeConfig.Timers.lab
         timers.fastLivenessMilliseconds = fastLivenessMilliseconds

@@ -35,6 +35,9 @@ public enum ScenarioAction: Sendable, Hashable {
     case expect(ScenarioExpectation, within: Duration?)
     /// Every message that got a 250 was delivered exactly once or bounced.
     case check(within: Duration)
+    /// File a spam complaint at `node` (`mxgp ctl complain`) about the first `count` delivered
+    /// messages of a send (the last one, or the one named).
+    case complain(node: String, send: String?, count: Int)
 
     /// A short label for reports, e.g. `fault cut colo1 up1`.
     public var label: String {
@@ -47,6 +50,8 @@ public enum ScenarioAction: Sendable, Hashable {
         case .wait(let duration): return "wait \(Lab.seconds(duration))"
         case .expect(let expectation, let within): return "expect \(expectation.label)" + (within.map { " within \(Lab.seconds($0))" } ?? "")
         case .check: return "check every message delivered exactly once or bounced"
+        case .complain(let node, let send, let count):
+            return "complain at \(node) about \(count) message\(count == 1 ? "" : "s")" + (send.map { " of [\($0)]" } ?? "")
         }
     }
 
@@ -79,8 +84,8 @@ public enum ScenarioExpectation: Sendable, Hashable {
     case queue(node: String, min: Int?, max: Int?)
     /// At least `count` delivery status notifications reached `to`.
     case bounced(to: String, count: Int)
-    /// A node's ledger with a neighbour shows at least this much owed and/or earned.
-    case ledger(node: String, neighbour: String, owed: Int?, earned: Int?)
+    /// A node's ledger with a neighbour shows at least this much owed, earned and/or charged back.
+    case ledger(node: String, neighbour: String, owed: Int?, earned: Int?, chargebacks: Int? = nil)
 
     public var label: String {
         switch self {
@@ -95,8 +100,9 @@ public enum ScenarioExpectation: Sendable, Hashable {
         case .queue(let node, let min, let max):
             return "queue \(node)" + (min.map { " ≥ \($0)" } ?? "") + (max.map { " ≤ \($0)" } ?? "")
         case .bounced(let to, let count): return "bounced \(count) to \(to)"
-        case .ledger(let node, let neighbour, let owed, let earned):
+        case .ledger(let node, let neighbour, let owed, let earned, let chargebacks):
             return "ledger \(node)/\(neighbour)" + (owed.map { " owed ≥ \($0)" } ?? "") + (earned.map { " earned ≥ \($0)" } ?? "")
+                + (chargebacks.map { " chargebacks ≥ \($0)" } ?? "")
         }
     }
 }

@@ -20,7 +20,7 @@ import Yams
 /// ```
 public enum ScenarioParser {
     static let keys = ["scenario", "description", "topology", "seed", "steps"]
-    static let stepKinds = ["send", "fault", "heal", "wait", "expect", "check"]
+    static let stepKinds = ["send", "fault", "heal", "wait", "expect", "check", "complain"]
     static let expectationKinds = ["delivered", "via", "route", "session", "queue", "bounced", "ledger"]
 
     /// Reads and checks a scenario file; returns it with its topology.
@@ -109,6 +109,7 @@ struct StepReader {
             if let text = context.scalar(value, "heal", example: "all"), text == "all" { action = .heal(nil) } else { action = fault(value).map { .heal($0) } }
         case "wait": action = duration(value, "wait").map(ScenarioAction.wait)
         case "expect": action = expectation(value).map { .expect($0, within: within) }
+        case "complain": action = complain(value)
         default: action = check(value)
         }
         return action.map { ScenarioStep(action: $0, line: line) }
@@ -228,12 +229,20 @@ struct StepReader {
             if min == nil, max == nil { context.error(.badStep, line: fline, "expect.queue needs min or max", fix: "add max: N (at most N queued) or min: N") }
             return .queue(node: node, min: min, max: max)
         default:
-            let f = context.keys(of: fields, "expect.ledger", allowed: ["node", "neighbour", "owed", "earned"], required: ["node", "neighbour"], line: fline)
+            let f = context.keys(of: fields, "expect.ledger", allowed: ["node", "neighbour", "owed", "earned", "chargebacks"], required: ["node", "neighbour"], line: fline)
             guard let node = self.node(f["node"], "ledger.node"), let neighbour = self.node(f["neighbour"], "ledger.neighbour") else { return nil }
             let owed = f["owed"] == nil ? nil : count(f["owed"], "ledger.owed")
             let earned = f["earned"] == nil ? nil : count(f["earned"], "ledger.earned")
-            return .ledger(node: node, neighbour: neighbour, owed: owed, earned: earned)
+            let chargebacks = f["chargebacks"] == nil ? nil : count(f["chargebacks"], "ledger.chargebacks")
+            return .ledger(node: node, neighbour: neighbour, owed: owed, earned: earned, chargebacks: chargebacks)
         }
+    }
+
+    mutating func complain(_ node: Node) -> ScenarioAction? {
+        guard let mapping = context.mapping(node, "complain", example: "{ node: dst, send: spam }") else { return nil }
+        let v = context.keys(of: mapping, "complain", allowed: ["node", "send", "count"], required: ["node"], line: YAMLContext.line(of: node))
+        guard let at = self.node(v["node"], "complain.node"), let count = count(v["count"], "complain.count", default: 1), count >= 1 else { return nil }
+        return .complain(node: at, send: v["send"].flatMap { context.scalar($0, "complain.send", example: "spam") }, count: count)
     }
 
     mutating func check(_ node: Node) -> ScenarioAction? {

@@ -88,6 +88,9 @@ public struct ScenarioRunner: Sendable {
                     outcome = await holds(expectation, lastSend: lastSend, state: state)
                 }
                 (verdict, detail) = (outcome.held ? .passed : .failed, outcome.detail)
+            case .complain(let node, let send, let count):
+                state.note(at, "complain", nil)
+                (verdict, detail) = await complain(at: node, send: send ?? lastSend, count: count, state: state)
             case .check(let within):
                 let check = await deliveryCheck(state: state, within: within)
                 (verdict, detail) = (check.lost.isEmpty && check.duplicated.isEmpty ? .passed : .failed, check.summary)
@@ -121,6 +124,29 @@ public struct ScenarioRunner: Sendable {
         }
         let messages = (try? JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8)))?.messages ?? []
         return Sent(id: id, send: send, messages: messages.map { (Self.bare($0.messageId), $0.status) })
+    }
+
+    /// Files complaints at `node` (POST /v1/complaints, what `mxgp ctl complain` does) about the
+    /// first `count` messages of send `id` found in the node's mailboxes.
+    func complain(at node: String, send id: String?, count: Int, state: RunState) async -> (StepResult.Verdict, String) {
+        guard let id else { return (.failed, "no send step before this complaint") }
+        guard let sent = await state.allSends().first(where: { $0.id == id }) else { return (.failed, "no send named \(id)") }
+        let ids = sent.messages.filter { $0.status == "accepted" }.map(\.messageId).prefix(count)
+        guard !ids.isEmpty else { return (.failed, "\(id) has no accepted message to complain about") }
+        var notes: [String] = []
+        for messageId in ids {
+            let query = messageId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? messageId
+            do {
+                let (status, body) = try await lab.backend.admin(lab.plan, node: node, method: "POST", path: "/v1/complaints?messageId=\(query)")
+                guard status == 200 else { return (.failed, "\(node) answered \(status) to the complaint about \(messageId): \(body)") }
+                struct Outcome: Decodable { var bookedAgainst: String?; var amount: Int; var forwardedTo: String? }
+                let outcome = try JSONDecoder().decode(Outcome.self, from: Data(body.utf8))
+                notes.append("\(messageId): \(outcome.amount) against \(outcome.bookedAgainst ?? "nobody")" + (outcome.forwardedTo.map { ", REPORT to \($0)" } ?? ""))
+            } catch {
+                return (.failed, "complaint about \(messageId) at \(node): \(error)")
+            }
+        }
+        return (.done, notes.joined(separator: "; "))
     }
 
     /// Heals everything, or one fault: everything, then the others are applied again.
@@ -166,10 +192,11 @@ public struct ScenarioRunner: Sendable {
             case .queue(let node, let min, let max):
                 let depth = try await lab.queueDepth(node)
                 return (depth >= (min ?? 0) && depth <= (max ?? Int.max), "\(node) queues \(depth)")
-            case .ledger(let node, let neighbour, let owed, let earned):
+            case .ledger(let node, let neighbour, let owed, let earned, let chargebacks):
                 let entry = try await lab.ledger(node).first { $0.neighbour == neighbour }
-                let o = entry?.owed ?? 0, e = entry?.earned ?? 0
-                return ((owed.map { o >= $0 } ?? true) && (earned.map { e >= $0 } ?? true), "\(node) owes \(neighbour) \(o), earned \(e)")
+                let o = entry?.owed ?? 0, e = entry?.earned ?? 0, c = entry?.chargebacks ?? 0
+                return ((owed.map { o >= $0 } ?? true) && (earned.map { e >= $0 } ?? true) && (chargebacks.map { c >= $0 } ?? true),
+                        "\(node) owes \(neighbour) \(o), earned \(e), chargebacks \(c)")
             }
         } catch {
             return (false, "\(error)")

@@ -17,6 +17,7 @@ import MXGPCore
 /// | `GET /v1/ledger` | `{"available": false, "reason", "ledger": []}` likewise |
 /// | `POST /v1/peers/{name}/reset` | `{"ok": true, "message"}`; 404 for an unknown neighbour |
 /// | `POST /v1/reload` | `{"ok": true, "message"}`; 500 with the reason if it fails |
+/// | `POST /v1/complaints` | body `{"messageId", "reason"?}` (or `?messageId=…&reason=…`): file a spam complaint about a message in a local mailbox; `ComplaintDesk.Outcome`; 404 if no mailbox holds it, 400 without a Message-ID |
 /// | `GET /v1/faults` | `{"smtpTempfailPercent": N}`: the lab's protocol faults now set |
 /// | `POST /v1/faults/smtp-tempfail?percent=N` | answer 421 to N% (1–100) of recipients; 400 for a bad N |
 /// | `DELETE /v1/faults/smtp-tempfail` | stop answering 421 |
@@ -30,8 +31,14 @@ public struct AdminAPI: Sendable {
     public let mail: (any MailStatusProvider)?
     /// The lab's protocol faults; without it the fault endpoints answer 404.
     public let faults: SMTPFaultSwitch?
+    /// Files spam complaints; without it `POST /v1/complaints` answers 404.
+    public let complaints: ComplaintDesk?
 
-    public init(provider: any NodeStatusProvider, metrics: NodeMetrics, mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil) {
+    public init(
+        provider: any NodeStatusProvider, metrics: NodeMetrics, mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil,
+        complaints: ComplaintDesk? = nil
+    ) {
+        self.complaints = complaints
         self.faults = faults
         self.provider = provider
         self.metrics = metrics
@@ -101,6 +108,7 @@ public struct AdminAPI: Sendable {
             return try AdminResponse.json(AdminActionResult(message: "configuration reloaded"))
         }
         if let faults { Self.addFaultRoutes(router, faults) }
+        if let complaints { Self.addComplaintRoute(router, complaints) }
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
@@ -158,7 +166,38 @@ struct AdminErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// The body of `POST /v1/complaints`.
+struct AdminComplaintRequest: Codable {
+    var messageId: String
+    var reason: String?
+}
+
 extension AdminAPI {
+    /// `POST /v1/complaints`: file a spam complaint (DESIGN §4).
+    static func addComplaintRoute(_ router: Router<BasicRequestContext>, _ complaints: ComplaintDesk) {
+        router.post("/v1/complaints") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 8192)
+            var messageId = request.uri.queryParameters.get("messageId")
+            var reason = request.uri.queryParameters.get("reason")
+            if body.readableBytes > 0 {
+                guard let decoded = try? JSONDecoder().decode(AdminComplaintRequest.self, from: Data(body.readableBytesView)) else {
+                    throw AdminError(.badRequest, "the body must be JSON like {\"messageId\": \"abc@example\", \"reason\": \"spam\"}")
+                }
+                messageId = decoded.messageId
+                reason = decoded.reason ?? reason
+            }
+            guard let messageId, !messageId.isEmpty else {
+                throw AdminError(.badRequest, "say which message: {\"messageId\": \"…\"} in the body or ?messageId=… (see mxgp ctl mailbox ADDRESS)")
+            }
+            do {
+                return try AdminResponse.json(try await complaints.file(messageID: messageId, reason: reason ?? "spam"))
+            } catch let error as ComplaintDesk.FilingError {
+                throw AdminError(.notFound, error.description)
+            }
+        }
+    }
+
     /// `/v1/faults…`: the lab's protocol faults.
     static func addFaultRoutes(_ router: Router<BasicRequestContext>, _ faults: SMTPFaultSwitch) {
         router.get("/v1/faults") { _, _ in try AdminResponse.json(AdminFaults(smtpTempfailPercent: faults.tempfailPercent)) }

@@ -241,6 +241,8 @@ public struct AdminLedgerEntry: Codable, Sendable, Hashable {
     /// Money this node owes the neighbour, and has earned from it, in the contract's unit.
     public var owed: Int
     public var earned: Int
+    /// Chargebacks booked against the neighbour for spam complaints, and how many complaints.
+    public var chargebacks: Int
     public var complaints: Int
 }
 

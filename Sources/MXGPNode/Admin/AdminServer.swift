@@ -39,9 +39,12 @@ public struct AdminServer: Service {
     public let mail: (any MailStatusProvider)?
     /// The lab's protocol faults (smtp-tempfail), when the node has a mail data plane.
     public let faults: SMTPFaultSwitch?
+    /// Where `POST /v1/complaints` files spam complaints, when the node has a mail data plane.
+    public let complaints: ComplaintDesk?
 
     public init(provider: any NodeStatusProvider, metrics: NodeMetrics, listeners: [Listener], logger: Logger, mail: (any MailStatusProvider)? = nil,
-                faults: SMTPFaultSwitch? = nil) {
+                faults: SMTPFaultSwitch? = nil, complaints: ComplaintDesk? = nil) {
+        self.complaints = complaints
         self.mail = mail
         self.faults = faults
         self.provider = provider
@@ -53,7 +56,7 @@ public struct AdminServer: Service {
     /// Runs one application per listener until cancelled or shut down gracefully.
     public func run() async throws {
         let applications = try listeners.map {
-            try Self.makeApplication(provider: provider, metrics: metrics, address: $0, logger: logger, mail: mail, faults: faults)
+            try Self.makeApplication(provider: provider, metrics: metrics, address: $0, logger: logger, mail: mail, faults: faults, complaints: complaints)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for application in applications {
@@ -69,11 +72,11 @@ public struct AdminServer: Service {
     /// `onServerRunning` gets the listening channel (e.g. to learn an ephemeral port).
     public static func makeApplication(
         provider: any NodeStatusProvider, metrics: NodeMetrics, address: Listener, logger: Logger,
-        mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil, complaints: ComplaintDesk? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         if case .unixSocket(let path) = address { try prepareSocket(path: path) }
         return Application(
-            router: AdminAPI(provider: provider, metrics: metrics, mail: mail, faults: faults).router(),
+            router: AdminAPI(provider: provider, metrics: metrics, mail: mail, faults: faults, complaints: complaints).router(),
             configuration: ApplicationConfiguration(address: address.bindAddress, serverName: "mxgp-admin"),
             onServerRunning: onServerRunning,
             logger: logger)

@@ -21,6 +21,10 @@ import Prometheus
 /// | `mxgp_deliveries_total` | counter | `result` | Mail deliveries (`delivered`, `deferred`, `bounced`). |
 /// | `mxgp_failovers_total` | counter | | Deliveries that fell over to an alternate route. |
 /// | `mxgp_delivery_latency_seconds` | histogram | | Per recipient, from the message's acceptance (its `receivedAt` in the store) to the next hop's 250 to DATA, or to the local mailbox commit. |
+/// | `mxgp_refusals_total` | counter | `reason` | Mail refused from a neighbour under its contract or this node's policy: `rate-limit` (421 4.7.0), `max-size` (552 5.3.4), `region` (550 5.7.1). |
+/// | `mxgp_complaints_total` | counter | `event` | Spam complaints: `filed` here, `received` from a neighbour, `forwarded` toward the origin, `dropped` (not carried, duplicate, no session). |
+/// | `mxgp_chargebacks_total` | counter | | Chargeback units booked against neighbours. |
+/// | `mxgp_domain_limit_total` | counter | `action` | Times a neighbour went over its `max-domains`, by the configured action (`warn`, `block`, `reset`). |
 public final class NodeMetrics: Sendable {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
@@ -55,12 +59,41 @@ public final class NodeMetrics: Sendable {
         queueDepthGauge = registry.makeGauge(descriptor: Self.queueDepthDescriptor)
         failoverCounter = registry.makeCounter(descriptor: Self.failoversDescriptor)
         deliveryLatencyHistogram = registry.makeDurationHistogram(descriptor: Self.deliveryLatencyDescriptor, buckets: Self.deliveryLatencyBuckets)
+        chargebackCounter = registry.makeCounter(descriptor: Self.chargebacksDescriptor)
         for state in Self.sessionStates {
             registry.makeGauge(descriptor: Self.sessionsDescriptor, labels: [("state", state)]).set(Int64(0))
         }
         for result in ["delivered", "deferred", "bounced"] {
             _ = registry.makeCounter(descriptor: Self.deliveriesDescriptor, labels: [("result", result)])
         }
+        for reason in ["rate-limit", "max-size", "region"] {
+            _ = registry.makeCounter(descriptor: Self.refusalsDescriptor, labels: [("reason", reason)])
+        }
+        for event in ["filed", "received", "forwarded", "dropped"] {
+            _ = registry.makeCounter(descriptor: Self.complaintsDescriptor, labels: [("event", event)])
+        }
+    }
+
+    private let chargebackCounter: Counter
+
+    // MARK: Contracts
+
+    /// Counts one refusal (`mxgp_refusals_total{reason=…}`): `rate-limit`, `max-size` or `region`.
+    public func refusal(reason: String) {
+        registry.makeCounter(descriptor: Self.refusalsDescriptor, labels: [("reason", reason)]).increment()
+    }
+
+    /// Counts one complaint event (`mxgp_complaints_total{event=…}`).
+    public func complaint(_ event: String) {
+        registry.makeCounter(descriptor: Self.complaintsDescriptor, labels: [("event", event)]).increment()
+    }
+
+    /// Adds booked chargeback units (`mxgp_chargebacks_total`).
+    public func chargeback(_ amount: Int) { chargebackCounter.increment(by: Int64(amount)) }
+
+    /// Counts a neighbour going over its domain limit (`mxgp_domain_limit_total{action=…}`).
+    public func domainLimit(action: String) {
+        registry.makeCounter(descriptor: Self.domainLimitDescriptor, labels: [("action", action)]).increment()
     }
 
     // MARK: Routing plane
@@ -162,6 +195,10 @@ public final class NodeMetrics: Sendable {
     static var queueDepthDescriptor: MetricNameDescriptor { descriptor("queue_depth", unit: "", help: "Messages waiting in the outbound mail queue.") }
     static var deliveriesDescriptor: MetricNameDescriptor { descriptor("deliveries", unit: "total", help: "Mail delivery attempts by result (delivered, deferred, bounced).") }
     static var failoversDescriptor: MetricNameDescriptor { descriptor("failovers", unit: "total", help: "Deliveries that fell over to an alternate route.") }
+    static var refusalsDescriptor: MetricNameDescriptor { descriptor("refusals", unit: "total", help: "Mail refused from neighbours by reason (rate-limit, max-size, region).") }
+    static var complaintsDescriptor: MetricNameDescriptor { descriptor("complaints", unit: "total", help: "Spam complaints filed, received, forwarded or dropped.") }
+    static var chargebacksDescriptor: MetricNameDescriptor { descriptor("chargebacks", unit: "total", help: "Chargeback units booked against neighbours.") }
+    static var domainLimitDescriptor: MetricNameDescriptor { descriptor("domain_limit", unit: "total", help: "Neighbours over their max-domains, by action (warn, block, reset).") }
     static var deliveryLatencyDescriptor: MetricNameDescriptor {
         descriptor("delivery_latency", unit: "seconds", help: "Time from a message's acceptance to the next hop's 250 or the local mailbox, per recipient.")
     }

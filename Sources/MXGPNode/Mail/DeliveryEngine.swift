@@ -191,6 +191,9 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
                 let address = result.recipient.mailbox?.description ?? ""
                 switch result.status {
                 case .delivered: delivered.append(address)
+                case .bounced(let reply) where attempt < ordered.count - 1 && Self.isPolicyRefusal(reply):
+                    // A contract or region refusal by this next hop: another route may take it.
+                    deferred.append(address); lastError = reply.description
                 case .bounced(let reply): bounced.append((address, reply.description))
                 case .deferred(let why): deferred.append(address); lastError = why.description
                 }
@@ -219,6 +222,14 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
         if !remaining.isEmpty {
             await deferOrBounce(delivery, recipients.filter { remaining.contains($0.address) }, error: lastError)
         }
+    }
+
+    /// A permanent refusal that is about this next hop rather than the message's destination:
+    /// relay or region refusal (`5.7.1`) and over the contract's size (`5.3.4`). The relay
+    /// moves on to the next alternate; only the last candidate's refusal bounces.
+    static func isPolicyRefusal(_ reply: SMTPReply) -> Bool {
+        guard let code = reply.enhancedCode else { return false }
+        return (code.subject == 7 && code.detail == 1) || (code.subject == 3 && code.detail == 4)
     }
 
     /// Defers with backoff, or bounces once the message outlived its lifetime.

@@ -36,6 +36,15 @@ public struct MailSettings: Sendable {
     /// neighbours book messages and bytes at price 0.
     public var owedPerMessage: [String: Int] = [:]
     public var earnedPerMessage: [String: Int] = [:]
+    /// What the data plane enforces per neighbour (rate limit, maximum size) and books per
+    /// complaint (chargeback), by neighbour name. Unlisted neighbours: no limits, no chargeback.
+    public var contracts: [String: MailContract] = [:]
+    /// Operator number → neighbour name, to find who handed over a reported message.
+    public var neighbourByOperator: [OperatorNumber: String] = [:]
+    /// This node's region, stamped as the origin region on mail its local clients submit.
+    public var region: Region?
+    /// Regions whose mail this node refuses from neighbours (550 5.7.1).
+    public var refuseRegions: Set<Region> = []
 
     public init(
         nodeName: String, operatorNumber: OperatorNumber, ownDomains: [DomainName], localNetworks: [IPNetwork],
@@ -64,6 +73,10 @@ public struct MailSettings: Sendable {
     /// The contract prices of `neighbours`, booked by the side that pays (the customer).
     public mutating func setContracts(_ neighbours: [NodeConfig.NeighbourConfig]) {
         for neighbour in neighbours {
+            contracts[neighbour.name] = MailContract(
+                rateLimit: Int(neighbour.contract.rateLimit), maxSize: Int(neighbour.contract.maxSize),
+                chargeback: Int(neighbour.contract.chargeback))
+            neighbourByOperator[neighbour.operatorNumber] = neighbour.name
             switch neighbour.relationship {
             case .provider: owedPerMessage[neighbour.name] = Int(neighbour.contract.price)
             case .customer: earnedPerMessage[neighbour.name] = Int(neighbour.contract.price)
@@ -90,5 +103,23 @@ extension MailSettings {
             sourceHost: config.listen.smtp.isUnspecified ? nil : config.listen.smtp.host, deliverTo: config.deliverTo,
             transactionTimeout: config.timers.profile == .lab ? .seconds(5) : .seconds(60))
         setContracts(config.neighbours)
+        region = config.region
+        refuseRegions = Set(config.refuseRegions)
+    }
+}
+
+/// One neighbour's contract as the data plane enforces it (DESIGN §4).
+public struct MailContract: Sendable, Hashable {
+    /// Most messages per minute accepted from the neighbour; 0: no limit. Above it: 421 4.7.0.
+    public var rateLimit: Int
+    /// Largest message accepted from the neighbour, in bytes. Above it: 552 5.3.4.
+    public var maxSize: Int
+    /// Booked against the neighbour per spam complaint on mail it handed over.
+    public var chargeback: Int
+
+    public init(rateLimit: Int = 0, maxSize: Int = 10 * 1024 * 1024, chargeback: Int = 0) {
+        self.rateLimit = rateLimit
+        self.maxSize = maxSize
+        self.chargeback = chargeback
     }
 }

@@ -28,7 +28,8 @@ extension NodeStore: MailStatusProvider {
         try await ledger().map { entry in
             AdminLedgerEntry(
                 neighbour: entry.neighbour, messagesIn: entry.messagesIn, messagesOut: entry.messagesOut, bytesIn: entry.bytesIn,
-                bytesOut: entry.bytesOut, owed: entry.owed, earned: entry.earned, complaints: entry.complaints)
+                bytesOut: entry.bytesOut, owed: entry.owed, earned: entry.earned, chargebacks: entry.chargebacks,
+                complaints: entry.complaints)
         }
     }
 }

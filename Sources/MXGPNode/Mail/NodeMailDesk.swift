@@ -18,12 +18,15 @@ public struct NodeMailDesk: MailFrontDesk {
     let stored: @Sendable () -> Void
     /// The lab's smtp-tempfail fault.
     let faults: SMTPFaultSwitch
+    /// Contract rate-limit counters, per neighbour.
+    let meter: ContractMeter
 
     /// Creates the desk; `stored` runs after every message taken into custody.
     public init(
         settings: MailSettings, peering: PeeringService, store: NodeStore, metrics: NodeMetrics? = nil, logger: Logger,
-        faults: SMTPFaultSwitch = SMTPFaultSwitch(), stored: @escaping @Sendable () -> Void
+        faults: SMTPFaultSwitch = SMTPFaultSwitch(), meter: ContractMeter = ContractMeter(), stored: @escaping @Sendable () -> Void
     ) {
+        self.meter = meter
         self.faults = faults
         self.settings = settings
         self.metrics = metrics
@@ -47,6 +50,9 @@ public struct NodeMailDesk: MailFrontDesk {
         if let tempfail = faults.tempfailReply(node: settings.nodeName) { return .reject(tempfail) }
         guard let domain = mailbox.domain else { return .relayDenied }
         let (source, _) = await source(of: client)
+        if case .neighbour(let name) = source, let refusal = contractRefusal(neighbour: name, size: check.declaredSize, take: false) {
+            return .reject(refusal)
+        }
         if await peering.mayAccept(domain: domain, from: source) { return .accept }
         // A local client's domain that has no route right now (a session is down): try later.
         if source == .localClient {
@@ -61,8 +67,44 @@ public struct NodeMailDesk: MailFrontDesk {
         return .relayDenied
     }
 
+    /// The contract refusal for one more message (of `size` bytes, when known) from neighbour
+    /// `name`, or nil when the contract allows it; `take` counts it against the rate limit.
+    /// Asked at RCPT (declared SIZE, without `take`) and after DATA (actual size, with `take`);
+    /// every refusal is logged and counted.
+    func contractRefusal(neighbour name: String, size: Int?, take: Bool) -> SMTPReply? {
+        guard let contract = settings.contracts[name] else { return nil }
+        if let size, size > contract.maxSize {
+            refused(name, "max-size", "message of \(size) bytes is over the contract's max-size \(contract.maxSize)")
+            return SMTPReply(code: 552, SMTPEnhancedStatusCode(5, 3, 4), "message size \(size) exceeds the \(contract.maxSize) bytes the contract with \(name) allows")
+        }
+        if !meter.admit(name, limit: contract.rateLimit, take: take) {
+            refused(name, "rate-limit", "over the contract's rate-limit of \(contract.rateLimit) messages per minute")
+            return SMTPReply(code: 421, SMTPEnhancedStatusCode(4, 7, 0), "rate limit of \(contract.rateLimit) messages per minute for \(name) reached; try another route or later")
+        }
+        return nil
+    }
+
+    /// Logs and counts one refusal (the sender keeps the message: it fails over or defers).
+    func refused(_ neighbour: String, _ reason: String, _ text: String) {
+        logger.warning("refused a message from a neighbour", metadata: ["neighbour": "\(neighbour)", "reason": "\(reason)", "detail": "\(text)"])
+        metrics?.refusal(reason: reason)
+    }
+
     public func store(envelope: SMTPEnvelope, data: [UInt8], client: SocketAddress?) async -> CustodyOutcome {
         let (source, from) = await source(of: client)
+        var data = data
+        switch source {
+        case .neighbour(let name):
+            if let origin = MessageHeaders.originRegion(in: data).flatMap(Region.init), settings.refuseRegions.contains(origin) {
+                refused(name, "region", "mail originating in \(origin) is refused here")
+                return .refused(SMTPReply(code: 550, SMTPEnhancedStatusCode(5, 7, 1), "\(settings.nodeName) refuses mail originating in region \(origin)"))
+            }
+            if let refusal = contractRefusal(neighbour: name, size: data.count, take: true) { return .refused(refusal) }
+        case .localClient:
+            if let region = settings.region { data = MessageHeaders.prependingOriginRegion(region.code, to: data) }
+        case .stranger:
+            break
+        }
         let now = Date()
         let traceID = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let message = MessageHeaders.prependingReceived(

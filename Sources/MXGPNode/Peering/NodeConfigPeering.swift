@@ -21,7 +21,8 @@ extension PeeringSettings {
                         name: neighbour.name, operatorNumber: neighbour.operatorNumber,
                         relationship: neighbour.relationship, contractPrice: neighbour.contract.price),
                     address: neighbour.passive ? nil : neighbour.address,
-                    session: config.sessionConfiguration(for: neighbour))
+                    session: config.sessionConfiguration(for: neighbour), maxDomains: neighbour.maxDomains,
+                    maxDomainsAction: neighbour.maxDomainsAction)
             },
             listen: config.listen.mxgp, tls: tls, originValidator: originValidator)
     }

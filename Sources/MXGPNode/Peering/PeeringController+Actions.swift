@@ -47,6 +47,7 @@ extension PeeringController {
                 if let problem = update.treatedAsWithdraw {
                     note(i, "malformed attribute, \(update.withdrawn.count) domains treated as withdrawn: \(problem)", level: .warning)
                 }
+                guard let update = limitDomains(update, peer: i) else { return }
                 engine.receive(update, from: i)
                 scheduleFlush()
             case .routeRefreshRequested:
@@ -56,8 +57,44 @@ extension PeeringController {
                 note(i, "initial table received", level: .debug)
             case .reportReceived(let report):
                 note(i, "spam complaint for \(report.messageID) from operator \(report.reporter)", level: .notice)
+                reportHandler?(report, peers[i].config.name)
             }
         }
+    }
+
+    /// Applies the neighbour's `max-domains` to one UPDATE: the update to hand to the engine,
+    /// or nil when the session was reset (action `reset`; the rest of the actions are dropped).
+    func limitDomains(_ update: UpdateMessage, peer i: Int) -> UpdateMessage? {
+        let config = peers[i].config
+        let outcome = DomainLimit.check(
+            update, limit: Int(config.maxDomains), action: config.maxDomainsAction, current: engine.adjRIBInCount(of: i),
+            known: { engine.hasAdjRIBIn($0, from: i) })
+        guard outcome.over > 0 else { return outcome.update }
+        domainLimitObserver?(config.maxDomainsAction)
+        let text = "\(config.name) announced \(outcome.over) domains over its max-domains \(config.maxDomains)"
+        switch config.maxDomainsAction {
+        case .warn:
+            note(i, text + "; accepted anyway (max-domains-action: warn)", level: .warning)
+            return outcome.update
+        case .block:
+            note(i, text + "; ignored them (max-domains-action: block)", level: .warning)
+            return outcome.update
+        case .reset:
+            note(i, text + "; closing the session with Cease 6/1 (max-domains-action: reset)", level: .error)
+            apply(peers[i].session.stop(reason: "maximum domains reached: \(text)", subcode: .maximumDomainsReached, now: now), peer: i)
+            apply(peers[i].session.start(now: now), peer: i)
+            return nil
+        }
+    }
+
+    /// Sends a REPORT to the neighbour named `name`; false when there is no such neighbour or
+    /// its session is not Established (the REPORT is not sent).
+    func sendReport(_ report: ReportMessage, to name: String) -> Bool {
+        guard let i = peers.firstIndex(where: { !$0.removed && $0.config.name == name }) else { return false }
+        let actions = peers[i].session.send(.report(report), now: now)
+        guard !actions.isEmpty else { return false }
+        apply(actions, peer: i)
+        return true
     }
 
     /// Sends the engine's pending changes soon (after the current batch of events, or after the advertisement interval).

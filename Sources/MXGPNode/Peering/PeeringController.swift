@@ -38,6 +38,10 @@ final class PeeringController: @unchecked Sendable {
     var stopping = false
     /// Called for every message in (`true`) and out (`false`), for metrics.
     var messageObservers: [@Sendable (_ inbound: Bool, _ message: MXGPMessage) -> Void] = []
+    /// Called when a neighbour goes over its max-domains, with the action taken (for metrics).
+    var domainLimitObserver: (@Sendable (DomainLimitAction) -> Void)?
+    /// Called for every REPORT received, with the name of the neighbour that sent it.
+    var reportHandler: (@Sendable (_ report: ReportMessage, _ neighbour: String) -> Void)?
 
     /// Tells every observer about a message in (`inbound`) or out.
     func observeMessage(_ inbound: Bool, _ message: MXGPMessage) {

@@ -53,6 +53,21 @@ public final class PeeringService: Service, NodeStatusProvider, @unchecked Senda
         try? await controller.loop.submit { [controller] in controller.messageObservers.append(observe) }.get()
     }
 
+    /// Sets the handler called (on the peering event loop) for every REPORT a neighbour sends.
+    public func onReport(_ handler: @escaping @Sendable (_ report: ReportMessage, _ neighbour: String) -> Void) async {
+        try? await controller.loop.submit { [controller] in controller.reportHandler = handler }.get()
+    }
+
+    /// Sets the observer told (on the peering event loop) when a neighbour goes over its max-domains.
+    public func onDomainLimit(_ observer: @escaping @Sendable (DomainLimitAction) -> Void) async {
+        try? await controller.loop.submit { [controller] in controller.domainLimitObserver = observer }.get()
+    }
+
+    /// Sends a REPORT to neighbour `name`; false when its session is not Established.
+    public func sendReport(_ report: ReportMessage, to name: String) async -> Bool {
+        (try? await onLoop { $0.sendReport(report, to: name) }) ?? false
+    }
+
     /// Runs `body` on the controller's event loop.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable (PeeringController) throws -> T) async throws -> T {
         try await controller.loop.submit { [controller] in try body(controller) }.get()

@@ -8,8 +8,16 @@ public struct PeeringNeighbour: Hashable, Sendable {
     /// Where to connect; nil for a passive-only neighbour.
     public var address: HostPort?
     public var session: SessionConfiguration
+    /// Most domains accepted from the neighbour (0: no limit), and what happens beyond it.
+    public var maxDomains: UInt32
+    public var maxDomainsAction: DomainLimitAction
 
-    public init(routing: NeighbourRoutingConfig, address: HostPort?, session: SessionConfiguration) {
+    public init(
+        routing: NeighbourRoutingConfig, address: HostPort?, session: SessionConfiguration, maxDomains: UInt32 = 0,
+        maxDomainsAction: DomainLimitAction = .block
+    ) {
+        self.maxDomains = maxDomains
+        self.maxDomainsAction = maxDomainsAction
         self.routing = routing
         self.address = address
         self.session = session

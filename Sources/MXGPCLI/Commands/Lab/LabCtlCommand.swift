@@ -1,7 +1,7 @@
 import ArgumentParser
 import MXGPLab
 
-/// `mxgp lab ctl LAB NODE peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger [--json]`.
+/// `mxgp lab ctl LAB NODE peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger|complain MESSAGE-ID [--json]`.
 struct LabCtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
@@ -10,15 +10,15 @@ struct LabCtlCommand: AsyncParsableCommand {
 
     @Argument(help: "The lab name.") var lab: String
     @Argument(help: "The node.") var node: String
-    @Argument(parsing: .captureForPassthrough, help: "What mxgp ctl takes: peers, routes [DOMAIN], queue, mailbox ADDRESS, ledger, [--json].")
+    @Argument(parsing: .captureForPassthrough, help: "What mxgp ctl takes: peers, routes [DOMAIN], queue, mailbox ADDRESS, ledger, complain MESSAGE-ID, [--json].")
     var request: [String] = []
     @OptionGroup var options: LabOptions
 
     func run() async throws {
         var status: Int32 = 0
         try await labReporting {
-            guard let subcommand = request.first, ["peers", "routes", "queue", "mailbox", "ledger"].contains(subcommand) else {
-                throw CLIError("say what to ask: peers, routes [DOMAIN], queue, mailbox ADDRESS or ledger, e.g. mxgp lab ctl \(lab) \(node) routes")
+            guard let subcommand = request.first, ["peers", "routes", "queue", "mailbox", "ledger", "complain"].contains(subcommand) else {
+                throw CLIError("say what to ask: peers, routes [DOMAIN], queue, mailbox ADDRESS, ledger or complain MESSAGE-ID, e.g. mxgp lab ctl \(lab) \(node) routes")
             }
             let lab = try options.controller().open(self.lab)
             _ = try lab.node(node)

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import MXGPCore
+import MXGPSMTP
+import MXGPStore
+import ServiceLifecycle
+
+/// Spam complaints (DESIGN §4, PROTOCOL.md §12): filed at the receiving node against a message
+/// in one of its mailboxes, then carried back along the message's recorded path as REPORTs.
+/// Each hop books the chargeback of its contract against the neighbour it got the message
+/// from (the operator before it in the path) and passes the REPORT on to that neighbour; the
+/// first relay (the origin colo) stops it.
+///
+/// As a `Service` it listens for REPORTs from the peering until graceful shutdown.
+public struct ComplaintDesk: Service {
+    let settings: MailSettings
+    let peering: PeeringService
+    let store: NodeStore
+    let metrics: NodeMetrics?
+    let logger: Logger
+
+    public init(settings: MailSettings, peering: PeeringService, store: NodeStore, metrics: NodeMetrics?, logger: Logger) {
+        self.settings = settings
+        self.peering = peering
+        self.store = store
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// What happened to a complaint at this node.
+    public struct Outcome: Sendable, Hashable, Codable {
+        /// The Message-ID, without angle brackets.
+        public var messageId: String
+        /// The operators the message crossed, first relay first, the receiver last.
+        public var path: [OperatorNumber]
+        /// The neighbour charged here, if any.
+        public var bookedAgainst: String?
+        /// The chargeback booked against it.
+        public var amount: Int
+        /// The neighbour the REPORT went on to, if any.
+        public var forwardedTo: String?
+        /// Why the complaint stopped here, if it did.
+        public var stopped: String?
+    }
+
+    /// Why a complaint could not be filed.
+    public struct FilingError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    public func run() async throws {
+        await peering.onReport { report, neighbour in
+            Task { _ = await self.handle(report, from: neighbour) }
+        }
+        try? await gracefulShutdown()
+    }
+
+    /// Files a complaint about the message with `messageID` in one of this node's mailboxes:
+    /// reads its path from the Received lines mxgp wrote, then handles it like a REPORT.
+    public func file(messageID: String, reason: String = "spam") async throws -> Outcome {
+        let bare = NodeStore.messageIDForms(messageID)[0]
+        guard !bare.isEmpty, bare.utf8.count <= 998 else {
+            throw FilingError(description: "a Message-ID must have 1 to 998 bytes")
+        }
+        guard let data = try await store.mailboxData(messageID: bare) else {
+            throw FilingError(description: "no mailbox of \(settings.nodeName) holds a message with Message-ID <\(bare)>: complain at the node that delivered it (see mxgp ctl mailbox ADDRESS)")
+        }
+        // The newest 255 hops at most (a REPORT carries no more): forged Received lines a sender
+        // put below the real ones can only lengthen the origin end, which stops at the first relay.
+        let path = Array(MessageHeaders.hops(in: [UInt8](data)).map(\.operatorNumber).suffix(255))
+        guard path.last == settings.operatorNumber else {
+            throw FilingError(description: "the message's Received lines do not end at \(settings.nodeName) (operator \(settings.operatorNumber)); it cannot be traced back")
+        }
+        metrics?.complaint("filed")
+        logger.notice("spam complaint filed", metadata: ["message_id": "\(bare)", "path": "\(path.map(String.init).joined(separator: " "))"])
+        let report = ReportMessage(messageID: bare, reporter: settings.operatorNumber, path: path, reason: String(reason.prefix(1024)))
+        return await handle(report, from: nil)
+    }
+
+    /// A REPORT from neighbour `from` (nil: filed here): books the chargeback against the
+    /// neighbour before this node in the path and forwards the REPORT to it.
+    public func handle(_ report: ReportMessage, from neighbour: String?) async -> Outcome {
+        var outcome = Outcome(messageId: report.messageID, path: report.path, bookedAgainst: nil, amount: 0, forwardedTo: nil, stopped: nil)
+        func stop(_ why: String, dropped: Bool = true) -> Outcome {
+            outcome.stopped = why
+            if dropped { metrics?.complaint("dropped") }
+            logger.log(level: dropped ? .warning : .notice, "spam complaint stops here", metadata: [
+                "message_id": "\(report.messageID)", "from": "\(neighbour ?? "local")", "reason": "\(why)"])
+            return outcome
+        }
+        if neighbour != nil { metrics?.complaint("received") }
+        guard let index = report.path.lastIndex(of: settings.operatorNumber) else {
+            return stop("operator \(settings.operatorNumber) is not on the reported path")
+        }
+        if let neighbour {
+            // It must come from the hop this node handed the message to, about mail it carried.
+            guard index + 1 < report.path.count, settings.neighbourByOperator[report.path[index + 1]] == neighbour else {
+                return stop("\(neighbour) is not the next hop after this node on the reported path")
+            }
+            guard (try? await store.carried(messageID: report.messageID)) == true else {
+                return stop("this node has no record of carrying <\(report.messageID)>")
+            }
+        }
+        guard index > 0 else { return stop("this node is the first relay: the complaint ends at the origin", dropped: false) }
+        guard let previous = settings.neighbourByOperator[report.path[index - 1]] else {
+            return stop("operator \(report.path[index - 1]) before this node on the path is not a neighbour")
+        }
+        let amount = settings.contracts[previous]?.chargeback ?? 0
+        do {
+            guard try await store.recordComplaint(messageID: report.messageID, neighbour: previous, amount: amount) else {
+                return stop("the complaint about <\(report.messageID)> was already booked")
+            }
+        } catch {
+            return stop("booking the chargeback failed: \(error)")
+        }
+        outcome.bookedAgainst = previous
+        outcome.amount = amount
+        metrics?.chargeback(amount)
+        logger.notice("chargeback booked for a spam complaint", metadata: [
+            "message_id": "\(report.messageID)", "neighbour": "\(previous)", "amount": "\(amount)"])
+        if await peering.sendReport(report, to: previous) {
+            outcome.forwardedTo = previous
+            metrics?.complaint("forwarded")
+        } else {
+            return stop("the session with \(previous) is not established; the REPORT was not passed on")
+        }
+        return outcome
+    }
+}
