@@ -51,13 +51,7 @@ struct MetricsRefresher: Service {
     func run() async throws {
         let metrics = self.metrics
         await peering.onDomainLimit { action in metrics.domainLimit(action: action.rawValue) }
-        await peering.observeMessages { inbound, message in
-            let type = MessageType(rawValue: message.typeCode).map { "\($0)" } ?? "unknown"
-            if inbound { metrics.messageIn(type: type) } else { metrics.messageOut(type: type) }
-            if case .update = message {
-                if inbound { metrics.updateIn() } else { metrics.updateOut() }
-            }
-        }
+        await peering.observeMessages { inbound, message in metrics.observe(inbound: inbound, message) }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let counters = await peering.counters()
             metrics.sessionStates(counters.sessions)

@@ -55,6 +55,8 @@ import Testing
         let nodes = try await LoopbackNodes(topology, tls: { name in
             try pki.tls(node: name, operator: name == "c" ? 64999 : 100)
         })
+        let metrics = NodeMetrics()
+        await nodes.services["up"]!.observeMessages { inbound, message in metrics.observe(inbound: inbound, message) }
         try await nodes.start()
         let refused = await nodes.waitUntil(timeout: .seconds(5)) {
             (await nodes.services["c"]!.peers().first?.lastError ?? "").contains("certificate names operator 64999")
@@ -64,6 +66,8 @@ import Testing
         #expect(refused)
         #expect(upPeer?.state != "Established")
         #expect(await nodes.services["up"]!.lookup(DomainName("c.example")!) == nil)
+        // The refusal is counted: an OPEN error NOTIFICATION sent by up.
+        #expect(metrics.render().contains("mxgp_notifications_total{direction=\"sent\",code=\"2\",subcode=\"6\"} 1"), "\(metrics.render())")
     }
 
     @Test func aCertificateFromAnUnknownCAIsRefused() async throws {

@@ -1,3 +1,4 @@
+import MXGPCore
 import Foundation
 import Prometheus
 
@@ -81,6 +82,25 @@ public final class NodeMetrics: Sendable {
     /// Counts one refusal (`mxgp_refusals_total{reason=…}`): `rate-limit`, `max-size` or `region`.
     public func refusal(reason: String) {
         registry.makeCounter(descriptor: Self.refusalsDescriptor, labels: [("reason", reason)]).increment()
+    }
+
+    /// Counts one MXGP message in (`inbound`) or out: by type, UPDATEs, and NOTIFICATIONs by error.
+    public func observe(inbound: Bool, _ message: MXGPMessage) {
+        let type = MessageType(rawValue: message.typeCode).map { "\($0)" } ?? "unknown"
+        if inbound { messageIn(type: type) } else { messageOut(type: type) }
+        switch message {
+        case .update: if inbound { updateIn() } else { updateOut() }
+        case .notification(let notification): self.notification(sent: !inbound, code: notification.code.rawValue, subcode: notification.subcode)
+        default: break
+        }
+    }
+
+    /// Counts one NOTIFICATION sent or received, by direction and error (`mxgp_notifications_total{direction,code,subcode}`):
+    /// refused sessions (wrong role, wrong operator certificate, bad OPEN), hold-timer expiries, cease.
+    public func notification(sent: Bool, code: UInt8, subcode: UInt8) {
+        registry.makeCounter(descriptor: Self.notificationsDescriptor, labels: [
+            ("direction", sent ? "sent" : "received"), ("code", String(code)), ("subcode", String(subcode)),
+        ]).increment()
     }
 
     /// Counts one complaint event (`mxgp_complaints_total{event=…}`).
@@ -196,6 +216,9 @@ public final class NodeMetrics: Sendable {
     static var deliveriesDescriptor: MetricNameDescriptor { descriptor("deliveries", unit: "total", help: "Mail delivery attempts by result (delivered, deferred, bounced).") }
     static var failoversDescriptor: MetricNameDescriptor { descriptor("failovers", unit: "total", help: "Deliveries that fell over to an alternate route.") }
     static var refusalsDescriptor: MetricNameDescriptor { descriptor("refusals", unit: "total", help: "Mail refused from neighbours by reason (rate-limit, max-size, region).") }
+    static var notificationsDescriptor: MetricNameDescriptor {
+        descriptor("notifications", unit: "total", help: "NOTIFICATION messages by direction, error code and subcode (2/x: a refused OPEN).")
+    }
     static var complaintsDescriptor: MetricNameDescriptor { descriptor("complaints", unit: "total", help: "Spam complaints filed, received, forwarded or dropped.") }
     static var chargebacksDescriptor: MetricNameDescriptor { descriptor("chargebacks", unit: "total", help: "Chargeback units booked against neighbours.") }
     static var domainLimitDescriptor: MetricNameDescriptor { descriptor("domain_limit", unit: "total", help: "Neighbours over their max-domains, by action (warn, block, reset).") }

@@ -222,6 +222,7 @@ final class PeeringController: @unchecked Sendable {
     /// Sends a NOTIFICATION on a connection that is not (or no longer) part of a session, then closes it.
     func refuse(_ channel: Channel, _ notification: NotificationMessage, peerName: String) {
         logger.error("refused session", metadata: ["peer": "\(peerName)", "reason": "\(notification)"])
+        observeMessage(false, .notification(notification))
         channel.writeAndFlush(MXGPMessage.notification(notification)).whenComplete { _ in channel.close(promise: nil) }
     }
 
