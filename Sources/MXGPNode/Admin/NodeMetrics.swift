@@ -18,6 +18,7 @@ import Prometheus
 /// | `mxgp_routes_origin_invalid_total` | counter | | Received routes made ineligible because origin validation said Invalid (a forged origin). |
 /// | `mxgp_messages_in_total` | counter | `type` | MXGP messages received, by type (OPEN, UPDATE, KEEPALIVE, NOTIFICATION, …). |
 /// | `mxgp_messages_out_total` | counter | `type` | MXGP messages sent, by type. |
+/// | `mxgp_notifications_total` | counter | `direction`, `code`, `subcode` | NOTIFICATIONs sent and received; code 2 is a refused OPEN (wrong role, a certificate naming another operator…), 4 a hold-timer expiry, 6 a cease. |
 /// | `mxgp_queue_depth` | gauge | | Messages waiting in the outbound mail queue. |
 /// | `mxgp_deliveries_total` | counter | `result` | Mail deliveries (`delivered`, `deferred`, `bounced`). |
 /// | `mxgp_failovers_total` | counter | | Deliveries that fell over to an alternate route. |
