@@ -11,7 +11,7 @@ import MXGPTopology
 public func fuzzTopology(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     let bytes = count == 0 ? [] : Array(UnsafeRawBufferPointer(start: start, count: count))
     let text = String(decoding: bytes, as: UTF8.self)
-    let lineCount = text.utf8.split(separator: 10, omittingEmptySubsequences: false).count
+    let lineCount = yamlLineCount(text)
     do {
         let result = try TopologyParser.parse(yaml: text, file: "fuzz.yaml")
         let topology = result.topology
@@ -49,3 +49,18 @@ func runFuzzerDriver(
 var fuzzerArgc = CommandLine.argc
 var fuzzerArgv = CommandLine.unsafeArgv
 exit(runFuzzerDriver(&fuzzerArgc, &fuzzerArgv, fuzzTopology))
+
+/// Lines as YAML counts them: LF, CR, CRLF, NEL, LS and PS all end a line.
+func yamlLineCount(_ text: String) -> Int {
+    var count = 1
+    var previous: Unicode.Scalar = " "
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\n": if previous != "\r" { count += 1 }
+        case "\r", "\u{85}", "\u{2028}", "\u{2029}": count += 1
+        default: break
+        }
+        previous = scalar
+    }
+    return count
+}
