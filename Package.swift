@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "mxgp", targets: ["mxgp"]),
         .library(name: "MXGPCore", targets: ["MXGPCore"]),
+        // Used by the fuzzers in Fuzz/ (a separate package, not built by `swift build` here).
+        .library(name: "MXGPSMTP", targets: ["MXGPSMTP"]),
+        .library(name: "MXGPTopology", targets: ["MXGPTopology"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

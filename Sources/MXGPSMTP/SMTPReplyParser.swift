@@ -94,7 +94,7 @@ public struct SMTPReplyParser: Sendable {
             enhanced = Self.enhancedCode(in: text, replyCode: lineCode)
         }
         if let enhanced, Self.enhancedCode(in: text, replyCode: lineCode) == enhanced {
-            text = text.dropFirst(enhanced.description.utf8.count)
+            text = text.drop { $0 != UInt8(ascii: " ") }  // as written, which may be longer than `enhanced.description`
             while text.first == UInt8(ascii: " ") { text.removeFirst() }
         }
         lines.append(String(decoding: text, as: UTF8.self))

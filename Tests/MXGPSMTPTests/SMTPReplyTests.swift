@@ -58,6 +58,9 @@ struct SMTPReplyTests {
         ("354 Go ahead", 354, nil, ["Go ahead"]),
         ("554-5.7.1 line one\r\n554-5.7.1 line two\r\n554 5.7.1 line three", 554, "5.7.1", ["line one", "line two", "line three"]),
         ("250 2.0.0", 250, "2.0.0", [""]),
+        // The whole code is removed from the text, also when written with leading zeros.
+        ("250 2.01.000 Ok", 250, "2.1.0", ["Ok"]),
+        ("550-5.07.1 one\r\n550 5.7.1 two", 550, "5.7.1", ["one", "two"]),
     ]
 
     @Test("parsing", arguments: parsed)
