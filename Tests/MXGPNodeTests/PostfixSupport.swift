@@ -1,4 +1,5 @@
 import Foundation
+import MXGPNode
 import MXGPTopology
 import NIOCore
 import NIOPosix
@@ -28,7 +29,7 @@ final class PrivatePostfix: @unchecked Sendable {
     /// Where its SMTP server listens.
     let host: String
     let port: Int
-    private var process: Process?
+    private var process: ChildProcess?
 
     /// Prepares a fresh instance (nothing runs until `start`).
     init(mailboxDomains: [String] = [], relayhost: HostPort? = nil) async throws {
@@ -121,16 +122,13 @@ final class PrivatePostfix: @unchecked Sendable {
         guard status == 0 else {
             throw Failure(description: "postfix check of \(directory)/etc failed (\(status)): \(output) \(log) (a private instance needs root)")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.master)
-        process.arguments = ["-c", "\(directory)/etc", "-d"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // posix_spawn, not Foundation's Process: master closes the descriptors it inherits,
+        // which Foundation takes for an exit, and its process monitor then blocks in waitpid
+        // for master, stalling every other Process of the test run.
+        let process = try ChildProcess(executable: Self.master, arguments: ["-c", "\(directory)/etc", "-d"], logPath: "\(directory)/master.out")
         self.process = process
         let listening = await LoopbackNodes.poll(timeout: .seconds(10)) { [host, port] in
-            guard process.isRunning else { return false }
+            guard !process.hasExited else { return false }
             guard let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: host, port: port).get() else {
                 return false
             }
@@ -145,11 +143,11 @@ final class PrivatePostfix: @unchecked Sendable {
     /// Stops `master` (SIGTERM, then SIGKILL after 5 s; its children exit with it) and
     /// removes the folder.
     func stop() async {
-        if let process, process.isRunning {
-            process.terminate()
-            if await !LoopbackNodes.poll(timeout: .seconds(5), { !process.isRunning }) {
-                kill(process.processIdentifier, SIGKILL)
-                _ = await LoopbackNodes.poll(timeout: .seconds(5)) { !process.isRunning }
+        if let process, !process.hasExited {
+            process.send(SIGTERM)
+            if await !process.waitForExit(timeout: .seconds(5)) {
+                process.send(SIGKILL)
+                _ = await process.waitForExit(timeout: .seconds(5))
             }
         }
         process = nil

@@ -47,6 +47,8 @@ public struct ScenarioRun: Sendable {
             throw error
         }
         let folder = try writeRunFolder(report, lab: lab)
+        // The picture, with Graphviz only.
+        _ = await controller.runner.run(["dot", "-Tsvg", folder + "/topology.dot", "-o", folder + "/topology.svg"], timeout: .seconds(30))
         if !reused && !keep {
             try await controller.down(name)
         } else {
@@ -78,11 +80,6 @@ public struct ScenarioRun: Sendable {
         let faults = report.schedule.filter { $0.action == "fault" }.compactMap(\.fault)
         let dot = LabGraph.dot(lab.plan.topology, faults: faults)
         try dot.write(toFile: folder + "/topology.dot", atomically: true, encoding: .utf8)
-        let svg = Process()
-        svg.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        svg.arguments = ["dot", "-Tsvg", folder + "/topology.dot", "-o", folder + "/topology.svg"]
-        svg.standardError = FileHandle.nullDevice
-        if (try? svg.run()) != nil { svg.waitUntilExit() }  // with Graphviz only
         return folder
     }
 }
