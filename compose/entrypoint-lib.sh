@@ -32,3 +32,17 @@ chain() {
     iptables -w -N "$1" 2>/dev/null || true
     iptables -w -C "$2" -j "$1" 2>/dev/null || iptables -w -I "$2" -j "$1"
 }
+
+# wait_for FILE...: waits (up to 60 s) until the pki service has written every FILE.
+wait_for() {
+    for file in "$@"; do
+        for _ in $(seq 300); do
+            [ -s "$file" ] && break
+            sleep 0.2
+        done
+        if [ ! -s "$file" ]; then
+            echo "mxgp-entrypoint: $MXGP_NODE: $file did not appear in 60 s; did the pki service fail? (docker logs of its container)" >&2
+            exit 1
+        fi
+    done
+}

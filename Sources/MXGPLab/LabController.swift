@@ -18,71 +18,81 @@ public struct LabController: Sendable {
         self.composeRoot = URL(fileURLWithPath: composeRoot).standardizedFileURL.path
     }
 
-    /// The backend named `kind`.
-    public func backend(_ kind: String) throws(LabError) -> any LabBackend {
+    /// Where container labs' images come from (compose, swarm).
+    public var imageSource: LabImageSource = .default
+
+    /// The backend of `kind` for lab files of `topologyFile` (named in generated headers).
+    public func makeBackend(_ kind: LabBackendKind, topologyFile: String = "the topology") -> any LabBackend {
         switch kind {
-        case "netns": return NetnsBackend(binary: binary, directory: directory, runner: runner)
-        case "compose": return ComposeBackend(root: composeRoot, directory: directory, runner: runner)
-        default: throw LabError("unknown backend \(kind.debugDescription); use netns or compose")
+        case .netns: return NetnsBackend(binary: binary, directory: directory, runner: runner)
+        case .compose: return ComposeBackend(root: composeRoot, directory: directory, runner: runner, topologyFile: displayPath(topologyFile))
+        case .swarm: return SwarmBackend(root: composeRoot, directory: directory, runner: runner, topologyFile: displayPath(topologyFile))
         }
     }
 
+    /// The image builder of container labs: this executable onto the lab base image, or the source build.
+    public var imageBuilder: LabImageBuilder { LabImageBuilder(binary: binary, composeRoot: composeRoot, runner: runner) }
+
     /// Loads and plans a topology file; errors name the file, the line and the fix.
-    /// The node files' layout is the backend's: the lab folder for netns, container paths for compose.
+    /// The node files' layout is the backend's: the lab folder for netns, container paths for the others.
     /// `name` runs the topology under another lab name (several copies of one topology, tests).
-    public func plan(topologyFile: String, backend backendKind: String = "netns", name: String? = nil) throws -> LabPlan {
+    public func plan(topologyFile: String, backend kind: LabBackendKind = .netns, name: String? = nil, block: Int = 0) throws -> LabPlan {
         var topology = try Topology.load(path: topologyFile).topology
         if let name { topology.name = name }
-        return try LabPlanner.plan(topology, layout: layout(backendKind, lab: topology.name))
+        return try LabPlanner.plan(topology, layout: layout(kind, lab: topology.name), block: block)
     }
-
-    // MARK: compose backend (begin)
 
     /// Where a backend's nodes see their files.
-    func layout(_ backendKind: String, lab: String) -> LabLayout {
-        backendKind == "compose" ? ComposeFiles.layout : .rooted(at: directory.labPath(lab))
+    func layout(_ kind: LabBackendKind, lab: String) -> LabLayout {
+        switch kind {
+        case .netns: return .rooted(at: directory.labPath(lab))
+        case .compose: return ComposeFiles.layout
+        case .swarm: return SwarmFiles.layout
+        }
     }
 
-    /// The compose backend for `topologyFile`, naming it in the generated header as given
-    /// (relative to the current folder when it is inside it).
-    func composeBackend(topologyFile: String) -> ComposeBackend {
+    /// `topologyFile` as generated headers name it: relative to the current folder when inside it.
+    func displayPath(_ topologyFile: String) -> String {
         let path = URL(fileURLWithPath: topologyFile).standardizedFileURL.path
         let here = FileManager.default.currentDirectoryPath + "/"
-        return ComposeBackend(root: composeRoot, directory: directory, runner: runner,
-                              topologyFile: path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path)
+        return path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path
     }
 
     /// Writes the compose files of `topologyFile` (`<composeRoot>/<lab>/`) without running docker.
     /// Returns the lab's compose folder.
-    public func generateCompose(topologyFile: String) throws -> String {
-        let plan = try plan(topologyFile: topologyFile, backend: "compose")
-        let backend = composeBackend(topologyFile: topologyFile)
-        try backend.generate(plan)
+    public func generateCompose(topologyFile: String, name: String? = nil) throws -> String {
+        let plan = try plan(topologyFile: topologyFile, backend: .compose, name: name)
+        let backend = ComposeBackend(root: composeRoot, directory: directory, runner: runner, topologyFile: displayPath(topologyFile))
+        try backend.generate(plan, topologyText: String(contentsOfFile: topologyFile, encoding: .utf8))
         return backend.folder(plan)
     }
 
-    // MARK: compose backend (end)
-
-    /// Creates the lab of `topologyFile` on `backendKind` and starts its nodes, then applies the
+    /// Creates the lab of `topologyFile` on `kind` and starts its nodes, then applies the
     /// links' impairments. Anything half-created is removed again when a step fails.
-    public func up(topologyFile: String, backend backendKind: String = "netns", name: String? = nil, progress: @Sendable (String) -> Void) async throws -> Lab {
-        var backend = try backend(backendKind)
-        if backendKind == "netns" { try await NetnsBackend.checkPrerequisites(runner: runner) }
-        if backendKind == "compose" {
-            let compose = composeBackend(topologyFile: topologyFile)
-            _ = try await compose.composeCommand()  // no engine: say so before creating anything
-            backend = compose
+    /// Container labs first build the image when needed (``LabImageBuilder``); `imageBuilt`
+    /// hears how long that took, so callers can report it apart from bringing the lab up.
+    public func up(topologyFile: String, backend kind: LabBackendKind = .netns, name: String? = nil,
+                   progress: @Sendable (String) -> Void, imageBuilt: @Sendable (LabImageBuilder.Outcome) -> Void = { _ in }) async throws -> Lab {
+        let backend = makeBackend(kind, topologyFile: topologyFile)
+        var block = 0
+        switch kind {
+        case .netns: try await NetnsBackend.checkPrerequisites(runner: runner)
+        case .compose, .swarm:
+            // No engine: say so before creating anything.
+            try await (backend as! any ContainerLabBackend).checkEngine()
+            block = try await freeAddressBlock()
         }
-        let plan = try plan(topologyFile: topologyFile, backend: backendKind, name: name)
+        let plan = try plan(topologyFile: topologyFile, backend: kind, name: name, block: block)
         try await refuseIfUp(plan)
-        let state = LabState(backend: backendKind, topologyFile: URL(fileURLWithPath: topologyFile).standardizedFileURL.path,
-                             binary: binary, createdAt: ISO8601DateFormatter().string(from: Date()))
+        if kind.usesContainers { imageBuilt(try await imageBuilder.ensure(imageSource, progress: progress)) }
+        let state = LabState(backend: kind, topologyFile: URL(fileURLWithPath: topologyFile).standardizedFileURL.path,
+                             binary: binary, createdAt: ISO8601DateFormatter().string(from: Date()), addressBlock: block)
         let lab = Lab(plan: plan, backend: backend, directory: directory, state: state)
         do {
             try directory.create(plan.name)
             try String(contentsOfFile: topologyFile, encoding: .utf8).write(toFile: directory.topologyPath(plan.name), atomically: true, encoding: .utf8)
             try lab.save()
-            if backendKind == "netns" {  // compose: the backend writes its own folder
+            if kind == .netns {  // container backends write their own folder
                 progress("writing node configs and certificates to \(directory.labPath(plan.name))")
                 try LabFiles.write(plan, configDirectory: plan.layout.configDirectory, pkiDirectory: plan.layout.pkiDirectory)
             }
@@ -97,6 +107,26 @@ public struct LabController: Sendable {
         return lab
     }
 
+    /// Prints the subnets of every docker network.
+    static let networkSubnetsCommand = ["sh", "-c", "docker network ls -q | xargs -r docker network inspect --format '{{range .IPAM.Config}}{{.Subnet}} {{end}}'"]
+
+    /// The lowest address block no other container lab in this lab folder uses and no docker
+    /// network's subnet falls in (a lab made from committed compose files uses block 0).
+    func freeAddressBlock() async throws -> Int {
+        var used = Set(directory.labs().compactMap { (try? LabState.read(from: directory.statePath($0)))?.addressBlock })
+        let networks = await runner.run(Self.networkSubnetsCommand, timeout: .seconds(30))
+        for subnet in networks.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            for block in LabAddressing.blocks where LabAddressing.linkSubnet(0, block: block).split(separator: ".").prefix(2) == subnet.split(separator: ".").prefix(2)
+                || LabAddressing.carrierSubnet(0, block: block).split(separator: ".").prefix(2) == subnet.split(separator: ".").prefix(2) {
+                used.insert(block)
+            }
+        }
+        guard let free = LabAddressing.blocks.first(where: { !used.contains($0) }) else {
+            throw LabError("every lab address block (\(LabAddressing.blocks.count)) is in use by container labs or docker networks; take a lab down first")
+        }
+        return free
+    }
+
     /// Refuses a lab that is already up (its folder or any of its namespaces exists).
     func refuseIfUp(_ plan: LabPlan) async throws {
         if FileManager.default.fileExists(atPath: directory.statePath(plan.name)) {
@@ -108,9 +138,14 @@ public struct LabController: Sendable {
         }
     }
 
-    /// Reopens a lab that is up, from its folder.
+    /// Reopens a lab that is up, from its folder. A compose lab started with `docker compose`
+    /// alone has no lab folder: it is opened from its compose folder (`<composeRoot>/<name>/`).
     public func open(_ name: String) throws -> Lab {
         let statePath = directory.statePath(name)
+        let composeTopology = "\(composeRoot)/\(name)/\(ComposeFiles.topologyFile)"
+        if !FileManager.default.fileExists(atPath: statePath), FileManager.default.fileExists(atPath: composeTopology) {
+            return try openComposeFolder(name, topologyPath: composeTopology)
+        }
         guard FileManager.default.fileExists(atPath: statePath) else {
             let up = directory.labs()
             throw LabError("no lab named \(name.debugDescription) is up" + (up.isEmpty ? "; start one with `mxgp lab up Labs/quickstart.yaml`" : "; labs up: \(up.joined(separator: ", "))"))
@@ -118,11 +153,23 @@ public struct LabController: Sendable {
         let state = try LabState.read(from: statePath)
         var topology = try Topology.load(path: directory.topologyPath(name)).topology
         topology.name = name  // a lab may run a topology under another name
-        let plan = try LabPlanner.plan(topology, layout: layout(state.backend, lab: name))
-        let backend: any LabBackend = state.backend == "compose"
-            ? ComposeBackend.reopened(lab: name, directory: directory, root: composeRoot, runner: runner)
-            : try backend(state.backend)
+        let plan = try LabPlanner.plan(topology, layout: layout(state.backend, lab: name), block: state.addressBlock ?? 0)
+        var backend = makeBackend(state.backend)
+        if var containers = backend as? any ContainerLabBackend {
+            containers.root = ContainerLabFolder.recordedRoot(lab: name, directory: directory) ?? composeRoot
+            backend = containers
+        }
         return Lab(plan: plan, backend: backend, directory: directory, state: state)
+    }
+
+    /// A compose lab from its compose folder alone (the `verify` service, `docker compose up`).
+    func openComposeFolder(_ name: String, topologyPath: String) throws -> Lab {
+        let text = try String(contentsOfFile: topologyPath, encoding: .utf8)
+        var topology = try Topology.load(path: topologyPath).topology
+        topology.name = name
+        let plan = try LabPlanner.plan(topology, layout: ComposeFiles.layout, block: ComposeFiles.addressBlock(topologyCopy: text))
+        let state = LabState(backend: .compose, topologyFile: topologyPath, binary: "mxgp", createdAt: "", addressBlock: plan.block)
+        return Lab(plan: plan, backend: makeBackend(.compose), directory: directory, state: state)
     }
 
     /// Takes a lab down: stops its nodes, removes its namespaces or containers, then its folder.

@@ -129,6 +129,9 @@ public struct NodeConfig: Hashable, Sendable {
         public var address: HostPort?
         /// What the neighbour is to this node.
         public var relationship: Relationship
+        /// The SMTP endpoint announced as NEXT_HOP to this neighbour (`next-hop:`), when not the
+        /// node's `smtp-endpoint`: next-hop-self, the node's address on the link to it.
+        public var nextHop: HostPort?
         /// When true the node never connects out to this neighbour.
         public var passive: Bool
         /// The contract on this link.
@@ -141,8 +144,10 @@ public struct NodeConfig: Hashable, Sendable {
         /// Creates a neighbour; without an address it is passive.
         public init(
             name: String, operatorNumber: OperatorNumber, address: HostPort? = nil, relationship: Relationship,
-            passive: Bool? = nil, contract: Contract = Contract(), maxDomains: UInt32 = 0, maxDomainsAction: DomainLimitAction = .block
+            passive: Bool? = nil, contract: Contract = Contract(), maxDomains: UInt32 = 0, maxDomainsAction: DomainLimitAction = .block,
+            nextHop: HostPort? = nil
         ) {
+            self.nextHop = nextHop
             self.maxDomainsAction = maxDomainsAction
             self.name = name
             self.operatorNumber = operatorNumber
@@ -283,7 +288,8 @@ extension NodeConfig {
     /// The neighbours as the routing engine needs them, in config order.
     public var neighbourRoutingConfigs: [NeighbourRoutingConfig] {
         neighbours.map {
-            NeighbourRoutingConfig(name: $0.name, operatorNumber: $0.operatorNumber, relationship: $0.relationship, contractPrice: $0.contract.price)
+            NeighbourRoutingConfig(name: $0.name, operatorNumber: $0.operatorNumber, relationship: $0.relationship, contractPrice: $0.contract.price,
+                                   nextHop: $0.nextHop?.description)
         }
     }
 

@@ -62,6 +62,7 @@ enum NodeConfigText {
             "    address: \(neighbour.address.map { scalar($0.description) } ?? "null")",
             "    relationship: \(neighbour.relationship.rawValue)",
             "    passive: \(neighbour.passive)",
+        ] + (neighbour.nextHop.map { ["    next-hop: \(scalar($0.description))"] } ?? []) + [
             "    contract:",
             "      price: \(neighbour.contract.price)",
             "      chargeback: \(neighbour.contract.chargeback)",

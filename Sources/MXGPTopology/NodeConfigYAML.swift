@@ -26,7 +26,7 @@ public enum NodeConfigParser {
     /// Keys of `listen`.
     public static let listenKeys = ["mxgp", "smtp", "admin", "admin-tcp"]
     /// Keys of a neighbour.
-    public static let neighbourKeys = ["name", "operator", "address", "relationship", "passive", "contract", "max-domains", "max-domains-action"]
+    public static let neighbourKeys = ["name", "operator", "address", "relationship", "passive", "next-hop", "contract", "max-domains", "max-domains-action"]
     /// Keys of a neighbour's `contract`.
     public static let contractKeys = ["price", "chargeback", "rate-limit", "max-size"]
     /// Keys of `timers`.
@@ -401,6 +401,15 @@ extension NodeConfigReader {
         if let node = values["address"], !YAMLContext.isNull(node) {
             address = hostPort(node, "\(path).address", defaultPort: NodeConfig.defaultMXGPPort)
         }
+        var nextHop: HostPort?
+        if let node = values["next-hop"], !YAMLContext.isNull(node) {
+            nextHop = hostPort(node, "\(path).next-hop", defaultPort: NodeConfig.defaultSMTPPort)
+            if let value = nextHop, value.isUnspecified {
+                context.error(.badAddress, line: YAMLContext.line(of: node), "\(path).next-hop \(value) is a wildcard address, which the neighbour cannot connect to",
+                              fix: "use this node's own address on the link to the neighbour, like 192.0.2.2:25, or remove next-hop to announce smtp-endpoint")
+                nextHop = nil
+            }
+        }
         let relationship = relationship(values["relationship"], path: path, described: described, owner: owner, line: line)
         var passive = address == nil
         if let node = values["passive"], let value = boolean(node, "\(path).passive") {
@@ -429,7 +438,8 @@ extension NodeConfigReader {
         }
         guard context.errors.count == errorsBefore, let name, let operatorNumber, let relationship else { return nil }
         return NodeConfig.NeighbourConfig(name: name, operatorNumber: operatorNumber, address: address, relationship: relationship,
-                                          passive: passive, contract: contract, maxDomains: maxDomains, maxDomainsAction: maxDomainsAction)
+                                          passive: passive, contract: contract, maxDomains: maxDomains, maxDomainsAction: maxDomainsAction,
+                                          nextHop: nextHop)
     }
 
     mutating func relationship(_ node: Node?, path: String, described: String, owner: Owner, line: Int) -> Relationship? {

@@ -21,6 +21,8 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
     static let noDaemon = CommandResult(status: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n")
     static let engine: [(prefix: [String], result: CommandResult)] = [
         (["docker", "info"], CommandResult(status: 0, stdout: "28.2.2\n")),
+        (["sh", "-c", "command -v docker"], CommandResult(status: 0, stdout: "/bin/true\n")),
+        (LabController.networkSubnetsCommand, CommandResult(status: 0, stdout: "172.17.0.0/16 10.77.0.0/29 10.101.0.0/29\n")),
         (["docker", "inspect"], CommandResult(status: 0, stdout: "running\n")),
         (["docker", "exec", "mxgp-composetest-colo1", "mxgp", "ctl", "api"], CommandResult(status: 0, stdout: "200\n{\"routes\": {}}\n")),
     ]
@@ -31,7 +33,9 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
     static func scratch() throws -> (root: String, controller: (FakeDocker) -> LabController) {
         let root = NSTemporaryDirectory() + "mxgp-composetest-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: root + "/compose", withIntermediateDirectories: true)
-        try "FROM scratch\n".write(toFile: root + "/compose/Dockerfile", atomically: true, encoding: .utf8)
+        for file in ["Dockerfile", "Dockerfile.host", "entrypoint-lib.sh"] {
+            try "# \(file)\n".write(toFile: root + "/compose/" + file, atomically: true, encoding: .utf8)
+        }
         return (root, { LabController(directory: LabDirectory(root: root + "/labs"), binary: "/bin/false", runner: $0, composeRoot: root + "/compose") })
     }
 
@@ -52,7 +56,7 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let docker = FakeDocker([(["docker", "info"], FakeDocker.noDaemon)])
         let error = await #expect(throws: LabError.self) {
-            try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: "compose", progress: { _ in })
+            try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: .compose, progress: { _ in })
         }
         #expect(error?.description.contains("no docker engine answers") == true)
         #expect(error?.description.contains("Cannot connect to the Docker daemon") == true)
@@ -67,7 +71,7 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let docker = FakeDocker([(["sh", "-c", "command -v docker"], CommandResult(status: 1))])
         let error = await #expect(throws: LabError.self) {
-            try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: "compose", progress: { _ in })
+            try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: .compose, progress: { _ in })
         }
         #expect(error?.description.contains("docker is not installed") == true)
         #expect(error?.description.contains("--backend netns") == true)
@@ -78,11 +82,15 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
         let (root, controller) = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let docker = FakeDocker(FakeDocker.engine)
-        let lab = try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: "compose", progress: { _ in })
+        let lab = try await controller(docker).up(topologyFile: try Self.quickstartCopy(in: root), backend: .compose, progress: { _ in })
         #expect(lab.plan.layout == ComposeFiles.layout)
-        for file in ["docker-compose.yml", "nodes/colo1.yaml", "nodes/colo1.sh", "pki/ca.pem", "pki/colo1.key", "pki/.gitignore"] {
+        // Blocks 0 and 1 are taken by the networks docker lists: the lab takes block 2.
+        #expect(lab.plan.block == 2 && lab.plan.links.first?.subnet == "10.102.0.0/29")
+        for file in ["docker-compose.yml", "topology.yaml", "nodes/colo1.yaml", "nodes/colo1.sh"] {
             #expect(FileManager.default.fileExists(atPath: root + "/compose/composetest/" + file), "\(file)")
         }
+        // No key on the host: the pki service makes them into a volume.
+        #expect(!FileManager.default.fileExists(atPath: root + "/compose/composetest/pki"))
         // Reopened from lab.json, as a later `mxgp lab` command does.
         let reopened = try controller(docker).open("composetest")
         #expect((reopened.backend as? ComposeBackend)?.root == root + "/compose")
@@ -93,11 +101,13 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
         let routes = try await reopened.liveRoutes("colo1")
         #expect(routes.isEmpty)
         try await controller(docker).down("composetest")
-        #expect(!FileManager.default.fileExists(atPath: root + "/compose/composetest/pki"))
         #expect(FileManager.default.fileExists(atPath: root + "/compose/composetest/docker-compose.yml"))
 
         let text = docker.commands.filter { !$0.contains("inspect") }
-            .map { $0.joined(separator: " ").replacingOccurrences(of: root, with: "$ROOT") + "\n" }.joined()
+            .map { $0.joined(separator: " ").replacingOccurrences(of: root, with: "$ROOT")
+                .replacingOccurrences(of: #"/mxgp-image-[0-9]+-[0-9]+"#, with: "/mxgp-image-XXXX", options: .regularExpression)
+                .replacingOccurrences(of: #"org\.mxgp\.fingerprint=[0-9a-f]+"#, with: "org.mxgp.fingerprint=XXXX", options: .regularExpression) + "\n" }
+            .joined()
         try Golden.check(text, "composetest.compose-commands.txt")
     }
 
@@ -118,7 +128,24 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let folder = try controller(FakeDocker()).generateCompose(topologyFile: try Self.quickstartCopy(in: root))
         #expect(folder == root + "/compose/composetest")
-        let gitignore = try String(contentsOfFile: folder + "/pki/.gitignore", encoding: .utf8)
-        #expect(gitignore.contains("*\n"))
+        let copy = try String(contentsOfFile: folder + "/topology.yaml", encoding: .utf8)
+        #expect(ComposeFiles.addressBlock(topologyCopy: copy) == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/pki"))
+        // The verify service opens the lab from the folder alone.
+        let lab = try controller(FakeDocker()).open("composetest")
+        #expect(lab.state.backend == .compose && lab.plan.nodes.count == 7)
+    }
+
+    /// Which libraries of `ldd` output go into a host-built image: the toolchain's, not the system's.
+    @Test func toolchainLibrariesAreTheNonSystemOnes() {
+        let ldd = """
+            \tlinux-vdso.so.1 (0x00007ffd)
+            \tlibswiftCore.so => /opt/swift/usr/lib/swift/linux/libswiftCore.so (0x00007f)
+            \tlibsqlite3.so.0 => /lib/x86_64-linux-gnu/libsqlite3.so.0 (0x00007f)
+            \tlibFoundation.so => /opt/swift/usr/lib/swift/linux/libFoundation.so (0x00007f)
+            \tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f)
+            \t/lib64/ld-linux-x86-64.so.2 (0x00007f)
+            """
+        #expect(LabImageBuilder.toolchainLibraries(ldd: ldd) == ["/opt/swift/usr/lib/swift/linux/libswiftCore.so", "/opt/swift/usr/lib/swift/linux/libFoundation.so"])
     }
 }

@@ -23,6 +23,12 @@ import Glibc
         try Golden.check(ComposeFiles.composeYAML(try Self.plan("quickstart"), topologyFile: "Labs/quickstart.yaml"), "quickstart.compose.yml")
     }
 
+    @Test func stackFileOfQuickstartMatchesGolden() throws {
+        let plan = try LabPlanner.plan(LabPlanTests.topology("quickstart.yaml"), layout: SwarmFiles.layout)
+        try Golden.check(SwarmFiles.stackYAML(plan, topologyFile: "Labs/quickstart.yaml"), "quickstart.stack.yml")
+        try Golden.check(ComposeFiles.entrypoint(plan, node: plan.node("colo1")!, swarm: true), "quickstart-colo1.swarm.sh")
+    }
+
     @Test func entrypointAndConfigOfColo1MatchGolden() throws {
         let plan = try Self.plan("quickstart")
         let colo1 = plan.node("colo1")!
@@ -74,6 +80,10 @@ import Glibc
             }
         }
         #expect(compose.components(separatedBy: "internal: true").count - 1 == plan.links.count)
+        // The swarm stack: the same nodes and links, overlays with Docker's own /28s.
+        let stack = SwarmFiles.stackYAML(try LabPlanner.plan(LabPlanTests.topology("\(lab).yaml"), layout: SwarmFiles.layout), topologyFile: "Labs/\(lab).yaml")
+        #expect(stack.components(separatedBy: "driver: overlay").count - 1 == plan.links.count)
+        #expect(!stack.contains("ports:") && !stack.contains("ipv4_address"), "nothing published, no fixed addresses in a stack")
         #expect(!compose.contains("ports:"), "nothing may be published")
     }
 
@@ -83,7 +93,9 @@ import Glibc
     func committedComposeFilesAreCurrent(lab: String) throws {
         let plan = try Self.plan(lab)
         let folder = TestBinary.repository.appendingPathComponent("compose/\(lab)")
-        var files = ["docker-compose.yml": ComposeFiles.composeYAML(plan, topologyFile: "Labs/\(lab).yaml")]
+        let source = try String(contentsOf: TestBinary.repository.appendingPathComponent("Labs/\(lab).yaml"), encoding: .utf8)
+        var files = ["docker-compose.yml": ComposeFiles.composeYAML(plan, topologyFile: "Labs/\(lab).yaml"),
+                     ComposeFiles.topologyFile: ComposeFiles.topologyCopy(plan, text: source)]
         for node in plan.nodes {
             files["nodes/\(node.name).yaml"] = node.config.yamlText
             files["nodes/\(node.name).sh"] = ComposeFiles.entrypoint(plan, node: node)
@@ -102,9 +114,9 @@ import Glibc
         FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-compose") || geteuid() == 0 || inCI
     }
 
-    /// Debian's `docker-compose` (v1) accepts every compose file, committed and generated; so do
-    /// `docker compose` (v2) where the plugin is installed and `docker stack config` (the
-    /// loader of `docker stack deploy`) where the docker CLI is. CI installs docker-compose
+    /// Debian's `docker-compose` (v1) accepts every compose file, committed and generated; so does
+    /// `docker compose` (v2) where the plugin is installed, and `docker stack config` (the
+    /// loader of `docker stack deploy`) accepts every stack file where the docker CLI has it. CI installs docker-compose
     /// (`.ci/run`, `Scripts/bootstrap`), so there a missing one fails the test.
     @Test(.enabled(if: canRequireDockerCompose, "docker-compose is not installed and this is neither root nor CI: install it with apt-get install -y --no-install-recommends docker-compose (or run Scripts/bootstrap as root) to check the compose files"))
     func composeFilesPassDockerComposeConfig() async throws {
@@ -119,11 +131,15 @@ import Glibc
         var files = Self.committed.map { TestBinary.repository.appendingPathComponent("compose/\($0)/docker-compose.yml").path }
         let scratch = NSTemporaryDirectory() + "mxgp-compose-config-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var stackFiles: [String] = []
         for lab in ["quickstart", "cheaper-longer", "route-leak", "tiers", "large-50"] {
             let path = "\(scratch)/\(lab)/docker-compose.yml"
-            try FileManager.default.createDirectory(atPath: "\(scratch)/\(lab)", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: "\(scratch)/\(lab)/pki", withIntermediateDirectories: true)
             try ComposeFiles.composeYAML(try Self.plan(lab), topologyFile: "Labs/\(lab).yaml").write(toFile: path, atomically: true, encoding: .utf8)
             files.append(path)
+            let swarm = try LabPlanner.plan(LabPlanTests.topology("\(lab).yaml"), layout: SwarmFiles.layout)
+            try SwarmFiles.stackYAML(swarm, topologyFile: "Labs/\(lab).yaml").write(toFile: "\(scratch)/\(lab)/stack.yml", atomically: true, encoding: .utf8)
+            stackFiles.append("\(scratch)/\(lab)/stack.yml")
         }
         for file in files {
             let v1 = await runner.run(["docker-compose", "-f", file, "config", "-q"], timeout: .seconds(60))
@@ -132,10 +148,11 @@ import Glibc
                 let result = await runner.run(["docker", "compose", "-f", file, "config", "-q"], timeout: .seconds(60))
                 #expect(result.succeeded, "docker compose config -q \(file): \(result.message)")
             }
-            if stack {
-                let result = await runner.run(["docker", "stack", "config", "-c", file], timeout: .seconds(60))
-                #expect(result.succeeded, "docker stack config -c \(file): \(result.message)")
-            }
+        }
+        // The stack files, as `docker stack deploy` loads them.
+        for file in stackFiles where stack {
+            let result = await runner.run(["docker", "stack", "config", "-c", file], timeout: .seconds(60))
+            #expect(result.succeeded, "docker stack config -c \(file): \(result.message)")
         }
     }
 }
@@ -161,6 +178,7 @@ import Glibc
         try "#!/bin/sh\necho \"mxgp $*\"\n".write(toFile: folder + "/bin/mxgp", atomically: true, encoding: .utf8)
         _ = await runner.run(["chmod", "+x", folder + "/bin/mxgp"])
         try ComposeFiles.entrypoint(plan, node: up1).replacingOccurrences(of: "mkdir -p /var/lib/mxgp /run/mxgp\n", with: "")
+            .replacingOccurrences(of: #"wait_for [^\n]*\n"#, with: "", options: .regularExpression)  // no pki service here
             .write(toFile: folder + "/up1.sh", atomically: true, encoding: .utf8)
         try await runner.check(["ip", "netns", "add", namespace])
         do {

@@ -46,7 +46,7 @@ import Testing
     /// The JSON form in lab.json reads back as the same fault.
     @Test func faultsRoundTripThroughJSON() throws {
         let faults: [LabFault] = [.cut(a: "a", b: "b", from: "a"), .loss(a: "a", b: "b", percent: 2.5), .partition(nodes: ["x"]), .smtpTempfail(node: "n", percent: 5)]
-        let state = LabState(backend: "netns", topologyFile: "/t.yaml", binary: "/mxgp", createdAt: "now", faults: faults)
+        let state = LabState(backend: .netns, topologyFile: "/t.yaml", binary: "/mxgp", createdAt: "now", faults: faults)
         let path = NSTemporaryDirectory() + "mxgp-labstate-\(UInt32.random(in: 0...UInt32.max)).json"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try state.write(to: path)

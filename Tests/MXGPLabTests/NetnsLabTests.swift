@@ -104,57 +104,61 @@ import Glibc
     /// Every fault kind, applied and checked from inside the namespaces, then healed with nothing left.
     @Test(.enabled(if: isRoot, "needs root for network namespaces"))
     func everyFaultAppliesAndHeals() async throws {
-        try await Self.withLab { lab, _ in
-            let faults = LabFaults(lab: lab)
-            func inside(_ node: String, _ argv: [String]) async -> String {
-                await lab.backend.exec(lab.plan, node: node, argv, timeout: .seconds(10)).stdout
-            }
-            let netem = await faults.netemAvailable(node: "colo1")
-            let cases: [(LabFault, String, [String], String)] = [
-                (.cut(a: "colo1", b: "up1", from: nil), "up1", ["iptables", "-S", "MXGP-IN"], "-A MXGP-IN -i colo1"),
-                (.cut(a: "colo1", b: "up1", from: "colo1"), "colo1", ["iptables", "-S", "MXGP-OUT"], "-A MXGP-OUT -o up1"),
-                (.down(a: "colo1", b: "up1"), "colo1", ["ip", "link", "show", "up1"], "state DOWN"),
-                (.loss(a: "colo1", b: "up2", percent: 20), "up2", netem ? ["tc", "qdisc", "show", "dev", "colo1"] : ["iptables", "-S", "MXGP-OUT"],
-                 netem ? "netem" : "--probability 0.2"),
-                (.rate(a: "colo1", b: "up2", kbit: 512), "up2", ["tc", "qdisc", "show", "dev", "colo1"], "tbf"),
-                (.partition(nodes: ["t1a"]), "t1b", ["iptables", "-S", "MXGP-IN"], "-A MXGP-IN -i t1a"),
-            ]
-            for (fault, node, listing, expected) in cases {
-                try await faults.apply(fault)
-                let shown = await inside(node, listing)
-                #expect(shown.contains(expected), "\(fault.description): \(listing.joined(separator: " ")) in \(node) shows \(shown)")
-            }
-            // Delay needs netem: applied where the kernel has it, a clear error where it does not.
-            if netem {
-                try await faults.apply(.delay(a: "colo1", b: "up2", milliseconds: 50, jitter: 5))
-            } else {
-                await #expect { try await faults.apply(.delay(a: "colo1", b: "up2", milliseconds: 50, jitter: nil)) } throws: { error in
-                    "\(error)".contains("sch_netem")
-                }
-            }
-            // Process faults.
-            let reopened = try LabController(directory: lab.directory, binary: lab.state.binary).open(lab.name)
-            try await LabFaults(lab: reopened).apply(.kill(node: "up2"))
-            #expect(await lab.backend.state(lab.plan, node: "up2") == .stopped)
-            try await LabFaults(lab: reopened).apply(.pause(node: "t1b"))
-            #expect(await lab.backend.state(lab.plan, node: "t1b") == .paused)
-            try await LabFaults(lab: reopened).apply(.restart(node: "colo3"))
-            #expect(await lab.backend.state(lab.plan, node: "colo3") == .running)
-            try await LabFaults(lab: reopened).apply(.sessionReset(a: "colo1", b: "up1"))
-            try await LabFaults(lab: reopened).apply(.smtpTempfail(node: "up1", percent: 40))
-            #expect(try await lab.backend.admin(lab.plan, node: "up1", method: "GET", path: "/v1/faults").body.contains("40"))
+        try await Self.withLab { lab, _ in try await Self.everyFault(lab) }
+    }
 
-            let current = try LabController(directory: lab.directory, binary: lab.state.binary).open(lab.name)
-            #expect(current.state.faults.count == cases.count + 3 + (netem ? 1 : 0))
-            #expect(!(await LabFaults(lab: current).leftovers()).isEmpty)
-            let (healed, _) = try await LabFaults(lab: current).healAll()
-            #expect(await LabFaults(lab: healed).leftovers() == [])
-            for node in ["colo1", "up1"] {
-                #expect(!(await inside(node, ["iptables", "-S"])).contains("mxgp fault"))
-            }
-            #expect(await inside("colo1", ["ip", "link", "show", "up1"]).contains("state UP"))
-            _ = try await Self.verify(healed)
+    /// Applies every fault kind to a quickstart lab, checks each from inside its node, heals,
+    /// checks nothing is left and verifies (also run on the container backends).
+    static func everyFault(_ lab: Lab) async throws {
+        let faults = LabFaults(lab: lab)
+        func inside(_ node: String, _ argv: [String]) async -> String {
+            await lab.backend.exec(lab.plan, node: node, argv, timeout: .seconds(10)).stdout
         }
+        let netem = await faults.netemAvailable(node: "colo1")
+        let cases: [(LabFault, String, [String], String)] = [
+            (.cut(a: "colo1", b: "up1", from: nil), "up1", ["iptables", "-S", "MXGP-IN"], "-A MXGP-IN -i colo1"),
+            (.cut(a: "colo1", b: "up1", from: "colo1"), "colo1", ["iptables", "-S", "MXGP-OUT"], "-A MXGP-OUT -o up1"),
+            (.down(a: "colo1", b: "up1"), "colo1", ["ip", "link", "show", "up1"], "state DOWN"),
+            (.loss(a: "colo1", b: "up2", percent: 20), "up2", netem ? ["tc", "qdisc", "show", "dev", "colo1"] : ["iptables", "-S", "MXGP-OUT"],
+             netem ? "netem" : "--probability 0.2"),
+            (.rate(a: "colo1", b: "up2", kbit: 512), "up2", ["tc", "qdisc", "show", "dev", "colo1"], "tbf"),
+            (.partition(nodes: ["t1a"]), "t1b", ["iptables", "-S", "MXGP-IN"], "-A MXGP-IN -i t1a"),
+        ]
+        for (fault, node, listing, expected) in cases {
+            try await faults.apply(fault)
+            let shown = await inside(node, listing)
+            #expect(shown.contains(expected), "\(fault.description): \(listing.joined(separator: " ")) in \(node) shows \(shown)")
+        }
+        // Delay needs netem: applied where the kernel has it, a clear error where it does not.
+        if netem {
+            try await faults.apply(.delay(a: "colo1", b: "up2", milliseconds: 50, jitter: 5))
+        } else {
+            await #expect { try await faults.apply(.delay(a: "colo1", b: "up2", milliseconds: 50, jitter: nil)) } throws: { error in
+                "\(error)".contains("sch_netem")
+            }
+        }
+        // Process faults.
+        let reopened = try LabController(directory: lab.directory, binary: lab.state.binary).open(lab.name)
+        try await LabFaults(lab: reopened).apply(.kill(node: "up2"))
+        #expect(await lab.backend.state(lab.plan, node: "up2") == .stopped)
+        try await LabFaults(lab: reopened).apply(.pause(node: "t1b"))
+        #expect(await lab.backend.state(lab.plan, node: "t1b") == .paused)
+        try await LabFaults(lab: reopened).apply(.restart(node: "colo3"))
+        #expect(await lab.backend.state(lab.plan, node: "colo3") == .running)
+        try await LabFaults(lab: reopened).apply(.sessionReset(a: "colo1", b: "up1"))
+        try await LabFaults(lab: reopened).apply(.smtpTempfail(node: "up1", percent: 40))
+        #expect(try await lab.backend.admin(lab.plan, node: "up1", method: "GET", path: "/v1/faults").body.contains("40"))
+
+        let current = try LabController(directory: lab.directory, binary: lab.state.binary).open(lab.name)
+        #expect(current.state.faults.count == cases.count + 3 + (netem ? 1 : 0))
+        #expect(!(await LabFaults(lab: current).leftovers()).isEmpty)
+        let (healed, _) = try await LabFaults(lab: current).healAll()
+        #expect(await LabFaults(lab: healed).leftovers() == [])
+        for node in ["colo1", "up1"] {
+            #expect(!(await inside(node, ["iptables", "-S"])).contains("mxgp fault"))
+        }
+        #expect(await inside("colo1", ["ip", "link", "show", "up1"]).contains("state UP"))
+        _ = try await Self.verify(healed)
     }
 
     /// Bad topology files, unknown nodes and a lab that is already up: clear errors, nothing half-created.

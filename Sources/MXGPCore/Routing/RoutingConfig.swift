@@ -39,12 +39,17 @@ public struct NeighbourRoutingConfig: Sendable, Hashable {
     public var relationship: Relationship
     /// Contract price per message on this link (charged by the provider side).
     public var contractPrice: UInt32
+    /// The NEXT_HOP announced to this neighbour (`host:port`), when it differs from the node's
+    /// SMTP endpoint: next-hop-self, the node's own address on the link to this neighbour, so
+    /// the neighbour's mail stays on that link (labs set it; see docs/PROTOCOL.md, NEXT_HOP).
+    public var nextHop: String?
 
-    public init(name: String, operatorNumber: OperatorNumber, relationship: Relationship, contractPrice: UInt32 = 0) {
+    public init(name: String, operatorNumber: OperatorNumber, relationship: Relationship, contractPrice: UInt32 = 0, nextHop: String? = nil) {
         self.name = name
         self.operatorNumber = operatorNumber
         self.relationship = relationship
         self.contractPrice = contractPrice
+        self.nextHop = nextHop
     }
 
     /// PRICE announced on routes sent to this neighbour: the contract price to a customer, 0 otherwise.

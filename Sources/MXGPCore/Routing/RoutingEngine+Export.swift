@@ -29,7 +29,7 @@ extension RoutingEngine {
         let path = Array(repeating: local.operatorNumber, count: 1 + prepend) + best.attributes.operatorPath
         let regions = local.refuseRegions.isEmpty ? best.attributes.regionPolicy : best.attributes.regionPolicy + local.refuseRegions
         return PathAttributes(
-            operatorPath: path, nextHop: local.nextHop, price: price, onlyToCustomer: otc, communities: communities,
+            operatorPath: path, nextHop: target.nextHop ?? local.nextHop, price: price, onlyToCustomer: otc, communities: communities,
             regionPolicy: regions, originProof: best.attributes.originProof, unknown: best.attributes.unknown)
     }
 

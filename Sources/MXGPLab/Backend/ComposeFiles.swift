@@ -32,23 +32,49 @@ public enum ComposeFiles {
     /// A node's entrypoint script, as the folder `nodes/` next to the compose file holds it.
     public static func entrypointFile(_ node: String) -> String { "nodes/\(node).sh" }
 
+    /// The service, container and volume of the certificates: the `pki` service makes the lab
+    /// CA, one certificate per node and (with `origin-validation:`) the signed origin registry
+    /// into the volume `pki` once; the nodes mount it read-only and wait for their files.
+    public static let pkiService = "pki"
+    public static let pkiVolume = "pki"
+    /// The container of the `pki` service.
+    public static func pkiContainer(_ plan: LabPlan) -> String { "mxgp-\(plan.name)-pki" }
+    /// The copy of the topology next to the compose file, which the `pki` service reads.
+    public static let topologyFile = "topology.yaml"
+    /// The service that verifies the lab from a container (`docker compose run --rm verify`).
+    public static let verifyService = "verify"
+    /// Where the `verify` service sees the compose folder.
+    static let composeInside = "/etc/mxgp/compose"
+    /// Where the `pki` service sees the topology.
+    static let topologyInside = "/etc/mxgp/topology.yaml"
+
     /// The text of `docker-compose.yml` for `plan` (which must use ``layout``).
     /// `topologyFile` is only named in the header.
     public static func composeYAML(_ plan: LabPlan, topologyFile: String) -> String {
         var lines = header(plan, topologyFile: topologyFile)
-        lines.append("version: \"3.8\"")
-        lines.append("")
-        lines.append("services:")
-        for (position, node) in plan.nodes.enumerated() {
+        let pki = plan.layout.pkiDirectory
+        lines += [
+            "version: \"3.8\"",
+            "",
+            "services:",
+            "  \(pkiService):      # makes the lab CA and the node certificates into the volume pki, once, then exits",
+            "    image: \(image)",
+            "    build:        # the nodes run the image this service builds (compose/Dockerfile, from source)",
+            "      context: ../..",
+            "      dockerfile: \(dockerfile)",
+            "    container_name: \(pkiContainer(plan))",
+            "    network_mode: none",
+            "    command: [\"lab\", \"init-pki\", \"\(topologyInside)\", \"--name\", \"\(plan.name)\", \"--pki\", \"\(pki)\"]",
+            "    volumes:",
+            "      - ./\(Self.topologyFile):\(topologyInside):ro",
+            "      - \(pkiVolume):\(pki)",
+        ]
+        for node in plan.nodes {
             lines.append("  \(node.name):")
             lines.append("    image: \(image)")
-            if position == 0 {
-                lines.append("    build:        # the other nodes run the image this one builds")
-                lines.append("      context: ../..")
-                lines.append("      dockerfile: \(dockerfile)")
-            }
             lines.append("    container_name: \(container(plan, node.name))")
             lines.append("    hostname: \(node.name)")
+            lines.append("    depends_on: [\(pkiService)]")
             lines.append("    cap_add: [NET_ADMIN]")
             lines.append("    entrypoint: [\"/bin/sh\", \"\(plan.layout.configDirectory)/\(node.name).sh\"]")
             lines.append("    stop_grace_period: 10s")
@@ -59,20 +85,23 @@ public enum ComposeFiles {
                 lines.append("        ipv4_address: \(interface.address)")
             }
             lines.append("    volumes:")
-            let pki = plan.layout.pkiDirectory
-            for (host, inside) in [
-                ("./nodes/\(node.name).yaml", plan.layout.configPath(node.name)),
-                ("./\(entrypointFile(node.name))", "\(plan.layout.configDirectory)/\(node.name).sh"),
-                ("./pki/ca.pem", "\(pki)/ca.pem"),
-                ("./pki/\(node.name).pem", "\(pki)/\(node.name).pem"),
-                ("./pki/\(node.name).key", "\(pki)/\(node.name).key"),
-            ] + (plan.topology.originValidation == nil ? [] : [
-                ("./pki/\(LabLayout.registryFile)", "\(pki)/\(LabLayout.registryFile)"),
-                ("./pki/\(LabLayout.registryPublicKeyFile)", "\(pki)/\(LabLayout.registryPublicKeyFile)"),
-            ]) {
-                lines.append("      - \(host):\(inside):ro")
-            }
+            lines.append("      - ./nodes/\(node.name).yaml:\(plan.layout.configPath(node.name)):ro")
+            lines.append("      - ./\(entrypointFile(node.name)):\(plan.layout.configDirectory)/\(node.name).sh:ro")
+            lines.append("      - \(pkiVolume):\(pki):ro")
         }
+        lines += [
+            "  \(verifyService):   # docker compose run --rm verify: probe mail between every pair of colos, print the table",
+            "    image: \(image)",
+            "    profiles: [tools]    # not started by `up`",
+            "    network_mode: none",
+            "    command: [\"lab\", \"verify\", \"\(plan.name)\", \"--compose-dir\", \"\(composeInside)\"]",
+            "    volumes:",
+            "      - /var/run/docker.sock:/var/run/docker.sock    # drives the node containers (docker exec), like `mxgp lab verify` on the host",
+            "      - ..:\(composeInside):ro",
+        ]
+        lines.append("")
+        lines.append("volumes:")
+        lines.append("  \(pkiVolume):      # the lab CA and node keys: removed by `down --volumes`, never on the host")
         lines.append("")
         lines.append("networks:")
         for link in plan.links {
@@ -85,6 +114,19 @@ public enum ComposeFiles {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The topology copy the `pki` service reads: the file as written, under a header.
+    /// Its first line records the lab's address block, so the `verify` service (which has no
+    /// lab folder) plans the same addresses.
+    public static func topologyCopy(_ plan: LabPlan, text: String) -> String {
+        "# Copy of the topology of lab \(plan.name) (address block \(plan.block)), read by the pki and verify services of docker-compose.yml; generated by mxgp.\n" + text
+    }
+
+    /// The address block a topology copy records (0 when it says none).
+    public static func addressBlock(topologyCopy text: String) -> Int {
+        guard let first = text.split(separator: "\n", maxSplits: 1).first, let range = first.range(of: "(address block ") else { return 0 }
+        return Int(first[range.upperBound...].prefix { $0.isNumber }) ?? 0
+    }
+
     static func header(_ plan: LabPlan, topologyFile: String) -> [String] {
         let project = project(plan.name)
         let file = "compose/\(plan.name)/docker-compose.yml"
@@ -95,26 +137,21 @@ public enum ComposeFiles {
             #
             # Each node is a container of the mxgp image; each link is an internal network, a /29
             # (side a .2, side b .3; .1 is Docker's gateway). No port is published and no route
-            # leads to the host or the outside world. nodes/<node>.sh, each node's entrypoint,
-            # names every link interface after the peer (faults use those names), adds the
-            # node's service address (10.78.x.y/32 on lo, the SMTP next hop it announces) and a
-            # host route to each neighbour's, creates the fault chains MXGP-IN and MXGP-OUT, then
-            # runs `mxgp node`. pki/ (the lab CA and each node's key) is written by `mxgp lab up`
-            # and must never be committed.
+            # leads to the host or the outside world. The pki service makes the lab CA and each
+            # node's certificate into the volume pki (from topology.yaml) and exits; nodes wait
+            # for their files. nodes/<node>.sh, each node's entrypoint, names every link
+            # interface after the peer (faults use those names), adds the node's service address
+            # (10.78.x.y/32 on lo) and a host route to each neighbour's, creates the fault chains
+            # MXGP-IN and MXGP-OUT, then runs `mxgp node`. Each node announces its own address on
+            # a link as the SMTP next hop to the neighbour on that link (next-hop-self).
             #
-            # Where this file works:
-            # - docker compose (v2) and docker-compose (v1, Debian's): what `mxgp lab up` runs,
-            #   from the repository's top folder:
-            #     docker compose -p \(project) -f \(file) build
-            #     docker compose -p \(project) -f \(file) up -d
-            #   (build first: only the first node has `build`, the others run the image it tags).
-            # - docker stack deploy (Swarm): the file is accepted, but a stack ignores `build`
-            #   (build mxgp:latest and push it where every Swarm node can pull it),
-            #   `container_name` and `ipv4_address` (the entrypoints find each link by its subnet
-            #   and add the planned address, so the plan's addresses still apply), and honours
-            #   `cap_add` only from Docker Engine 20.10 on (without NET_ADMIN a node cannot set up
-            #   its interfaces and exits). The bind mounts must exist on the Swarm node that runs
-            #   each task. `mxgp lab` itself drives compose only.
+            # With Docker only (no Swift, no root shell), from the repository's top folder:
+            #     docker compose -p \(project) -f \(file) up -d          (builds mxgp:latest from source)
+            #     docker compose -p \(project) -f \(file) run --rm \(verifyService)   (probe mail, print the table)
+            #     docker compose -p \(project) -f \(file) down --volumes
+            # (docker-compose, Debian's v1, takes the same arguments.) `mxgp lab up … --backend
+            # compose` runs the same file with an image of the mxgp on the host; `--backend swarm`
+            # deploys the lab as a Swarm stack (stack.yml) instead.
             #
             """.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
@@ -126,23 +163,26 @@ public enum ComposeFiles {
     /// found by its subnet (`ip -o -4 addr show to SUBNET`), renamed in two steps (first to
     /// `mxgp-l<link>`, so a peer called `eth1` cannot collide with Docker's `eth1`), given the
     /// planned address and brought up. Every step can run again (a restarted container).
-    public static func entrypoint(_ plan: LabPlan, node: PlannedNode) -> String {
+    /// Swarm networks are created with another subnet (``LabAddressing/carrierSubnet(_:block:)``):
+    /// `swarm` claims by that one, and the planned address is added beside Docker's.
+    public static func entrypoint(_ plan: LabPlan, node: PlannedNode, swarm: Bool = false) -> String {
         var lines = [
             "#!/bin/sh",
-            "# Entrypoint of node \(node.name) in lab \(plan.name) (compose backend); generated by mxgp, edit the topology, not this file.",
+            "# Entrypoint of node \(node.name) in lab \(plan.name) (\(swarm ? "swarm" : "compose") backend); generated by mxgp, edit the topology, not this file.",
             "# Names each link interface after the peer, adds the service address and the host routes to the",
             "# neighbours' service addresses, creates the fault chains, then becomes `mxgp node`.",
             "set -eu",
             "",
             "MXGP_NODE=\(node.name)",
-            "MXGP_CONTAINER=\(container(plan, node.name))",
+            "MXGP_CONTAINER=\(swarm ? SwarmFiles.service(plan, node.name) : container(plan, node.name))",
             "# claim, name and chain: compose/entrypoint-lib.sh, installed in the image.",
             ". \"${MXGP_ENTRYPOINT_LIB:-\(entrypointLibrary)}\"",
             "",
         ]
         let linksOf = node.interfaces.compactMap { interface in plan.links.first { $0.index == interface.link }.map { (interface, $0) } }
         for (interface, link) in linksOf {
-            lines.append("claim \(link.subnet) \(temporaryName(link))    # link to \(interface.peer)")
+            let subnet = swarm ? LabAddressing.carrierSubnet(link.index, block: plan.block) : link.subnet
+            lines.append("claim \(subnet) \(temporaryName(link))    # link to \(interface.peer)")
         }
         for (interface, link) in linksOf {
             lines.append("name \(temporaryName(link)) \(interface.name) \(interface.address)")
@@ -155,6 +195,8 @@ public enum ComposeFiles {
         lines.append("chain \(FaultChains.input) INPUT")
         lines.append("chain \(FaultChains.output) OUTPUT")
         lines.append("mkdir -p \(plan.layout.stateDirectory) \(plan.layout.socketDirectory)")
+        lines.append("wait_for \(node.config.tls.map { [$0.ca, $0.certificate, $0.key] }?.joined(separator: " ") ?? "")"
+                     + (node.config.originValidation.map { " \($0.registry) \($0.publicKey)" } ?? ""))
         lines.append("exec mxgp node --config \(plan.layout.configPath(node.name))")
         return lines.joined(separator: "\n") + "\n"
     }

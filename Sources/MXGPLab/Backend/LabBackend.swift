@@ -20,8 +20,8 @@ public enum NodeSignal: String, Sendable, Hashable {
 /// A lab runtime. Everything a lab does — faults, verify, status — is built on these few
 /// methods, so each backend stays small.
 public protocol LabBackend: Sendable {
-    /// `netns` or `compose`.
-    var kind: String { get }
+    /// Which runtime this is.
+    var kind: LabBackendKind { get }
     /// The `mxgp` executable as a command inside a node (for `send` and `ctl`).
     func nodeBinary(_ state: LabState) -> String
     /// Creates the lab's network and starts every node (does not wait for convergence).

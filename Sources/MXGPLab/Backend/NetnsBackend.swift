@@ -11,7 +11,7 @@ import Glibc
 /// Node files live in the lab folder (``LabDirectory``); the admin API is reached over the
 /// node's Unix socket, which is a file and so needs no route into the namespace.
 public struct NetnsBackend: LabBackend {
-    public let kind = "netns"
+    public let kind = LabBackendKind.netns
     /// The `mxgp` executable the nodes run.
     public var binary: String
     public var directory: LabDirectory

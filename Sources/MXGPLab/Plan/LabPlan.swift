@@ -55,6 +55,8 @@ public struct LabPlan: Sendable {
     public var links: [PlannedLink]
     /// Where the node files are, as the nodes see them.
     public var layout: LabLayout
+    /// The address block the links' subnets come from (``LabAddressing/blocks``).
+    public var block: Int = 0
 
     /// The planned node with this name.
     public func node(_ name: String) -> PlannedNode? { nodes.first { $0.name == name } }

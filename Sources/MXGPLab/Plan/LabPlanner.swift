@@ -22,36 +22,39 @@ public enum LabPlanner {
     }
 
     /// Plans `topology` with node files in `layout`.
-    public static func plan(_ topology: Topology, layout: LabLayout) throws(LabPlanError) -> LabPlan {
+    ///
+    /// `block` is the lab's address block (``LabAddressing/blocks``): container labs up at once
+    /// share the host's address space, so each gets its own.
+    public static func plan(_ topology: Topology, layout: LabLayout, block: Int = 0) throws(LabPlanError) -> LabPlan {
         try validateLabName(topology.name)
         guard topology.links.count <= LabAddressing.maximumLinks, topology.nodes.count <= LabAddressing.maximumNodes else {
             throw LabPlanError(description: "topology \(topology.name) is too large for a lab: at most \(LabAddressing.maximumLinks) links and \(LabAddressing.maximumNodes) nodes")
         }
         let tag = shortTag(topology.name)
         let links = topology.links.enumerated().map { index, link in
-            PlannedLink(index: index, a: link.a, b: link.b, subnet: LabAddressing.linkSubnet(index),
+            PlannedLink(index: index, a: link.a, b: link.b, subnet: LabAddressing.linkSubnet(index, block: block),
                         creationA: "mxgp-\(tag)-\(index)a", creationB: "mxgp-\(tag)-\(index)b", impairment: link.impairment)
         }
         let serviceAddress = Dictionary(uniqueKeysWithValues: topology.nodes.enumerated().map { ($1.name, LabAddressing.serviceAddress($0)) })
         let nodes = topology.nodes.enumerated().map { index, node in
-            let interfaces = plannedInterfaces(of: node.name, links: links, serviceAddress: serviceAddress)
+            let interfaces = plannedInterfaces(of: node.name, links: links, serviceAddress: serviceAddress, block: block)
             return PlannedNode(
                 name: node.name, index: index, role: node.role, namespace: LabPlan.namespace(lab: topology.name, node: node.name),
                 serviceAddress: serviceAddress[node.name]!, interfaces: interfaces,
                 config: config(for: node, in: topology, interfaces: interfaces, service: serviceAddress[node.name]!, layout: layout))
         }
-        return LabPlan(name: topology.name, topology: topology, nodes: nodes, links: links, layout: layout)
+        return LabPlan(name: topology.name, topology: topology, nodes: nodes, links: links, layout: layout, block: block)
     }
 
-    static func plannedInterfaces(of node: String, links: [PlannedLink], serviceAddress: [String: String]) -> [PlannedInterface] {
+    static func plannedInterfaces(of node: String, links: [PlannedLink], serviceAddress: [String: String], block: Int) -> [PlannedInterface] {
         var used: Set<String> = ["lo"]
         return links.filter { $0.a == node || $0.b == node }.map { link in
             let peer = link.other(node)
             let name = used.contains(peer) ? "l\(link.index)" : peer
             used.insert(name)
             return PlannedInterface(
-                name: name, peer: peer, address: LabAddressing.linkAddress(link.index, isA: link.isA(node)),
-                peerAddress: LabAddressing.linkAddress(link.index, isA: !link.isA(node)),
+                name: name, peer: peer, address: LabAddressing.linkAddress(link.index, isA: link.isA(node), block: block),
+                peerAddress: LabAddressing.linkAddress(link.index, isA: !link.isA(node), block: block),
                 peerServiceAddress: serviceAddress[peer] ?? "", link: link.index)
         }
     }
@@ -65,7 +68,11 @@ public enum LabPlanner {
                 relationship: neighbour.relationship,
                 contract: NodeConfig.Contract(
                     price: neighbour.price, chargeback: neighbour.link.chargeback, rateLimit: neighbour.link.rateLimit,
-                    maxSize: neighbour.link.maxSize ?? NodeConfig.defaultMaximumMessageSize))
+                    maxSize: neighbour.link.maxSize ?? NodeConfig.defaultMaximumMessageSize),
+                // next-hop-self: mail from this neighbour comes to our address on the link between
+                // us, which every backend reaches without routing (Docker's isolation rules drop
+                // bridged packets to addresses outside a network's subnet; overlays know only theirs).
+                nextHop: interface.map { HostPort(host: $0.address, port: NodeConfig.defaultSMTPPort) })
         }
         var timers = NodeConfig.Timers.lab
         timers.fastLivenessMilliseconds = fastLivenessMilliseconds

@@ -45,8 +45,11 @@ public struct LabDirectory: Sendable, Hashable {
 
 /// What `lab.json` records about a lab that is up.
 public struct LabState: Codable, Sendable, Hashable {
-    /// `netns` or `compose`.
-    public var backend: String
+    /// The runtime the lab runs on.
+    public var backend: LabBackendKind
+    /// The lab's address block (container labs share the host's address space, so each lab up
+    /// at once gets its own; netns labs always use block 0). Absent in older lab folders: 0.
+    public var addressBlock: Int?
     /// The topology file the lab came from (its text is copied to `topology.yaml`).
     public var topologyFile: String
     /// The `mxgp` executable the nodes run (netns).
@@ -56,8 +59,9 @@ public struct LabState: Codable, Sendable, Hashable {
     /// Faults applied and not yet healed, in the order they were applied.
     public var faults: [LabFault]
 
-    public init(backend: String, topologyFile: String, binary: String, createdAt: String, faults: [LabFault] = []) {
+    public init(backend: LabBackendKind, topologyFile: String, binary: String, createdAt: String, faults: [LabFault] = [], addressBlock: Int? = nil) {
         self.backend = backend
+        self.addressBlock = addressBlock
         self.topologyFile = topologyFile
         self.binary = binary
         self.createdAt = createdAt

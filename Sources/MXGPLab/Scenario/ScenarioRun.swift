@@ -14,8 +14,12 @@ public struct ScenarioRun: Sendable {
     public var runsDirectory: String
     /// Runs the topology under this lab name instead of its own.
     public var labName: String?
+    /// The runtime a lab brought up for the run uses (a lab that is up keeps its own).
+    public var backend: LabBackendKind
 
-    public init(controller: LabController, scenarioPath: String, seed: UInt64? = nil, keep: Bool = false, runsDirectory: String = "runs", labName: String? = nil) {
+    public init(controller: LabController, scenarioPath: String, seed: UInt64? = nil, keep: Bool = false, runsDirectory: String = "runs", labName: String? = nil,
+                backend: LabBackendKind = .netns) {
+        self.backend = backend
         self.controller = controller
         self.scenarioPath = scenarioPath
         self.seed = seed
@@ -35,8 +39,8 @@ public struct ScenarioRun: Sendable {
             progress("using lab \(name), which is up")
             lab = try controller.open(name)
         } else {
-            progress("bringing lab \(name) up from \(scenario.topologyPath)")
-            lab = try await controller.up(topologyFile: scenario.topologyPath, name: name, progress: progress)
+            progress("bringing lab \(name) up from \(scenario.topologyPath) (\(backend) backend)")
+            lab = try await controller.up(topologyFile: scenario.topologyPath, backend: backend, name: name, progress: progress)
         }
         let report: ScenarioReport
         do {
@@ -47,6 +51,13 @@ public struct ScenarioRun: Sendable {
             throw error
         }
         let folder = try writeRunFolder(report, lab: lab)
+        if let containers = lab.backend as? any ContainerLabBackend {  // their logs are docker's
+            for node in lab.plan.nodes {
+                guard let container = await containers.container(lab.plan, node: node.name) else { continue }
+                let log = await controller.runner.run(["docker", "logs", container], timeout: .seconds(30))
+                try? (log.stdout + log.stderr).write(toFile: "\(folder)/logs/\(node.name).log", atomically: true, encoding: .utf8)
+            }
+        }
         // The picture, with Graphviz only.
         _ = await controller.runner.run(["dot", "-Tsvg", folder + "/topology.dot", "-o", folder + "/topology.svg"], timeout: .seconds(30))
         if !reused && !keep {

@@ -15,11 +15,9 @@ extension PeeringSettings {
             ?? config.originValidation.map { try OriginRegistryFiles.loadVerified(registry: $0.registry, publicKey: $0.publicKey, now: now) }
         self.init(
             local: config.routingConfig,
-            neighbours: config.neighbours.map { neighbour in
+            neighbours: zip(config.neighbours, config.neighbourRoutingConfigs).map { neighbour, routing in
                 PeeringNeighbour(
-                    routing: NeighbourRoutingConfig(
-                        name: neighbour.name, operatorNumber: neighbour.operatorNumber,
-                        relationship: neighbour.relationship, contractPrice: neighbour.contract.price),
+                    routing: routing,
                     address: neighbour.passive ? nil : neighbour.address,
                     session: config.sessionConfiguration(for: neighbour), maxDomains: neighbour.maxDomains,
                     maxDomainsAction: neighbour.maxDomainsAction)

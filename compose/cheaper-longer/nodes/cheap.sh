@@ -20,4 +20,5 @@ ip route replace 10.78.0.6/32 via 10.77.0.50 dev src src 10.77.0.51
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/cheap.pem /etc/mxgp/pki/cheap.key
 exec mxgp node --config /etc/mxgp/nodes/cheap.yaml

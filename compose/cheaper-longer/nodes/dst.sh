@@ -17,4 +17,5 @@ ip route replace 10.78.0.3/32 via 10.77.0.35 dev pricey src 10.77.0.34
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/dst.pem /etc/mxgp/pki/dst.key
 exec mxgp node --config /etc/mxgp/nodes/dst.yaml

@@ -23,4 +23,5 @@ ip route replace 10.78.0.6/32 via 10.77.0.42 dev src src 10.77.0.43
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/pricey.pem /etc/mxgp/pki/pricey.key
 exec mxgp node --config /etc/mxgp/nodes/pricey.yaml

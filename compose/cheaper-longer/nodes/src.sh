@@ -20,4 +20,5 @@ ip route replace 10.78.0.5/32 via 10.77.0.51 dev cheap src 10.77.0.50
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/src.pem /etc/mxgp/pki/src.key
 exec mxgp node --config /etc/mxgp/nodes/src.yaml

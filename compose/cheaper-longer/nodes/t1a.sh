@@ -20,4 +20,5 @@ ip route replace 10.78.0.3/32 via 10.77.0.10 dev pricey src 10.77.0.11
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/t1a.pem /etc/mxgp/pki/t1a.key
 exec mxgp node --config /etc/mxgp/nodes/t1a.yaml

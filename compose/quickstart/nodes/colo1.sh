@@ -20,4 +20,5 @@ ip route replace 10.78.0.4/32 via 10.77.0.35 dev up2 src 10.77.0.34
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/colo1.pem /etc/mxgp/pki/colo1.key
 exec mxgp node --config /etc/mxgp/nodes/colo1.yaml

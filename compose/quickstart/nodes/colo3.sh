@@ -17,4 +17,5 @@ ip route replace 10.78.0.4/32 via 10.77.0.51 dev up2 src 10.77.0.50
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/colo3.pem /etc/mxgp/pki/colo3.key
 exec mxgp node --config /etc/mxgp/nodes/colo3.yaml

@@ -23,4 +23,5 @@ ip route replace 10.78.0.6/32 via 10.77.0.42 dev colo2 src 10.77.0.43
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/up1.pem /etc/mxgp/pki/up1.key
 exec mxgp node --config /etc/mxgp/nodes/up1.yaml

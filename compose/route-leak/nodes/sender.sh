@@ -17,4 +17,5 @@ ip route replace 10.78.0.3/32 via 10.77.0.27 dev up1 src 10.77.0.26
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/sender.pem /etc/mxgp/pki/sender.key
 exec mxgp node --config /etc/mxgp/nodes/sender.yaml

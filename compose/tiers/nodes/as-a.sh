@@ -17,4 +17,5 @@ ip route replace 10.78.0.8/32 via 10.77.0.171 dev up-as1 src 10.77.0.170
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/as-a.pem /etc/mxgp/pki/as-a.key
 exec mxgp node --config /etc/mxgp/nodes/as-a.yaml

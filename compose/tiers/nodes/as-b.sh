@@ -20,4 +20,5 @@ ip route replace 10.78.0.3/32 via 10.77.0.187 dev t1c src 10.77.0.186
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/as-b.pem /etc/mxgp/pki/as-b.key
 exec mxgp node --config /etc/mxgp/nodes/as-b.yaml

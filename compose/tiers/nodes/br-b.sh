@@ -17,4 +17,5 @@ ip route replace 10.78.0.9/32 via 10.77.0.211 dev up-br1 src 10.77.0.210
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/br-b.pem /etc/mxgp/pki/br-b.key
 exec mxgp node --config /etc/mxgp/nodes/br-b.yaml

@@ -17,4 +17,5 @@ ip route replace 10.78.0.6/32 via 10.77.0.139 dev up-eu1 src 10.77.0.138
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/eu-a.pem /etc/mxgp/pki/eu-a.key
 exec mxgp node --config /etc/mxgp/nodes/eu-a.yaml

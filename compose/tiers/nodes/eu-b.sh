@@ -17,4 +17,5 @@ ip route replace 10.78.0.7/32 via 10.77.0.147 dev up-eu2 src 10.77.0.146
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/eu-b.pem /etc/mxgp/pki/eu-b.key
 exec mxgp node --config /etc/mxgp/nodes/eu-b.yaml

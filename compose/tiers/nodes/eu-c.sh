@@ -20,4 +20,5 @@ ip route replace 10.78.0.7/32 via 10.77.0.163 dev up-eu2 src 10.77.0.162
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/eu-c.pem /etc/mxgp/pki/eu-c.key
 exec mxgp node --config /etc/mxgp/nodes/eu-c.yaml

@@ -20,4 +20,5 @@ ip route replace 10.78.0.9/32 via 10.77.0.227 dev up-br1 src 10.77.0.226
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/mx-a.pem /etc/mxgp/pki/mx-a.key
 exec mxgp node --config /etc/mxgp/nodes/mx-a.yaml

@@ -29,4 +29,5 @@ ip route replace 10.78.0.9/32 via 10.77.0.66 dev up-br1 src 10.77.0.67
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/t1a.pem /etc/mxgp/pki/t1a.key
 exec mxgp node --config /etc/mxgp/nodes/t1a.yaml

@@ -26,4 +26,5 @@ ip route replace 10.78.0.7/32 via 10.77.0.50 dev up-eu2 src 10.77.0.51
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/t1b.pem /etc/mxgp/pki/t1b.key
 exec mxgp node --config /etc/mxgp/nodes/t1b.yaml

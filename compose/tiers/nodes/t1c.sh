@@ -29,4 +29,5 @@ ip route replace 10.78.0.17/32 via 10.77.0.186 dev as-b src 10.77.0.187
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/t1c.pem /etc/mxgp/pki/t1c.key
 exec mxgp node --config /etc/mxgp/nodes/t1c.yaml

@@ -23,4 +23,5 @@ ip route replace 10.78.0.17/32 via 10.77.0.178 dev as-b src 10.77.0.179
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/up-as1.pem /etc/mxgp/pki/up-as1.key
 exec mxgp node --config /etc/mxgp/nodes/up-as1.yaml

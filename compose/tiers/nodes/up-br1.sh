@@ -29,4 +29,5 @@ ip route replace 10.78.0.20/32 via 10.77.0.226 dev mx-a src 10.77.0.227
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/up-br1.pem /etc/mxgp/pki/up-br1.key
 exec mxgp node --config /etc/mxgp/nodes/up-br1.yaml

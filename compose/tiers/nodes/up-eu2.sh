@@ -26,4 +26,5 @@ ip route replace 10.78.0.15/32 via 10.77.0.162 dev eu-c src 10.77.0.163
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/up-eu2.pem /etc/mxgp/pki/up-eu2.key
 exec mxgp node --config /etc/mxgp/nodes/up-eu2.yaml

@@ -29,4 +29,5 @@ ip route replace 10.78.0.18/32 via 10.77.0.202 dev br-a src 10.77.0.203
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/up-us1.pem /etc/mxgp/pki/up-us1.key
 exec mxgp node --config /etc/mxgp/nodes/up-us1.yaml

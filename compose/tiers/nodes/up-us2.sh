@@ -32,4 +32,5 @@ ip route replace 10.78.0.20/32 via 10.77.0.218 dev mx-a src 10.77.0.219
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/up-us2.pem /etc/mxgp/pki/up-us2.key
 exec mxgp node --config /etc/mxgp/nodes/up-us2.yaml

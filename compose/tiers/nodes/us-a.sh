@@ -17,4 +17,5 @@ ip route replace 10.78.0.4/32 via 10.77.0.107 dev up-us1 src 10.77.0.106
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/us-a.pem /etc/mxgp/pki/us-a.key
 exec mxgp node --config /etc/mxgp/nodes/us-a.yaml

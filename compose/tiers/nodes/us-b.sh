@@ -17,4 +17,5 @@ ip route replace 10.78.0.5/32 via 10.77.0.115 dev up-us2 src 10.77.0.114
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/us-b.pem /etc/mxgp/pki/us-b.key
 exec mxgp node --config /etc/mxgp/nodes/us-b.yaml

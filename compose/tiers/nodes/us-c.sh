@@ -20,4 +20,5 @@ ip route replace 10.78.0.5/32 via 10.77.0.131 dev up-us2 src 10.77.0.130
 chain MXGP-IN INPUT
 chain MXGP-OUT OUTPUT
 mkdir -p /var/lib/mxgp /run/mxgp
+wait_for /etc/mxgp/pki/ca.pem /etc/mxgp/pki/us-c.pem /etc/mxgp/pki/us-c.key
 exec mxgp node --config /etc/mxgp/nodes/us-c.yaml

@@ -11,7 +11,8 @@ struct LabCommand: AsyncParsableCommand {
         discussion: """
             The netns backend (the default) runs every node as a process in its own network
             namespace, with a veth pair per link; it needs root. --backend compose runs each node
-            as a docker container instead (files in compose/<lab>/, see mxgp lab up --help).
+            as a docker container instead (files in compose/<lab>/, see mxgp lab up --help), and
+            --backend swarm deploys the same lab as a Docker Swarm stack.
             Labs keep their state in $MXGP_LAB_DIR (default /run/mxgp/labs/<lab>): node configs,
             certificates, stores and logs/<node>.log. Start with:
               mxgp lab up Labs/quickstart.yaml && mxgp lab verify quickstart
@@ -20,6 +21,7 @@ struct LabCommand: AsyncParsableCommand {
         subcommands: [
             LabUpCommand.self, LabDownCommand.self, LabStatusCommand.self, LabVerifyCommand.self, LabSendCommand.self,
             LabFaultCommand.self, LabHealCommand.self, LabExecCommand.self, LabCtlCommand.self, LabGraphCommand.self, LabRunCommand.self,
+            LabInitPKICommand.self,
         ]
     )
 }
@@ -28,10 +30,12 @@ struct LabCommand: AsyncParsableCommand {
 struct LabOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Folder of the labs' state (default: $MXGP_LAB_DIR or /run/mxgp/labs).", valueName: "DIR"))
     var labDir: String?
+    @Option(help: ArgumentHelp("The compose folder, with the Dockerfiles; container labs' files go to DIR/<lab>/ (compose and swarm backends).", valueName: "DIR"))
+    var composeDir = "compose"
 
     /// The controller for these options; nodes run this executable (or $MXGP_BINARY).
     func controller() -> LabController {
-        LabController(directory: labDir.map(LabDirectory.init(root:)) ?? .standard, binary: Self.executablePath())
+        LabController(directory: labDir.map(LabDirectory.init(root:)) ?? .standard, binary: Self.executablePath(), composeRoot: composeDir)
     }
 
     /// This executable's absolute path, or `$MXGP_BINARY`.
@@ -77,3 +81,6 @@ func relayOutput(_ result: CommandResult) -> Int32 {
 func exitWithNodeStatus(_ status: Int32) throws {
     if status != 0 { throw ExitCode(status > 0 ? status : 2) }
 }
+
+extension LabBackendKind: ExpressibleByArgument {}
+extension LabImageSource: ExpressibleByArgument {}

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MXGPLab
 
-/// `mxgp lab run SCENARIO.yaml [--seed N] [--json] [--junit FILE] [--keep]`.
+/// `mxgp lab run SCENARIO.yaml [--backend netns|compose|swarm] [--seed N] [--json] [--junit FILE] [--keep]`.
 struct LabRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -23,6 +23,8 @@ struct LabRunCommand: AsyncParsableCommand {
     @Flag(help: "Leave the lab up afterwards.") var keep = false
     @Option(help: ArgumentHelp("Folder for run folders.", valueName: "DIR")) var runs = "runs"
     @Option(help: ArgumentHelp("Run the topology under this lab name.", valueName: "NAME")) var lab: String?
+    @Option(help: "Lab runtime when the lab is not up yet: netns, compose or swarm.") var backend = LabBackendKind.netns
+    @Option(help: "Where container labs' image comes from: host (this mxgp) or source (compose/Dockerfile).") var imageSource = LabImageSource.default
     @OptionGroup var options: LabOptions
 
     func run() async throws {
@@ -33,7 +35,9 @@ struct LabRunCommand: AsyncParsableCommand {
 
     /// Runs the scenario and prints the report; returns whether every step passed.
     func execute() async throws -> Bool {
-        let run = ScenarioRun(controller: options.controller(), scenarioPath: scenario, seed: seed, keep: keep, runsDirectory: runs, labName: lab)
+        var controller = options.controller()
+        controller.imageSource = imageSource
+        let run = ScenarioRun(controller: controller, scenarioPath: scenario, seed: seed, keep: keep, runsDirectory: runs, labName: lab, backend: backend)
         let quiet = json
         let progress: @Sendable (String) -> Void = { line in if !quiet { labProgress(line) } }
         let stepDone: @Sendable (StepResult) -> Void = { step in if !quiet { print(LabRendering.step(step)) } }

@@ -50,7 +50,7 @@ struct LabStatusCommand: AsyncParsableCommand {
                 }
                 rows.append(row)
             }
-            let output = Output(lab: lab.name, backend: lab.state.backend, converged: rows.allSatisfy { $0.routesAsExpected || $0.process != "running" },
+            let output = Output(lab: lab.name, backend: lab.state.backend.rawValue, converged: rows.allSatisfy { $0.routesAsExpected || $0.process != "running" },
                                 faults: lab.state.faults.map(\.description), nodes: rows)
             if json {
                 print(try JSONOutput.render(output))

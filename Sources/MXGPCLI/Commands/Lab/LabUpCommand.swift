@@ -2,13 +2,14 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import MXGPLab
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `mxgp lab up TOPOLOGY.yaml [--backend netns|compose] [--timeout SECONDS] [--no-wait]
-/// [--compose-dir DIR] [--generate-only]`.
+/// `mxgp lab up TOPOLOGY.yaml [--backend netns|compose|swarm] [--name LAB] [--image-source host|source]
+/// [--timeout SECONDS] [--no-wait] [--compose-dir DIR] [--generate-only]`.
 struct LabUpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
@@ -20,46 +21,59 @@ struct LabUpCommand: AsyncParsableCommand {
             Ctrl-C or a failed step removes everything created so far. Exit status 0 when the lab
             is up and converged, 1 when it is up but did not converge in time, 2 on errors.
 
-            --backend compose writes compose/<lab>/ (docker-compose.yml, node configs and
-            entrypoints, certificates), builds the mxgp image from compose/Dockerfile and starts a
-            container per node with `docker compose` (or docker-compose); run it from the
-            repository's top folder. --generate-only writes those files and stops: no docker needed.
+            --backend compose writes compose/<lab>/ (docker-compose.yml, topology.yaml, node
+            configs and entrypoints), makes sure of the image mxgp:latest and starts a container
+            per node with `docker compose` (or docker-compose); a pki service makes the
+            certificates into a volume first. Run it from the repository's top folder (or pass
+            --compose-dir). --image-source host (the default on Linux) builds the image from this
+            mxgp binary and its Swift runtime on a Debian base (made with debootstrap when nothing
+            can be pulled), and rebuilds it only when the binary changed; --image-source source
+            compiles mxgp in compose/Dockerfile (needs to pull swift:6.3-bookworm).
+            --generate-only writes the files and stops: no docker needed.
+
+            --backend swarm deploys the same lab as a stack on Docker Swarm (this engine must be a
+            swarm manager: docker swarm init): overlay networks, node configs as Swarm configs and
+            certificates as secrets (compose/<lab>/stack.yml).
             """)
 
     @Argument(help: "Topology file, e.g. Labs/quickstart.yaml.") var topology: String
-    @Option(help: "Lab runtime: netns (namespaces on this machine, needs root) or compose.") var backend = "netns"
+    @Option(help: "Lab runtime: netns (namespaces on this machine, needs root), compose or swarm.") var backend = LabBackendKind.netns
+    @Option(help: ArgumentHelp("Run the topology under this lab name (several labs of one topology).", valueName: "LAB")) var name: String?
+    @Option(help: "Where container labs' image comes from: host (this mxgp) or source (compose/Dockerfile).") var imageSource = LabImageSource.default
     @Option(help: "Seconds to wait for the routes to converge.") var timeout = 60
     @Flag(help: "Return once the nodes are started, without waiting for convergence.") var noWait = false
-    @Option(help: ArgumentHelp("The compose folder, with the Dockerfile (compose backend).", valueName: "DIR")) var composeDir = "compose"
     @Flag(help: "Only write the compose files (with --backend compose); docker is not run.") var generateOnly = false
     @OptionGroup var options: LabOptions
 
     func validate() throws {
-        guard ["netns", "compose"].contains(backend) else { throw ValidationError("--backend must be netns or compose") }
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
-        if generateOnly, backend != "compose" { throw ValidationError("--generate-only works with --backend compose") }
+        if generateOnly, backend != .compose { throw ValidationError("--generate-only works with --backend compose") }
     }
 
     func run() async throws {
         try await labReporting {
             var controller = options.controller()
-            controller.composeRoot = URL(fileURLWithPath: composeDir).standardizedFileURL.path
+            controller.imageSource = imageSource
             if generateOnly {
-                let folder = try controller.generateCompose(topologyFile: topology)
-                print("wrote \(folder): docker-compose.yml, nodes/<node>.yaml and .sh, pki/ (private keys, git-ignored)")
+                let folder = try controller.generateCompose(topologyFile: topology, name: name)
+                print("wrote \(folder): docker-compose.yml, topology.yaml, nodes/<node>.yaml and .sh (the pki service makes the certificates when the lab starts)")
                 if !FileManager.default.fileExists(atPath: controller.composeRoot + "/Dockerfile") {
                     printError("note: \(controller.composeRoot)/Dockerfile does not exist, so `docker compose build` cannot build the image from this folder; generate from the repository's top folder or pass --compose-dir REPOSITORY/compose")
                 }
                 return
             }
             let started = ContinuousClock.now
-            let name = (try? controller.plan(topologyFile: topology, backend: backend).name) ?? ""
-            let interrupt = InterruptCleanup(controller: controller, lab: name)
-            let lab = try await controller.up(topologyFile: topology, backend: backend, progress: labProgress)
-            let nodesStarted = ContinuousClock.now - started
+            let labName = (try? controller.plan(topologyFile: topology, backend: backend, name: name).name) ?? ""
+            let interrupt = InterruptCleanup(controller: controller, lab: labName)
+            let imageTime = LockedDuration()
+            let lab = try await controller.up(topologyFile: topology, backend: backend, name: name, progress: labProgress) { outcome in
+                if outcome.built { labProgress("image \(LabImageBuilder.image) built in \(Self.format(outcome.duration))") }
+                imageTime.set(outcome.duration)
+            }
+            let nodesStarted = ContinuousClock.now - started - imageTime.value
             guard !noWait else {
                 interrupt.cancel()
-                print("lab \(lab.name) is up: \(lab.plan.nodes.count) nodes, \(lab.plan.links.count) links, started in \(format(nodesStarted))")
+                print("lab \(lab.name) is up: \(lab.plan.nodes.count) nodes, \(lab.plan.links.count) links, started in \(Self.format(nodesStarted))")
                 return
             }
             do {
@@ -71,7 +85,7 @@ struct LabUpCommand: AsyncParsableCommand {
             }
             interrupt.cancel()
             print("""
-                lab \(lab.name) is up: \(lab.plan.nodes.count) nodes, \(lab.plan.links.count) links, converged in \(format(ContinuousClock.now - started))
+                lab \(lab.name) is up: \(lab.plan.nodes.count) nodes, \(lab.plan.links.count) links, converged in \(Self.format(ContinuousClock.now - started - imageTime.value))
                 next: mxgp lab status \(lab.name)      mxgp lab verify \(lab.name)
                       mxgp lab send \(lab.name) --from NODE --to ADDRESS
                       mxgp lab fault \(lab.name) cut A B   mxgp lab heal \(lab.name)   mxgp lab down \(lab.name)
@@ -79,10 +93,17 @@ struct LabUpCommand: AsyncParsableCommand {
         }
     }
 
-    func format(_ duration: Duration) -> String {
+    static func format(_ duration: Duration) -> String {
         let (s, attos) = duration.components
         return String(format: "%.1f s", Double(s) + Double(attos) / 1e18)
     }
+}
+
+/// The image build time, set from the `up` callback.
+final class LockedDuration: Sendable {
+    private let stored = Mutex(Duration.zero)
+    var value: Duration { stored.withLock { $0 } }
+    func set(_ duration: Duration) { stored.withLock { $0 = duration } }
 }
 
 /// Takes the lab down when Ctrl-C (SIGINT) or SIGTERM arrives while it is coming up.

@@ -1,0 +1,154 @@
+import Foundation
+import MXGPTestSupport
+import MXGPTopology
+import Testing
+@testable import MXGPLab
+
+/// Real labs on a Docker engine: compose (bridge networks with br_netfilter, Docker's isolation
+/// rules) and swarm (a one-node swarm, overlay networks, configs and secrets). CI starts the
+/// engine (`Scripts/bootstrap docker`); a test skips only when no engine answers, and says so.
+/// Each test brings up its own copy of a topology under a unique lab name, with the image built
+/// from the test binary, and takes it down again also when it fails.
+@Suite(.serialized) struct ContainerLabTests {
+    /// Whether an engine answers (`docker info`), or why the tests skip.
+    static let engine: (answers: Bool, why: String) = {
+        let result = ProcessRunnerSync.run(["docker", "info", "--format", "{{.ServerVersion}}"])
+        if result.status == 0 { return (true, "") }
+        let why = "no docker engine answers (\(result.output.split(separator: "\n").first ?? "docker is not installed")): start one with Scripts/bootstrap docker"
+        FileHandle.standardError.write(Data("ContainerLabTests: skipped: \(why)\n".utf8))
+        return (false, why)
+    }()
+
+    /// A controller on a fresh lab folder and compose folder, and a copy of `Labs/<file>` under a unique name.
+    static func setUp(_ file: String) throws -> (LabController, topologyPath: String, name: String) {
+        let name = "ct-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let folder = NSTemporaryDirectory() + "mxgp-labtest-\(name)"
+        let compose = folder + "/compose"
+        try FileManager.default.createDirectory(atPath: compose, withIntermediateDirectories: true)
+        for file in ["Dockerfile", "Dockerfile.host", "entrypoint-lib.sh"] {
+            try FileManager.default.copyItem(atPath: TestBinary.repository.appendingPathComponent("compose/\(file)").path, toPath: "\(compose)/\(file)")
+        }
+        let source = try String(contentsOfFile: TestBinary.repository.appendingPathComponent("Labs/\(file)").path, encoding: .utf8)
+        let renamed = source.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.hasPrefix("name:") ? "name: \(name)" : String($0) }.joined(separator: "\n")
+        let path = folder + "/topology.yaml"
+        try renamed.write(toFile: path, atomically: true, encoding: .utf8)
+        var controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp(), composeRoot: compose)
+        controller.imageSource = .host
+        return (controller, path, name)
+    }
+
+    /// Runs `body` on a lab that is up and converged on `backend`, then takes it down and checks nothing is left.
+    static func withLab(_ file: String = "quickstart.yaml", backend: LabBackendKind, _ body: (Lab, LabController) async throws -> Void) async throws {
+        let (controller, path, name) = try setUp(file)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        do {
+            let lab = try await controller.up(topologyFile: path, backend: backend, progress: { _ in })
+            try await lab.waitForConvergence(timeout: .seconds(60))
+            try await body(lab, controller)
+        } catch {
+            try? await controller.down(name)
+            throw error
+        }
+        try await controller.down(name)
+        try await expectNothingLeft(name, controller)
+    }
+
+    /// No container, network or volume of the lab, no lab folder, no key on the host.
+    static func expectNothingLeft(_ name: String, _ controller: LabController, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let runner = ProcessRunner()
+        let project = "mxgp-\(name)"
+        let containers = await runner.run(["docker", "ps", "-a", "--format", "{{.Names}}"]).stdout
+        #expect(!containers.contains(project), "containers left: \(containers)", sourceLocation: sourceLocation)
+        let networks = await runner.run(["docker", "network", "ls", "--format", "{{.Name}}"]).stdout
+        #expect(!networks.contains(project), "networks left: \(networks)", sourceLocation: sourceLocation)
+        let volumes = await runner.run(["docker", "volume", "ls", "--format", "{{.Name}}"]).stdout
+        #expect(!volumes.contains(project), "volumes left: \(volumes)", sourceLocation: sourceLocation)
+        let secrets = await runner.run(["docker", "secret", "ls", "--format", "{{.Name}}"]).stdout
+        #expect(!secrets.contains(project), "secrets left: \(secrets)", sourceLocation: sourceLocation)
+        #expect(!FileManager.default.fileExists(atPath: controller.directory.labPath(name)), sourceLocation: sourceLocation)
+        #expect(!FileManager.default.fileExists(atPath: "\(controller.composeRoot)/\(name)/pki"), "keys left on the host", sourceLocation: sourceLocation)
+    }
+
+    /// The same story as on netns: verify; cut colo1's best upstream while 30 messages are sent;
+    /// verify with the new paths, all 30 delivered once; heal; verify with the original paths.
+    static func failoverStory(_ lab: Lab) async throws {
+        let before = try await NetnsLabTests.verify(lab)
+        #expect(before.probes.first { $0.from == "colo1" && $0.to == "colo2" }?.path == ["colo1", "up1", "colo2"])
+        let batch = "batch-" + String(UInt32.random(in: 0...UInt32.max), radix: 36) + "@bob.example"
+        let send = Task {
+            await lab.backend.exec(lab.plan, node: "colo1", ["mxgp", "send", "--server", "127.0.0.1:25", "--from", "a@alice.example",
+                                                             "--to", batch, "--count", "30"], timeout: .seconds(60))
+        }
+        let cut = try await LabFaults(lab: lab).apply(.cut(a: "colo1", b: "up1", from: nil))
+        let sent = await send.value
+        #expect(sent.succeeded, "\(sent.message)")
+        let during = try await NetnsLabTests.verify(cut)
+        #expect(during.probes.first { $0.from == "colo1" && $0.to == "colo2" }?.path == ["colo1", "up2", "t1b", "t1a", "up1", "colo2"])
+        var messages: [LiveMailboxMessage] = []
+        for _ in 0..<150 {
+            messages = try await cut.mailbox("colo2", batch)
+            if messages.count >= 30 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try await Task.sleep(for: .seconds(1))
+        messages = try await cut.mailbox("colo2", batch)
+        #expect(messages.count == 30, "lost or duplicated during the cut: \(messages.count) of 30")
+        #expect(Set(messages.map(\.messageId)).count == messages.count)
+        let (healed, _) = try await LabFaults(lab: cut).healAll()
+        let after = try await NetnsLabTests.verify(healed)
+        #expect(after.probes.map(\.path) == before.probes.map(\.path))
+    }
+
+    @Test(.enabled(if: engine.answers, "needs a docker engine"))
+    func composeQuickstartFailsOverAndHeals() async throws {
+        try await Self.withLab(backend: .compose) { lab, _ in try await Self.failoverStory(lab) }
+    }
+
+    /// Every fault kind inside the containers, checked with the tools in the image, healed with nothing left.
+    @Test(.enabled(if: engine.answers, "needs a docker engine"))
+    func composeEveryFaultAppliesAndHeals() async throws {
+        try await Self.withLab(backend: .compose) { lab, _ in try await NetnsLabTests.everyFault(lab) }
+    }
+
+    /// Two compose labs up at once: each gets its own address block, both converge and deliver.
+    @Test(.enabled(if: engine.answers, "needs a docker engine"))
+    func twoComposeLabsAtOnce() async throws {
+        try await Self.withLab("cheaper-longer.yaml", backend: .compose) { first, _ in
+            try await Self.withLab("route-leak.yaml", backend: .compose) { second, _ in
+                #expect(first.plan.block != second.plan.block)
+                for lab in [first, second] {
+                    let report = await LabVerifier(lab: lab, timeout: .seconds(30)).run()
+                    #expect(report.passed, "\(lab.name): \(report.probes.filter { $0.verdict == .failed })")
+                }
+            }
+        }
+    }
+
+    /// Quickstart as a Swarm stack on a one-node swarm (made here, and left, when there was none).
+    @Test(.enabled(if: engine.answers, "needs a docker engine"))
+    func swarmQuickstartFailsOverAndHeals() async throws {
+        let runner = ProcessRunner()
+        let state = await runner.run(["docker", "info", "--format", "{{.Swarm.LocalNodeState}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let created = state != "active"
+        if created {
+            let initialised = await runner.run(["docker", "swarm", "init", "--advertise-addr", "127.0.0.1"], timeout: .seconds(60))
+            try #require(initialised.succeeded, "docker swarm init: \(initialised.message)")
+        }
+        defer { if created { _ = ProcessRunnerSync.run(["docker", "swarm", "leave", "--force"]) } }
+        try await Self.withLab(backend: .swarm) { lab, _ in try await Self.failoverStory(lab) }
+    }
+}
+
+/// A blocking command for static initialisers (test traits), through the shell.
+enum ProcessRunnerSync {
+    static func run(_ argv: [String]) -> (status: Int32, output: String) {
+        let quoted = argv.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        guard let pipe = popen(quoted + " 2>&1", "r") else { return (-1, "") }
+        var output = ""
+        var buffer = [CChar](repeating: 0, count: 4096)
+        while fgets(&buffer, Int32(buffer.count), pipe) != nil { output += String(cString: buffer) }
+        let status = pclose(pipe)
+        return (status == 0 ? 0 : 1, output)
+    }
+}
