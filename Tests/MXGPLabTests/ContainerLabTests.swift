@@ -152,3 +152,52 @@ enum ProcessRunnerSync {
         return (status == 0 ? 0 : 1, output)
     }
 }
+
+/// The scenario pack on compose: every scenario passes there too, and leaves nothing behind.
+/// (In the serialized suite: labs that come up at once would race for an address block.)
+extension ContainerLabTests {
+    @Test(.enabled(if: ContainerLabTests.engine.answers, "needs a docker engine"), arguments: ScenarioParserTests.pack)
+    func scenarioPassesOnCompose(file: String) async throws {
+        let (controller, path, name) = try ContainerLabTests.setUp("quickstart.yaml")
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = ScenarioRun(controller: controller, scenarioPath: "\(ScenarioParserTests.folder)/\(file)", runsDirectory: folder + "/runs",
+                              labName: name, backend: .compose)
+        let (report, runFolder) = try await run.execute(progress: { _ in }, step: { _ in })
+        #expect(report.passed, "\(file): \(report.steps.filter { $0.verdict == .failed }.map { "\($0.step): \($0.detail)" })")
+        #expect(report.lost.isEmpty && report.duplicated.isEmpty)
+        for artefact in ["report.json", "junit.xml", "schedule.json", "messages.json", "topology.dot", "logs"] {
+            #expect(FileManager.default.fileExists(atPath: "\(runFolder)/\(artefact)"), "\(artefact) missing")
+        }
+        try await ContainerLabTests.expectNothingLeft(name, controller)
+    }
+}
+
+/// Docker only: the files a user runs with `docker compose` alone (no mxgp on the host, no root
+/// shell): `up -d` (the pki service makes the certificates into a volume), `run --rm verify`
+/// prints the probe table, `down --volumes` leaves nothing. The files are the generator's (the
+/// committed compose/quickstart/ is kept equal to it by ComposeTests); the image is prebuilt from
+/// the test binary, as CI does (`up --no-build`).
+extension ContainerLabTests {
+    @Test(.enabled(if: ContainerLabTests.engine.answers, "needs a docker engine"))
+    func composeUpVerifyDownWithDockerAlone() async throws {
+        let (controller, path, name) = try ContainerLabTests.setUp("quickstart.yaml")
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
+        _ = try await controller.imageBuilder.ensure(.host, progress: { _ in })
+        let folder = try controller.generateCompose(topologyFile: path)
+        let runner = ProcessRunner()
+        let compose = try await ComposeBackend(root: controller.composeRoot, directory: controller.directory).composeCommand()
+            + ["-p", "mxgp-\(name)", "-f", "\(folder)/docker-compose.yml"]
+        do {
+            try await runner.check(compose + ["up", "-d", "--no-build"], timeout: .seconds(300))
+            let verify = await runner.run(compose + ["run", "--rm", ComposeFiles.verifyService], timeout: .seconds(180))
+            #expect(verify.succeeded, "verify service: \(verify.message)")
+            #expect(verify.stdout.contains("PASS: 6/6 probes passed"), "\(verify.stdout)")
+        } catch {
+            _ = await runner.run(compose + ["down", "--volumes", "--remove-orphans"], timeout: .seconds(300))
+            throw error
+        }
+        try await runner.check(compose + ["down", "--volumes", "--remove-orphans"], timeout: .seconds(300))
+        try await ContainerLabTests.expectNothingLeft(name, controller)
+    }
+}

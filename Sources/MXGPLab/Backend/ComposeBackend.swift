@@ -80,6 +80,7 @@ public struct ComposeBackend: ContainerLabBackend {
             try ContainerLabFolder.record(root, lab: plan.name, directory: directory)
             progress("starting \(plan.nodes.count) containers and \(plan.links.count) networks (the pki service makes the certificates first)")
             try await runner.check(compose(command, plan, ["up", "-d", "--no-build"]), timeout: .seconds(600))
+            for node in plan.nodes { try await waitUntilReady(plan, node: node.name) }
         } catch {
             _ = await runner.run(compose(command, plan, ["down", "--volumes", "--remove-orphans", "--timeout", "5"]), timeout: .seconds(300))
             if !existed { try? FileManager.default.removeItem(atPath: folder) }
@@ -111,6 +112,7 @@ public struct ComposeBackend: ContainerLabBackend {
         let container = ComposeFiles.container(plan, node)
         if await state(plan, node: node) != .stopped { throw LabError("node \(node) is already running (container \(container))") }
         try await runner.check(["docker", "start", container], timeout: .seconds(60))
+        try await waitUntilReady(plan, node: node)
     }
 
     /// Splits `mxgp ctl api --status-line` output into the status and the body.

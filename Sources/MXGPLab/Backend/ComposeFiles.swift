@@ -72,6 +72,7 @@ public enum ComposeFiles {
         for node in plan.nodes {
             lines.append("  \(node.name):")
             lines.append("    image: \(image)")
+            lines.append("    pull_policy: never    # the image the pki service builds; never one of a registry's")
             lines.append("    container_name: \(container(plan, node.name))")
             lines.append("    hostname: \(node.name)")
             lines.append("    depends_on: [\(pkiService)]")
@@ -92,6 +93,7 @@ public enum ComposeFiles {
         lines += [
             "  \(verifyService):   # docker compose run --rm verify: probe mail between every pair of colos, print the table",
             "    image: \(image)",
+            "    pull_policy: never",
             "    profiles: [tools]    # not started by `up`",
             "    network_mode: none",
             "    command: [\"lab\", \"verify\", \"\(plan.name)\", \"--compose-dir\", \"\(composeInside)\"]",

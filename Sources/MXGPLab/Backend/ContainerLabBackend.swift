@@ -74,6 +74,26 @@ extension ContainerLabBackend {
         await containerState(await container(plan, node: node))
     }
 
+    /// Waits until the node's entrypoint has set up its interfaces and `mxgp node` listens on
+    /// its admin socket (faults and impairments need the interfaces named after the peers).
+    func waitUntilReady(_ plan: LabPlan, node: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var last = CommandResult(status: -1)
+        while ContinuousClock.now < deadline {
+            if let container = await container(plan, node: node) {
+                last = await runner.run(["docker", "exec", container, "test", "-S", plan.layout.adminSocket(node)], timeout: .seconds(10))
+                if last.succeeded { return }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        var tail = ""
+        if let container = await container(plan, node: node) {
+            let logs = await runner.run(["docker", "logs", "--tail", "5", container], timeout: .seconds(10))
+            tail = (logs.stdout + logs.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        throw LabError("node \(node) of lab \(plan.name) did not start within \(timeout)" + (tail.isEmpty ? "" : "; the end of its log:\n\(tail)"))
+    }
+
     /// Sends a process signal to a node's container (`docker kill|stop|pause|unpause`).
     func signalContainer(_ plan: LabPlan, node: String, _ signal: NodeSignal) async throws {
         guard plan.node(node) != nil else { throw LabError("no node \(node) in lab \(plan.name)") }

@@ -59,7 +59,10 @@ public struct SwarmBackend: ContainerLabBackend {
         progress("deploying the stack \(SwarmFiles.stack(plan.name)): \(plan.nodes.count) services, \(plan.links.count) overlay networks")
         try await runner.check(["docker", "stack", "deploy", "--resolve-image", "never", "-c", stackFile(plan), SwarmFiles.stack(plan.name)],
                                timeout: .seconds(600))
-        for node in plan.nodes { try await waitForContainer(plan, node: node.name, timeout: .seconds(120)) }
+        for node in plan.nodes {
+            try await waitForContainer(plan, node: node.name, timeout: .seconds(120))
+            try await waitUntilReady(plan, node: node.name)
+        }
     }
 
     /// Waits until the node's task container runs.
@@ -105,5 +108,6 @@ public struct SwarmBackend: ContainerLabBackend {
         if await state(plan, node: node) != .stopped { throw LabError("node \(node) is already running (service \(SwarmFiles.service(plan, node)))") }
         try await runner.check(["docker", "service", "update", "--force", "--detach", SwarmFiles.service(plan, node)], timeout: .seconds(60))
         try await waitForContainer(plan, node: node, timeout: .seconds(60))
+        try await waitUntilReady(plan, node: node)
     }
 }

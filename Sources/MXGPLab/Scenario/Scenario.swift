@@ -78,7 +78,8 @@ public enum ScenarioExpectation: Sendable, Hashable {
     case via(nodes: [String], send: String?)
     /// A node's best route for a domain has this next hop (`nil`: local) and/or operator path.
     case route(node: String, domain: String, nextHop: String??, path: [OperatorNumber]?)
-    /// The session between `a` and `b`, seen from `a`, is in this state (established, idle, active, connect…).
+    /// The session between `a` and `b`, seen from `a`, is in this state (established, idle, active,
+    /// connect…, or `down`: any but established).
     case session(a: String, b: String, state: String)
     /// A node's queue holds at least `min` and at most `max` messages.
     case queue(node: String, min: Int?, max: Int?)

@@ -33,6 +33,38 @@ struct LabOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The compose folder, with the Dockerfiles; container labs' files go to DIR/<lab>/ (compose and swarm backends).", valueName: "DIR"))
     var composeDir = "compose"
 
+    /// These options with the lab options found in `arguments` (passed-through words, where a
+    /// user may type `--lab-dir DIR` or `--compose-dir DIR` after the node), and the other words.
+    /// With `stopAt` (`--`), only words before it are looked at.
+    func merging(passedThrough arguments: [String], stopAt: String? = nil) throws -> (LabOptions, [String]) {
+        var merged = self
+        var rest: [String] = []
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let word = arguments[index]
+            if let stopAt, word == stopAt {
+                rest += arguments[index...]
+                break
+            }
+            let names = ["--lab-dir", "--compose-dir"]
+            if let name = names.first(where: { word == $0 || word.hasPrefix($0 + "=") }) {
+                let value: String
+                if word.hasPrefix(name + "=") {
+                    value = String(word.dropFirst(name.count + 1))
+                } else {
+                    guard index + 1 < arguments.endIndex else { throw CLIError("\(name) needs a folder after it") }
+                    index += 1
+                    value = arguments[index]
+                }
+                if name == "--lab-dir" { merged.labDir = value } else { merged.composeDir = value }
+            } else {
+                rest.append(word)
+            }
+            index += 1
+        }
+        return (merged, rest)
+    }
+
     /// The controller for these options; nodes run this executable (or $MXGP_BINARY).
     func controller() -> LabController {
         LabController(directory: labDir.map(LabDirectory.init(root:)) ?? .standard, binary: Self.executablePath(), composeRoot: composeDir)

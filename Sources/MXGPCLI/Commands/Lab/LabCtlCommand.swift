@@ -17,6 +17,7 @@ struct LabCtlCommand: AsyncParsableCommand {
     func run() async throws {
         var status: Int32 = 0
         try await labReporting {
+            let (options, request) = try options.merging(passedThrough: request)
             guard let subcommand = request.first, ["peers", "routes", "queue", "mailbox", "ledger", "complain"].contains(subcommand) else {
                 throw CLIError("say what to ask: peers, routes [DOMAIN], queue, mailbox ADDRESS, ledger or complain MESSAGE-ID, e.g. mxgp lab ctl \(lab) \(node) routes")
             }

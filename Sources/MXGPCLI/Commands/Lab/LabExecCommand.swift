@@ -17,7 +17,8 @@ struct LabExecCommand: AsyncParsableCommand {
     func run() async throws {
         var status: Int32 = 0
         try await labReporting {
-            let argv = command.first == "--" ? Array(command.dropFirst()) : command
+            let (options, words) = try options.merging(passedThrough: command, stopAt: "--")
+            let argv = words.first == "--" ? Array(words.dropFirst()) : words
             guard !argv.isEmpty else { throw CLIError("name a command after --, e.g. mxgp lab exec \(lab) \(node) -- ip addr") }
             let lab = try options.controller().open(self.lab)
             _ = try lab.node(node)
