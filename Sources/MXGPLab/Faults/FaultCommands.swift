@@ -14,7 +14,7 @@ public struct NodeCommand: Sendable, Hashable, CustomStringConvertible {
 /// commands but signals and admin requests: ``LabFaults`` does those.
 public enum FaultCommands {
     /// The interface name of `node`'s end of the link to `peer`.
-    public typealias InterfaceNames = (_ node: String, _ peer: String) -> String?
+    public typealias InterfaceNames = @Sendable (_ node: String, _ peer: String) -> String?
 
     /// The links with exactly one end in `nodes`.
     public static func crossing(_ nodes: [String], _ plan: LabPlan) -> [PlannedLink] {

@@ -128,14 +128,16 @@ public struct LabFaults: Sendable {
         for case .smtpTempfail(let node, _) in healed {
             _ = try? await lab.backend.admin(lab.plan, node: node, method: "DELETE", path: "/v1/faults/smtp-tempfail")
         }
-        var problems: [String] = []
-        for node in lab.plan.nodes {
+        let current = lab, names = names
+        var problems = await Self.eachNode(lab.plan.nodes) { node in  // nodes at once: container execs are slow
+            var found: [String] = []
             for command in FaultCommands.heal(node, names: names) {
-                let result = await lab.backend.exec(lab.plan, node: node.name, command.argv, timeout: .seconds(20))
+                let result = await current.backend.exec(current.plan, node: node.name, command.argv, timeout: .seconds(20))
                 if !result.succeeded, !command.ignoreFailure {
-                    problems.append("\(node.name): \(CommandFailure(argv: command.argv, result: result))")
+                    found.append("\(node.name): \(CommandFailure(argv: command.argv, result: result))")
                 }
             }
+            return found
         }
         lab.state.faults = []
         try lab.save()
@@ -147,9 +149,10 @@ public struct LabFaults: Sendable {
 
     /// Fault rules, qdiscs beyond the topology's impairments, and paused or stopped nodes.
     public func leftovers() async -> [String] {
-        var found: [String] = []
         let impaired = Set(lab.plan.links.filter { $0.impairment != nil }.flatMap { [$0.a, $0.b] })
-        for node in lab.plan.nodes {
+        let lab = self.lab
+        return await Self.eachNode(lab.plan.nodes) { node in
+            var found: [String] = []
             var output = ""
             for argv in FaultCommands.inspect(node) {
                 output += await lab.backend.exec(lab.plan, node: node.name, argv, timeout: .seconds(10)).stdout + "\n"
@@ -164,7 +167,17 @@ public struct LabFaults: Sendable {
                status == 200, let faults = try? JSONDecoder().decode(LiveFaults.self, from: Data(body.utf8)), faults.smtpTempfailPercent != 0 {
                 found.append("\(node.name): smtp-tempfail still set")
             }
+            return found
         }
-        return found
+    }
+
+    /// Runs `body` for every node at once and joins the results in the plan's node order.
+    static func eachNode(_ nodes: [PlannedNode], _ body: @escaping @Sendable (PlannedNode) async -> [String]) async -> [String] {
+        await withTaskGroup(of: (Int, [String]).self) { group in
+            for (index, node) in nodes.enumerated() { group.addTask { (index, await body(node)) } }
+            var results = [[String]](repeating: [], count: nodes.count)
+            for await (index, lines) in group { results[index] = lines }
+            return results.flatMap { $0 }
+        }
     }
 }
