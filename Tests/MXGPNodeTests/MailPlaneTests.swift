@@ -189,7 +189,7 @@ final class MailLab: @unchecked Sendable {
         }
         let elapsed = clock.now - start
         #expect(all)
-        #expect(elapsed < .seconds(6), "took \(elapsed)")
+        #expect(elapsed < .seconds(12), "took \(elapsed)")  // far below a retry backoff; a loaded machine needs slack
         let mailbox = try await lab.nodes["b"]!.store.mailbox(address: "bob@b.example")
         #expect(mailbox.count == 5)
         #expect(mailbox.allSatisfy { $0.hops == ["a", "up2", "b"] })
