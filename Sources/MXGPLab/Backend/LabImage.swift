@@ -128,6 +128,9 @@ public struct LabImageBuilder: Sendable {
     /// into `context`.
     func stage(_ context: String) async throws {
         let fm = FileManager.default
+        for file in ["entrypoint-lib.sh", "Dockerfile.host"] where !fm.fileExists(atPath: "\(composeRoot)/\(file)") {
+            throw LabError("\(composeRoot)/\(file) does not exist: the image is made from the compose folder of the repository; run mxgp from the repository's top folder or pass --compose-dir REPOSITORY/compose")
+        }
         try fm.createDirectory(atPath: context + "/lib", withIntermediateDirectories: true)
         try fm.copyItem(atPath: binary, toPath: context + "/mxgp")
         try fm.copyItem(atPath: composeRoot + "/entrypoint-lib.sh", toPath: context + "/entrypoint-lib.sh")
