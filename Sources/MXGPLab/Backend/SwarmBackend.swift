@@ -81,7 +81,7 @@ public struct SwarmBackend: ContainerLabBackend {
         let stack = SwarmFiles.stack(plan.name)
         _ = await runner.run(["docker", "stack", "rm", stack], timeout: .seconds(120))
         let label = "label=com.docker.stack.namespace=\(stack)"
-        let deadline = ContinuousClock.now + .seconds(120)
+        let deadline = ContinuousClock.now + .seconds(300)  // 50 services take minutes to go
         var left = ""
         while ContinuousClock.now < deadline {
             let containers = await runner.run(["docker", "ps", "-aq", "--filter", label], timeout: .seconds(15)).stdout
@@ -94,7 +94,7 @@ public struct SwarmBackend: ContainerLabBackend {
             _ = await runner.run(["docker", "volume", "rm", "-f", "\(stack)_\(node.name)-state"], timeout: .seconds(30))
         }
         try? FileManager.default.removeItem(atPath: "\(folder(plan))/pki")
-        if !left.isEmpty { throw LabError("stack \(stack) is removed, but docker still lists its containers or networks after 120 s: \(left.split(separator: "\n").joined(separator: ", "))") }
+        if !left.isEmpty { throw LabError("stack \(stack) is removed, but docker still lists its containers or networks after 300 s: \(left.split(separator: "\n").joined(separator: ", "))") }
     }
 
     public func signal(_ plan: LabPlan, node: String, _ signal: NodeSignal) async throws {
