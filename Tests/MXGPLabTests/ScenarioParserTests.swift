@@ -112,12 +112,12 @@ import Testing
         } throws: { error in "\(error)".contains("nowhere.yaml") && "\(error)".contains("cannot be used") }
     }
 
-    @Test(arguments: [("500ms", 500), ("10s", 10_000), ("1.5s", 1500), ("2m", 120_000)] as [(String, Int64)])
+    @Test(arguments: [("500ms", 500), ("10s", 10_000), ("1.5s", 1500), ("2m", 120_000), ("1h", 3_600_000), ("5", 5000)] as [(String, Int64)])
     func durations(text: String, milliseconds: Int64) {
         #expect(ScenarioParser.duration(text) == .milliseconds(milliseconds))
     }
 
     @Test func badDurations() {
-        for text in ["", "5", "fast", "-1s", "2h", "61m"] { #expect(ScenarioParser.duration(text) == nil, "\(text)") }
+        for text in ["", "fast", "-1s", "2h", "61m", "1.5ms"] { #expect(ScenarioParser.duration(text) == nil, "\(text)") }
     }
 }

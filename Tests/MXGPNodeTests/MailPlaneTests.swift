@@ -26,6 +26,8 @@ final class MailLab: @unchecked Sendable {
     let topology: Topology
     let directory: URL
     var nodes: [String: Node] = [:]
+    /// `MailService.run()` of each started node (it runs the SMTP sessions' custody work).
+    var mailRunners: [Task<Void, Error>] = []
 
     init(
         _ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil,
@@ -86,10 +88,13 @@ final class MailLab: @unchecked Sendable {
         for node in nodes.values {
             try await node.peering.start()
             try await node.mail.start()
+            let mail = node.mail
+            mailRunners.append(Task { try await mail.run() })
         }
     }
 
     func stop() async {
+        for runner in mailRunners { runner.cancel() }
         for node in nodes.values {
             node.runner.cancel()
             await node.mail.stop()

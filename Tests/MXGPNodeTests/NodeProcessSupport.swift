@@ -1,5 +1,8 @@
 import Foundation
+import MXGPAdminAPI
+import MXGPBenchmarks
 import MXGPCore
+import MXGPProcess
 import MXGPTestSupport
 @testable import MXGPNode
 

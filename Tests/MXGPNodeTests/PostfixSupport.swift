@@ -1,5 +1,6 @@
 import Foundation
 import MXGPNode
+import MXGPProcess
 import MXGPTopology
 import NIOCore
 import NIOPosix

@@ -69,15 +69,10 @@ public enum ScenarioParser {
         return (Scenario(name: name, description: description, topologyPath: topologyPath, seed: seed, steps: steps), topology)
     }
 
-    /// `500ms`, `10s`, `2m` → a duration (at most an hour).
+    /// `500ms`, `10s`, `2m`, `1h` (``DurationText``) → a duration, at most an hour.
     public static func duration(_ text: String) -> Duration? {
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
-        for (unit, factor) in units where lower.hasSuffix(unit) {
-            guard let number = Double(lower.dropLast(unit.count)), number >= 0, number * factor <= 3600 else { return nil }
-            return .milliseconds(Int64((number * factor * 1000).rounded()))
-        }
-        return nil
+        guard let ms = DurationText.milliseconds(text), ms <= 3_600_000 else { return nil }
+        return .milliseconds(ms)
     }
 }
 

@@ -1,4 +1,5 @@
 import MXGPCore
+import MXGPProcess
 import NIOCore
 
 /// `mxgp bench rib`: N neighbours each announce the same D domains over different
@@ -32,7 +33,8 @@ public struct RIBBenchmark: Sendable {
         public var routesPerSecond: Double { Double(routes) / max(seconds, 1e-9) }
     }
 
-    public func run() -> Result {
+    /// Runs the benchmark; throws if the generated UPDATEs do not decode (a codec bug).
+    public func run() throws -> Result {
         let localOperator: OperatorNumber = 65000
         var neighbours = (0..<peers).map { i in
             NeighbourRoutingConfig(name: "peer\(i)", operatorNumber: OperatorNumber(1000 + i), relationship: .peer)
@@ -55,10 +57,10 @@ public struct RIBBenchmark: Sendable {
         var output = ByteBuffer()
         for peer in 0..<peers {
             let input = encodeAnnouncements(peer: peer, names: names, rng: &rng)
-            busy += clock.measure {
+            busy += try clock.measure {
                 var buffer = input
                 var decoder = MXGPMessageDecoder()
-                while let message = try! decoder.decode(buffer: &buffer) {
+                while let message = try decoder.decode(buffer: &buffer) {
                     guard case .update(let update) = message else { continue }
                     engine.receive(update, from: peer)
                     for out in engine.flush() {
@@ -73,8 +75,8 @@ public struct RIBBenchmark: Sendable {
             }
         }
         return Result(
-            routes: peers * domains, seconds: Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18,
-            peakResidentBytes: ProcessMemory.peakResidentBytes(), bestRoutes: engine.routeCount,
+            routes: peers * domains, seconds: busy.inSeconds,
+            peakResidentBytes: ProcessUsage.currentPeakResidentBytes(), bestRoutes: engine.routeCount,
             decisionRuns: engine.decisionRuns, updatesOut: updatesOut, bytesOut: bytesOut)
     }
 

@@ -51,14 +51,6 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         self.alternates = alternates
     }
 
-    /// A best route with its alternates (`includeAlternates`) or one alternate without.
-    public init(_ view: RouteView, includeAlternates: Bool = true) {
-        self.init(
-            nextHop: view.nextHop, path: view.path, price: view.price, localPref: view.localPreference,
-            reason: view.reason.rawValue, validation: view.validation?.rawValue,
-            alternates: includeAlternates ? view.alternates.map { AdminRoute($0, includeAlternates: false) } : nil)
-    }
-
     enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates }
 
     public func encode(to encoder: Encoder) throws {
@@ -95,11 +87,6 @@ public struct AdminRefusedRoute: Codable, Sendable, Hashable {
         self.domain = domain
         self.neighbour = neighbour
         self.path = path
-    }
-
-    /// The JSON of an engine's ineligible route.
-    public init(_ route: IneligibleRoute) {
-        self.init(domain: route.domain.text, neighbour: route.neighbour, path: route.path)
     }
 }
 
@@ -190,6 +177,18 @@ public struct AdminQueueEntry: Codable, Sendable, Hashable {
     /// ISO 8601 time of the next attempt.
     public var nextAttemptAt: String?
     public var lastError: String?
+
+    /// A value with every field given.
+    public init(id: String, messageId: String, from: String, to: [String], nextHop: String?, attempts: Int, nextAttemptAt: String?, lastError: String?) {
+        self.id = id
+        self.messageId = messageId
+        self.from = from
+        self.to = to
+        self.nextHop = nextHop
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+    }
 }
 
 /// `GET /v1/queue`: `{"available": false, "reason": "...", "queue": []}` until the data plane lands.
@@ -215,6 +214,16 @@ public struct AdminMailboxMessage: Codable, Sendable, Hashable {
     public var receivedAt: String
     /// Node names in the order the message crossed them, first relay first, the receiving node last.
     public var hops: [String]
+
+    /// A value with every field given.
+    public init(messageId: String, from: String, to: String, subject: String, receivedAt: String, hops: [String]) {
+        self.messageId = messageId
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.receivedAt = receivedAt
+        self.hops = hops
+    }
 }
 
 /// `GET /v1/mailbox/{address}`: `{"address": ..., "available": false, "reason": "...", "messages": []}`.
@@ -244,6 +253,19 @@ public struct AdminLedgerEntry: Codable, Sendable, Hashable {
     /// Chargebacks booked against the neighbour for spam complaints, and how many complaints.
     public var chargebacks: Int
     public var complaints: Int
+
+    /// A value with every field given.
+    public init(neighbour: String, messagesIn: Int, messagesOut: Int, bytesIn: Int, bytesOut: Int, owed: Int, earned: Int, chargebacks: Int, complaints: Int) {
+        self.neighbour = neighbour
+        self.messagesIn = messagesIn
+        self.messagesOut = messagesOut
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.owed = owed
+        self.earned = earned
+        self.chargebacks = chargebacks
+        self.complaints = complaints
+    }
 }
 
 /// `GET /v1/ledger`: `{"available": false, "reason": "...", "ledger": []}` until the data plane lands.

@@ -1,4 +1,6 @@
 import Foundation
+import MXGPCore
+import MXGPStore
 
 /// Measures `accept` throughput with group commit (for `Scripts/bench-relay`).
 public enum StoreBenchmark {
@@ -38,7 +40,7 @@ public enum StoreBenchmark {
             try await group.waitForAll()
         }
         let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let stats = await store.groupCommitStats()
         return Result(seconds: seconds, messagesPerSecond: Double(messages) / max(seconds, 1e-9), commits: stats.commits)
     }
