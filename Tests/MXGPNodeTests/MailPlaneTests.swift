@@ -379,6 +379,7 @@ final class RecordingDesk: MailFrontDesk, @unchecked Sendable {
             settings: MailSettings(nodeName: "mta", operatorNumber: 0, ownDomains: [], localNetworks: [], listen: HostPort(host: host, port: UInt16(port)), storeDirectory: "/nonexistent"),
             desk: desk, logger: testLogger("mta"))
         try await mta.start()
+        let mtaRunner = Task { try await mta.run() }  // runs the sessions' custody work
         let lab = try await MailLab(try Topology.parse(yaml: MailPlaneTests.chain).topology, localClients: ["a"], deliverTo: ["b": HostPort(host: host, port: UInt16(port))])
         try await lab.start()
         _ = await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)?.nextHop == "up" }
@@ -392,6 +393,7 @@ final class RecordingDesk: MailFrontDesk, @unchecked Sendable {
         // b's queue empties once the MTA's 250 came back.
         #expect(await LoopbackNodes.poll { ((try? await lab.nodes["b"]!.store.queueDepth()) ?? 1) == 0 })
         await lab.stop()
+        mtaRunner.cancel()
         await mta.stop()
     }
 }
