@@ -9,7 +9,9 @@ import NIOPosix
 public struct AdminClient: Sendable {
     /// Where the node's admin API listens.
     public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
+        /// The node's Unix socket (`listen.admin`).
         case unixSocket(path: String)
+        /// The node's TCP listener (`listen.admin-tcp`).
         case tcp(host: String, port: Int)
 
         /// Parses `http://HOST:PORT` (a path, if any, is ignored); nil for anything else.
@@ -36,8 +38,11 @@ public struct AdminClient: Sendable {
 
     /// A response: status code, headers (lower-cased names) and body text.
     public struct Response: Sendable, Hashable {
+        /// The HTTP status code.
         public var status: Int
+        /// The headers, names in lower case.
         public var headers: [String: String]
+        /// The body as text (UTF-8).
         public var body: String
     }
 

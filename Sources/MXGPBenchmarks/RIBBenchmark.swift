@@ -6,12 +6,16 @@ import NIOCore
 /// paths (the bgperf2 shape), through decode → import policy → decision → export
 /// to a monitoring customer, which gets its UPDATEs encoded.
 public struct RIBBenchmark: Sendable {
+    /// Neighbours announcing routes.
     public var peers: Int
+    /// Domains each neighbour announces.
     public var domains: Int
     /// Domains per UPDATE message the peers send.
     public var domainsPerUpdate: Int
+    /// Seed for the generated paths.
     public var seed: UInt64
 
+    /// A benchmark of `peers` neighbours × `domains` domains.
     public init(peers: Int = 50, domains: Int = 100_000, domainsPerUpdate: Int = 1000, seed: UInt64 = 1) {
         self.peers = peers
         self.domains = domains
@@ -21,15 +25,22 @@ public struct RIBBenchmark: Sendable {
 
     /// What one run measured.
     public struct Result: Sendable {
+        /// Routes received in all (neighbours × domains).
         public var routes: Int
         /// Time spent in decode, import, decision and export (input generation excluded).
         public var seconds: Double
+        /// Peak resident memory of this process, bytes.
         public var peakResidentBytes: Int
+        /// Best routes in the Loc-RIB at the end.
         public var bestRoutes: Int
+        /// How often the decision process ran.
         public var decisionRuns: Int
+        /// UPDATEs exported to the monitoring customer.
         public var updatesOut: Int
+        /// Bytes of those UPDATEs.
         public var bytesOut: Int
 
+        /// Routes processed per second.
         public var routesPerSecond: Double { Double(routes) / max(seconds, 1e-9) }
     }
 

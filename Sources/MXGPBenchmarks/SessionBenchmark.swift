@@ -20,7 +20,9 @@ import NIOPosix
 /// messages in order, so the last domain installed means every earlier one is. The count is
 /// then checked with `GET /v1/peers` (`routesAccepted`).
 public struct SessionBenchmark: Sendable {
+    /// Domains announced to the receiver.
     public var domains: Int
+    /// Domains per UPDATE message.
     public var domainsPerUpdate: Int
     /// The `mxgp` binary that runs the receiver node.
     public var binary: String
@@ -29,6 +31,7 @@ public struct SessionBenchmark: Sendable {
     /// Keep the work folder (configs, receiver log) instead of removing it.
     public var keepFiles: Bool
 
+    /// A run announcing `domains` domains to a receiver started from `binary`.
     public init(domains: Int, domainsPerUpdate: Int = 1000, binary: String, timeout: Duration = .seconds(120), keepFiles: Bool = false) {
         self.domains = domains
         self.domainsPerUpdate = domainsPerUpdate
@@ -37,9 +40,13 @@ public struct SessionBenchmark: Sendable {
         self.keepFiles = keepFiles
     }
 
+    /// What one run measured.
     public struct Result: Sendable {
+        /// Domains announced.
         public var domains: Int
+        /// UPDATE messages sent.
         public var updates: Int
+        /// The receiver node's process id.
         public var receiverPID: Int32
         /// From spawning the receiver until its admin API answered.
         public var receiverStartSeconds: Double
@@ -47,6 +54,7 @@ public struct SessionBenchmark: Sendable {
         public var handshakeSeconds: Double
         /// From Established until the last domain was installed on the receiver.
         public var seconds: Double
+        /// Routes installed per second.
         public var routesPerSecond: Double { Double(domains) / max(seconds, 1e-9) }
         /// `routesAccepted` of the receiver's session with the sender, after the run.
         public var routesAccepted: Int
@@ -55,9 +63,11 @@ public struct SessionBenchmark: Sendable {
         public var receiverCPUSeconds: Double
         /// Peak RSS of this process (the injector), bytes.
         public var senderPeakResidentBytes: Int
+        /// The folder with the receiver's config and log.
         public var workDirectory: String
     }
 
+    /// Why a run failed.
     public enum Failure: Error, CustomStringConvertible {
         case receiverExited(String)
         case timedOut(String)
@@ -77,6 +87,7 @@ public struct SessionBenchmark: Sendable {
     /// The domains announced: `d<i>.bench.example`.
     public static func domainName(_ i: Int) -> DomainName { DomainName("d\(i).bench.example")! }
 
+    /// Runs the benchmark: starts the receiver, opens the session, announces, waits, checks the count.
     public func run(progress: @Sendable (String) -> Void = { _ in }) async throws -> Result {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout

@@ -6,7 +6,9 @@ import MXGPStore
 public enum StoreBenchmark {
     /// The outcome of one run.
     public struct Result: Sendable {
+        /// Wall-clock seconds for all accepts.
         public var seconds: Double
+        /// Accepts per second.
         public var messagesPerSecond: Double
         /// Write transactions (fsyncs) for `messages` accepts.
         public var commits: Int

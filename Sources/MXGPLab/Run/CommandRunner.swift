@@ -36,8 +36,10 @@ extension CommandRunner {
 /// Runs real processes with the project's spawner (``Spawner``): no inherited descriptors,
 /// output captured up to a limit, SIGKILL when the time is up.
 public struct ProcessRunner: CommandRunner {
+    /// A runner of real processes.
     public init() {}
 
+    /// Runs `argv` with ``Spawner/run(_:timeout:outputLimit:)``.
     public func run(_ argv: [String], timeout: Duration) async -> CommandResult {
         await Spawner.run(argv, timeout: timeout)
     }
