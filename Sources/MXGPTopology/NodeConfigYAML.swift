@@ -15,7 +15,7 @@ import Yams
 ///   - { name: up1, operator: 100, address: 10.0.1.2:1790, contract: { price: 3 } }
 /// ```
 ///
-/// Every other key has a default (`docs/NODE.md`). Each problem becomes a ``TopologyError``
+/// Every other key has a default (`docs/NODE.md`). Each problem becomes a ``ConfigFileError``
 /// naming the file, the line, the key path (`neighbours[1].relationship`, 0-based) and a fix.
 public enum NodeConfigParser {
     /// Top-level keys, in the order ``NodeConfig/yamlText`` writes them.
@@ -39,8 +39,8 @@ public enum NodeConfigParser {
     public static let maximumSocketPathLength = 107
 
     /// Parses and validates node config YAML; `file` names the source in diagnostics.
-    /// - Throws: ``TopologyErrors`` when the text has errors (warnings alone do not throw).
-    public static func parse(yaml: String, file: String) throws(TopologyErrors) -> NodeConfigParseResult {
+    /// - Throws: ``ConfigFileErrors`` when the text has errors (warnings alone do not throw).
+    public static func parse(yaml: String, file: String) throws(ConfigFileErrors) -> NodeConfigParseResult {
         var context = YAMLContext(file: file)
         guard let root = context.compose(yaml) else {
             if context.isClean {
@@ -56,13 +56,13 @@ public enum NodeConfigParser {
     }
 
     /// Reads, parses and validates a node config file.
-    /// - Throws: ``TopologyErrors`` when the file cannot be read or has errors.
-    public static func load(path: String) throws(TopologyErrors) -> NodeConfigParseResult {
+    /// - Throws: ``ConfigFileErrors`` when the file cannot be read or has errors.
+    public static func load(path: String) throws(ConfigFileErrors) -> NodeConfigParseResult {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw TopologyErrors(errors: [TopologyError(
+            throw ConfigFileErrors(errors: [ConfigFileError(
                 .unreadableFile, file: path, line: 0, message: "cannot read the node config (\(error.localizedDescription))",
                 fix: "check the path given to --config and that the file is readable UTF-8 text")])
         }
@@ -75,10 +75,10 @@ public struct NodeConfigParseResult: Hashable, Sendable {
     /// The config.
     public var config: NodeConfig
     /// Problems that do not stop the node from running.
-    public var warnings: [TopologyError]
+    public var warnings: [ConfigFileError]
 
     /// Creates a result.
-    public init(config: NodeConfig, warnings: [TopologyError] = []) {
+    public init(config: NodeConfig, warnings: [ConfigFileError] = []) {
         self.config = config
         self.warnings = warnings
     }
@@ -86,14 +86,14 @@ public struct NodeConfigParseResult: Hashable, Sendable {
 
 extension NodeConfig {
     /// Parses and validates node config YAML (see ``NodeConfigParser``); warnings are dropped.
-    /// - Throws: ``TopologyErrors`` when the text has errors.
-    public static func parse(yaml: String, file: String = "<node config>") throws(TopologyErrors) -> NodeConfig {
+    /// - Throws: ``ConfigFileErrors`` when the text has errors.
+    public static func parse(yaml: String, file: String = "<node config>") throws(ConfigFileErrors) -> NodeConfig {
         try NodeConfigParser.parse(yaml: yaml, file: file).config
     }
 
     /// Reads, parses and validates a node config file (see ``NodeConfigParser``); warnings are dropped.
-    /// - Throws: ``TopologyErrors`` when the file cannot be read or has errors.
-    public static func load(path: String) throws(TopologyErrors) -> NodeConfig {
+    /// - Throws: ``ConfigFileErrors`` when the file cannot be read or has errors.
+    public static func load(path: String) throws(ConfigFileErrors) -> NodeConfig {
         try NodeConfigParser.load(path: path).config
     }
 }

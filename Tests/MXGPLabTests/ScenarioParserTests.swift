@@ -39,7 +39,7 @@ import Testing
             .complain(node: "colo2", send: nil, count: 1),
             .expect(.ledger(node: "up1", neighbour: "colo1", owed: nil, earned: nil, chargebacks: 10), within: nil),
         ])
-        #expect(throws: TopologyErrors.self) {
+        #expect(throws: ConfigFileErrors.self) {
             try ScenarioParser.parse(yaml: "scenario: x\ntopology: ../quickstart.yaml\nsteps:\n  - complain: { node: nobody }\n", file: "\(Self.folder)/x.yaml")
         }
     }

@@ -6,7 +6,7 @@ import Testing
 struct ErrorCase: CustomTestStringConvertible, Sendable {
     var label: String
     var yaml: String
-    var kind: TopologyError.Kind
+    var kind: ConfigFileError.Kind
     var fragment: String
     var line: Int
     var fixFragment: String = ""
@@ -174,7 +174,7 @@ struct TopologyErrorTests {
             _ = try Topology.parse(yaml: topology(nodes: nodes), file: "test.yaml")
             Issue.record("expected errors")
         } catch {
-            #expect(error.errors.count == TopologyErrors.reportLimit)
+            #expect(error.errors.count == ConfigFileErrors.reportLimit)
             #expect(error.omitted == 10)
             #expect(error.description.hasSuffix("… and 10 more errors"))
         }

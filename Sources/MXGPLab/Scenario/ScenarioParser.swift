@@ -24,7 +24,7 @@ public enum ScenarioParser {
     static let expectationKinds = ["delivered", "via", "route", "session", "queue", "bounced", "ledger"]
 
     /// Reads and checks a scenario file; returns it with its topology.
-    public static func load(path: String) throws(TopologyErrors) -> (Scenario, Topology) {
+    public static func load(path: String) throws(ConfigFileErrors) -> (Scenario, Topology) {
         var context = YAMLContext(file: path)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             context.error(.unreadableFile, line: 0, "cannot read the scenario file", fix: "check the path; scenarios live in Labs/scenarios/")
@@ -34,7 +34,7 @@ public enum ScenarioParser {
     }
 
     /// Parses scenario YAML; `file` resolves the topology path and names errors.
-    public static func parse(yaml: String, file: String) throws(TopologyErrors) -> (Scenario, Topology) {
+    public static func parse(yaml: String, file: String) throws(ConfigFileErrors) -> (Scenario, Topology) {
         var context = YAMLContext(file: file)
         guard let root = context.compose(yaml), let mapping = context.mapping(root, "the scenario file", example: "scenario: NAME") else {
             throw context.failure
