@@ -148,6 +148,7 @@ let package = Package(
         .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPTopology", "MXGPProcess", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim", "MXGPAdminAPI", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MXGPPKITests", dependencies: ["MXGPPKI", "MXGPCore"]),
+        .testTarget(name: "MXGPProcessTests", dependencies: ["MXGPProcess"]),
         .testTarget(
             name: "MXGPNodeTests",
             dependencies: [
