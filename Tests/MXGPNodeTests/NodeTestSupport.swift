@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MXGPCore
+import MXGPProcess
 import MXGPSim
 import MXGPTopology
 import NIOCore
@@ -162,19 +163,10 @@ func liveRoutes(_ nodes: LoopbackNodes) async -> [String: [String: RouteKey]] {
 }
 
 /// Runs a real client tool (python3, swaks) to the end, bounded by `timeout`; returns its
-/// exit status and combined output (small: the tools here print a few lines).
+/// exit status and its output (standard output, then standard error).
 func runTool(_ path: String, _ arguments: [String], timeout: Duration = .seconds(20)) async throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let finished = await LoopbackNodes.poll(timeout: timeout) { !process.isRunning }
-    if !finished { process.terminate(); process.waitUntilExit() }
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return (process.terminationStatus, text)
+    let result = await Spawner.run([path] + arguments, timeout: timeout)
+    return (result.status, result.stdout + result.stderr)
 }
 
 /// Two nodes: an upstream and its colo customer with c.example.
