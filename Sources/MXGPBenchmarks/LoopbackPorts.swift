@@ -8,22 +8,23 @@ import Glibc
 import Darwin
 #endif
 
-/// TCP ports on 127.0.0.1 for a child process to listen on (`mxgp node` takes fixed ports).
+/// TCP ports on `host` (a loopback address) for a child process or a server to listen on
+/// (`mxgp node` takes fixed ports).
 ///
 /// The ports come from below the kernel's ephemeral range, each checked free by binding it
 /// once. A port bound to 0 would come from the ephemeral range, where any outgoing
 /// connection's source port can take it between the check and the child's own bind; below
 /// that range only an explicit bind can. Successive calls in one process never hand out the
 /// same port, and processes start at different offsets (by pid).
-public func freeLoopbackPorts(_ count: Int) async throws -> [Int] {
+public func freeLoopbackPorts(_ count: Int, host: String = "127.0.0.1") async throws -> [Int] {
     var ports: [Int] = []
     var attempts = 0
     while ports.count < count {
         attempts += 1
-        guard attempts < 10_000 else { throw LoopbackPortsExhausted(wanted: count) }
+        guard attempts < 10_000 else { throw LoopbackPortsExhausted(wanted: count, host: host) }
         let port = LoopbackPortRange.next()
         if let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: port).get() {
+            .bind(host: host, port: port).get() {
             try await channel.close().get()
             ports.append(port)
         }
@@ -35,7 +36,9 @@ public func freeLoopbackPorts(_ count: Int) async throws -> [Int] {
 public struct LoopbackPortsExhausted: Error, CustomStringConvertible {
     /// How many ports were asked for.
     public var wanted: Int
-    public var description: String { "no \(wanted) free TCP ports on 127.0.0.1 below the ephemeral range" }
+    /// Where.
+    public var host: String
+    public var description: String { "no \(wanted) free TCP ports on \(host) below the ephemeral range" }
 }
 
 /// Hands out ports below the ephemeral range, round robin.

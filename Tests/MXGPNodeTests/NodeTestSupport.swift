@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MXGPBenchmarks
 import MXGPCore
 import MXGPProcess
 import MXGPSim
@@ -30,31 +31,10 @@ enum LoopbackHosts {
     }
 }
 
-/// Free TCP ports on `host`, taken below the kernel's ephemeral range (32768 and up) so
-/// that no outgoing connection of a parallel test can grab a port between this check and
-/// the node binding it. Ports are never handed out twice in one run.
+/// Free TCP ports on `host` (``freeLoopbackPorts(_:host:)``: below the ephemeral range,
+/// never handed out twice in one run).
 func freePorts(_ count: Int, host: String = "127.0.0.1") async throws -> [Int] {
-    var ports: [Int] = []
-    while ports.count < count {
-        let port = PortAllocator.next()
-        guard let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: host, port: port).get() else { continue }
-        try await channel.close().get()
-        ports.append(port)
-    }
-    return ports
-}
-
-enum PortAllocator {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var last = 20_000 + Int(getpid() % 40) * 250
-
-    static func next() -> Int {
-        lock.withLock {
-            last += 1
-            if last >= 32_000 { last = 20_000 }
-            return last
-        }
-    }
+    try await freeLoopbackPorts(count, host: host)
 }
 
 /// A logger that prints only warnings and worse (set MXGP_TEST_LOG=debug for more).
