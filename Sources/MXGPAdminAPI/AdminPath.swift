@@ -23,6 +23,13 @@ public enum AdminPath {
     /// `GET`: Prometheus metrics.
     public static let metrics = "/metrics"
 
+    /// The router's pattern of ``route(_:)``.
+    public static let routePattern = "/v1/routes/:domain"
+    /// The router's pattern of ``mailbox(_:)``.
+    public static let mailboxPattern = "/v1/mailbox/:address"
+    /// The router's pattern of ``resetPeer(_:)``.
+    public static let resetPeerPattern = "/v1/peers/:name/reset"
+
     /// `GET`: the route mail for `domain` follows.
     public static func route(_ domain: String) -> String { "\(routes)/\(segment(domain))" }
     /// `GET`: the messages in the local mailbox `address`.

@@ -63,7 +63,7 @@ public struct AdminAPI: Sendable {
                 routes: Dictionary(routes.map { ($0.domain.text, AdminRoute($0)) }) { a, _ in a },
                 originInvalid: refused.isEmpty ? nil : refused.map(AdminRefusedRoute.init)))
         }
-        router.get("/v1/routes/:domain") { _, context in
+        router.get(RouterPath(AdminPath.routePattern)) { _, context in
             let raw = try AdminResponse.parameter(context, "domain")
             guard let domain = DomainName(raw) else {
                 throw AdminError(.badRequest, "\(raw.debugDescription) is not a domain name: expected labels of letters, digits, - and _ (or . for the default route)")
@@ -77,7 +77,7 @@ public struct AdminAPI: Sendable {
             guard let mail else { return try AdminResponse.json(AdminQueue(available: false, reason: AdminJSON.dataPlaneMissing, queue: [])) }
             return try AdminResponse.json(AdminQueue(available: true, reason: nil, queue: try await mail.queueEntries()))
         }
-        router.get("/v1/mailbox/:address") { _, context in
+        router.get(RouterPath(AdminPath.mailboxPattern)) { _, context in
             let address = try AdminResponse.parameter(context, "address")
             guard let mail else {
                 return try AdminResponse.json(AdminMailbox(address: address, available: false, reason: AdminJSON.dataPlaneMissing, messages: []))
@@ -88,7 +88,7 @@ public struct AdminAPI: Sendable {
             guard let mail else { return try AdminResponse.json(AdminLedger(available: false, reason: AdminJSON.dataPlaneMissing, ledger: [])) }
             return try AdminResponse.json(AdminLedger(available: true, reason: nil, ledger: try await mail.ledgerEntries()))
         }
-        router.post("/v1/peers/:name/reset") { _, context in
+        router.post(RouterPath(AdminPath.resetPeerPattern)) { _, context in
             let name = try AdminResponse.parameter(context, "name")
             guard await provider.peers().contains(where: { $0.name == name }) else {
                 throw AdminError(.notFound, "no neighbour named \(name.debugDescription): see GET /v1/peers for the configured ones")
