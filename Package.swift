@@ -95,6 +95,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The lab kit: plans, backends (netns, compose), faults, verify.
@@ -145,7 +146,7 @@ let package = Package(
         .testTarget(name: "MXGPTopologyTests", dependencies: ["MXGPTopology"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MXGPSimTests", dependencies: ["MXGPSim", "MXGPTopology"]),
         .target(name: "MXGPTestSupport", path: "Tests/MXGPTestSupport"),
-        .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPTopology", "MXGPProcess", "MXGPTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPTopology", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim", "MXGPAdminAPI", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MXGPPKITests", dependencies: ["MXGPPKI", "MXGPCore"]),
         .testTarget(name: "MXGPProcessTests", dependencies: ["MXGPProcess"]),
@@ -154,6 +155,7 @@ let package = Package(
             dependencies: [
                 "MXGPNode", "MXGPPKI", "MXGPSim", "MXGPAdminAPI", "MXGPProcess", "MXGPBenchmarks", "MXGPTestSupport",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),
