@@ -26,11 +26,13 @@ struct SpawnerTests {
         #expect(result.stderr.contains("could not start mxgp-no-such-command"))
     }
 
+    // Time bounds here are far from the command's own duration, not tight: a loaded machine
+    // (the suite runs in parallel) can delay a task's wake-up by seconds.
     @Test func theTimeoutKillsTheCommand() async {
         let started = ContinuousClock.now
-        let result = await Spawner.run(["sleep", "30"], timeout: .milliseconds(200))
+        let result = await Spawner.run(["sleep", "300"], timeout: .milliseconds(200))
         #expect(result.timedOut && result.status == -1)
-        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 
     @Test func outputBeyondTheLimitIsDropped() async {
@@ -41,9 +43,11 @@ struct SpawnerTests {
 
     @Test func aGrandchildHoldingThePipesDoesNotMakeItWait() async {
         let started = ContinuousClock.now
-        let result = await Spawner.run(["sh", "-c", "sleep 5 & echo started"], timeout: .seconds(20))
-        #expect(result.stdout == "started\n")
-        #expect(ContinuousClock.now - started < .seconds(4))
+        let result = await Spawner.run(["sh", "-c", "sleep 300 & echo $!"], timeout: .seconds(240))
+        let grandchild = Int32(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        if let grandchild { kill(grandchild, SIGKILL) }
+        #expect(grandchild != nil && result.succeeded)
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 
     @Test func noDescriptorIsInherited() async throws {
