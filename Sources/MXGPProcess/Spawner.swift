@@ -73,6 +73,11 @@ public enum Spawner {
             _ = fcntl(read, F_SETFD, FD_CLOEXEC)
             _ = fcntl(write, F_SETFD, FD_CLOEXEC)
             _ = fcntl(read, F_SETFL, fcntl(read, F_GETFL) | O_NONBLOCK)
+            #if os(Linux)
+            // F_SETPIPE_SZ (declared only with _GNU_SOURCE): room for 1 MiB, so a chatty command
+            // rarely waits for the next poll, even when the machine is busy.
+            _ = fcntl(write, 1031, Int32(1 << 20))
+            #endif
         }
 
         mutating func closeWrite() {

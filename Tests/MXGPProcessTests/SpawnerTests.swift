@@ -36,7 +36,7 @@ struct SpawnerTests {
     }
 
     @Test func outputBeyondTheLimitIsDropped() async {
-        let result = await Spawner.run(["head", "-c", "200000", "/dev/zero"], timeout: .seconds(10), outputLimit: 1000)
+        let result = await Spawner.run(["head", "-c", "3000000", "/dev/zero"], timeout: .seconds(240), outputLimit: 1000)
         #expect(result.succeeded)
         #expect(result.stdout.utf8.count == 1000)
     }
