@@ -46,7 +46,11 @@ let package = Package(
         // The node's durable store: SQLite queue, mailboxes, dedupe, ledger.
         .target(
             name: "MXGPStore",
-            dependencies: ["MXGPCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "MXGPCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Certificates for labs and users: a CA and node certificates naming operators;
         // the signed origin registry (Ed25519).
@@ -58,11 +62,28 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The admin API's JSON types, paths and client (NIOHTTP1 over a Unix socket or TCP),
+        // shared by the node, `mxgp ctl` and the lab.
+        .target(
+            name: "MXGPAdminAPI",
+            dependencies: [
+                "MXGPCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // The one process spawner: posix_spawn without inherited descriptors, timeouts and
+        // output limits, async polling (no threads, no semaphores).
+        .target(
+            name: "MXGPProcess",
+            dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         // The running node: peering over TCP/TLS, admin API, metrics, lifecycle.
         .target(
             name: "MXGPNode",
             dependencies: [
-                "MXGPCore", "MXGPTopology", "MXGPPKI", "MXGPSMTP", "MXGPStore",
+                "MXGPCore", "MXGPTopology", "MXGPPKI", "MXGPSMTP", "MXGPStore", "MXGPAdminAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -74,18 +95,32 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The lab kit: plans, backends (netns, compose), faults, verify.
         .target(
             name: "MXGPLab",
-            dependencies: ["MXGPCore", "MXGPTopology", "MXGPSim", "MXGPPKI", "MXGPNode"]
+            dependencies: [
+                "MXGPCore", "MXGPTopology", "MXGPSim", "MXGPPKI", "MXGPAdminAPI", "MXGPProcess",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // Benchmarks (`mxgp bench`): the RIB, a real node's session, the store's group commit.
+        .target(
+            name: "MXGPBenchmarks",
+            dependencies: [
+                "MXGPCore", "MXGPStore", "MXGPAdminAPI", "MXGPProcess",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         // The command-line interface (one file per subcommand).
         .target(
             name: "MXGPCLI",
             dependencies: [
-                "MXGPCore", "MXGPTopology", "MXGPSim", "MXGPNode", "MXGPPKI", "MXGPLab",
+                "MXGPCore", "MXGPTopology", "MXGPSim", "MXGPNode", "MXGPPKI", "MXGPLab", "MXGPAdminAPI", "MXGPBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -104,17 +139,23 @@ let package = Package(
             resources: [.copy("Corpus")]
         ),
         .testTarget(name: "MXGPSMTPTests", dependencies: ["MXGPSMTP", "MXGPCore"]),
-        .testTarget(name: "MXGPStoreTests", dependencies: ["MXGPStore", "MXGPCore"]),
+        .testTarget(
+            name: "MXGPStoreTests",
+            dependencies: ["MXGPStore", "MXGPCore", "MXGPBenchmarks", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "MXGPTopologyTests", dependencies: ["MXGPTopology"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MXGPSimTests", dependencies: ["MXGPSim", "MXGPTopology"]),
         .target(name: "MXGPTestSupport", path: "Tests/MXGPTestSupport"),
         .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPTopology", "MXGPTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim", "MXGPTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim", "MXGPAdminAPI", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MXGPPKITests", dependencies: ["MXGPPKI", "MXGPCore"]),
+        .testTarget(name: "MXGPProcessTests", dependencies: ["MXGPProcess"]),
         .testTarget(
             name: "MXGPNodeTests",
             dependencies: [
-                "MXGPNode", "MXGPPKI", "MXGPSim", "MXGPTestSupport",
+                "MXGPNode", "MXGPPKI", "MXGPSim", "MXGPAdminAPI", "MXGPProcess", "MXGPBenchmarks", "MXGPTestSupport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
         ),

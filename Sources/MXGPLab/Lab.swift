@@ -1,4 +1,5 @@
 import Foundation
+import MXGPAdminAPI
 import MXGPTopology
 
 /// A lab that is up: its plan, the backend running it and its recorded state.
@@ -30,38 +31,37 @@ public struct Lab: Sendable {
 
     /// The live routes of a node (`GET /v1/routes`), reduced to next hop and path.
     public func liveRoutes(_ node: String) async throws -> [String: RouteKey] {
-        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: "/v1/routes")
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.routes)
         guard status == 200 else { throw LabError("\(node): GET /v1/routes answered \(status)") }
-        return try JSONDecoder().decode(LiveRoutes.self, from: Data(body.utf8)).routes.mapValues { RouteKey(nextHop: $0.nextHop, path: $0.path) }
+        return try AdminJSON.decode(AdminRoutes.self, from: body).routes.mapValues { RouteKey(nextHop: $0.nextHop, path: $0.path) }
     }
 
     /// The peers of a node and their session states (`GET /v1/peers`).
     public func livePeers(_ node: String) async throws -> [(name: String, state: String)] {
-        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: "/v1/peers")
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.peers)
         guard status == 200 else { throw LabError("\(node): GET /v1/peers answered \(status)") }
-        return try JSONDecoder().decode(LivePeers.self, from: Data(body.utf8)).peers.map { ($0.name, $0.state) }
+        return try AdminJSON.decode(AdminPeers.self, from: body).peers.map { ($0.name, $0.state) }
     }
 
     /// The messages in a mailbox of a node (`GET /v1/mailbox/ADDRESS`).
-    public func mailbox(_ node: String, _ address: String) async throws -> [LiveMailboxMessage] {
-        let escaped = address.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? address
-        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: "/v1/mailbox/\(escaped)")
+    public func mailbox(_ node: String, _ address: String) async throws -> [AdminMailboxMessage] {
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.mailbox(address))
         guard status == 200 else { throw LabError("\(node): GET /v1/mailbox/\(address) answered \(status)") }
-        return try JSONDecoder().decode(LiveMailbox.self, from: Data(body.utf8)).messages
+        return try AdminJSON.decode(AdminMailbox.self, from: body).messages
     }
 
     /// How many messages wait in a node's queue (`GET /v1/queue`).
     public func queueDepth(_ node: String) async throws -> Int {
-        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: "/v1/queue")
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.queue)
         guard status == 200 else { throw LabError("\(node): GET /v1/queue answered \(status)") }
-        return try JSONDecoder().decode(LiveQueue.self, from: Data(body.utf8)).queue.count
+        return try AdminJSON.decode(AdminQueue.self, from: body).queue.count
     }
 
     /// A node's ledger (`GET /v1/ledger`).
-    public func ledger(_ node: String) async throws -> [LiveLedgerEntry] {
-        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: "/v1/ledger")
+    public func ledger(_ node: String) async throws -> [AdminLedgerEntry] {
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.ledger)
         guard status == 200 else { throw LabError("\(node): GET /v1/ledger answered \(status)") }
-        return try JSONDecoder().decode(LiveLedger.self, from: Data(body.utf8)).ledger
+        return try AdminJSON.decode(AdminLedger.self, from: body).ledger
     }
 
     /// The route differences between the live nodes and `expected` (empty when they agree).
@@ -82,56 +82,4 @@ public struct Lab: Sendable {
         }
         return differences
     }
-}
-
-struct LiveRoutes: Decodable {
-    struct Route: Decodable {
-        var nextHop: String?
-        var path: [UInt32]
-    }
-    var routes: [String: Route]
-}
-
-struct LivePeers: Decodable {
-    struct Peer: Decodable {
-        var name: String
-        var state: String
-    }
-    var peers: [Peer]
-}
-
-struct LiveFaults: Decodable {
-    var smtpTempfailPercent: Int
-}
-
-struct LiveQueue: Decodable {
-    struct Entry: Decodable { var id: String }
-    var queue: [Entry]
-}
-
-/// A message in a lab node's mailbox, as the admin API shows it.
-public struct LiveMailboxMessage: Decodable, Sendable, Hashable {
-    public var messageId: String
-    public var subject: String
-    public var receivedAt: String
-    public var hops: [String]
-}
-
-struct LiveMailbox: Decodable {
-    var messages: [LiveMailboxMessage]
-}
-
-/// One neighbour's account in a lab node's ledger.
-public struct LiveLedgerEntry: Decodable, Sendable, Hashable {
-    public var neighbour: String
-    public var messagesIn: Int
-    public var messagesOut: Int
-    public var owed: Int
-    public var earned: Int
-    public var chargebacks: Int?
-    public var complaints: Int?
-}
-
-struct LiveLedger: Decodable {
-    var ledger: [LiveLedgerEntry]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MXGPCore
 
 extension Lab {
     /// The routes the simulation predicts with the lab's active faults.
@@ -48,12 +49,4 @@ extension Lab {
 
     /// `1.23 s`.
     static func seconds(_ duration: Duration) -> String { String(format: "%.2f s", duration.inSeconds) }
-}
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    public var inSeconds: Double {
-        let (s, attos) = components
-        return Double(s) + Double(attos) / 1e18
-    }
 }

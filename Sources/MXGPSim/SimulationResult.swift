@@ -27,7 +27,7 @@ public struct SimulationResult: Sendable {
 public enum RouteClock {
     /// `1.234s` or `12.5ms`.
     public static func format(_ duration: Duration) -> String {
-        let micros = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        let micros = duration.wholeMicroseconds
         if micros >= 1_000_000 { return "\(micros / 1_000_000).\(pad(micros % 1_000_000 / 1000, 3))s" }
         return "\(micros / 1000).\(pad(micros % 1000 / 100, 1))ms"
     }

@@ -37,7 +37,7 @@ public struct MessageText: Sendable {
     public var subject: String { field("Subject") ?? "" }
 
     /// SHA-256 hex of the normalised body.
-    public var bodyDigest: String { SHA256Digest.hex(MessageText.normalisedBody(body)) }
+    public var bodyDigest: String { ContentDigest.hex(MessageText.normalisedBody(body)) }
 
     /// The body with CRLF line ends and without trailing empty lines.
     static func normalisedBody(_ body: ArraySlice<UInt8>) -> [UInt8] {

@@ -1,18 +1,11 @@
 import Yams
 
 extension LinkImpairment {
-    /// Parses a duration such as `20ms`, `1s` or `1.5s` into whole milliseconds.
+    /// Parses a delay or jitter (``DurationText``: `20ms`, `1s`, `1.5s`) into whole
+    /// milliseconds, at most 60 s.
     public static func milliseconds(from text: String) -> Int? {
-        guard let (number, unit) = split(text) else { return nil }
-        let factor: Double
-        switch unit {
-        case "ms": factor = 1
-        case "s": factor = 1000
-        default: return nil
-        }
-        let value = number * factor
-        guard value <= 60_000, value == value.rounded() else { return nil }
-        return Int(value)
+        guard let ms = DurationText.milliseconds(text), ms <= 60_000 else { return nil }
+        return Int(ms)
     }
 
     /// Parses a loss such as `1%` or `0.5%` into percent (0–100).
@@ -67,11 +60,11 @@ extension Reader {
         var result = LinkImpairment()
         if let node = values["delay"] {
             result.delayMilliseconds = value(node, "delay", place: place, parse: LinkImpairment.milliseconds,
-                                             fix: "write a duration up to 60s in ms or s, like 20ms or 1s")
+                                             fix: "write a duration up to 60s, like 20ms or 1s")
         }
         if let node = values["jitter"] {
             result.jitterMilliseconds = value(node, "jitter", place: place, parse: LinkImpairment.milliseconds,
-                                              fix: "write a duration up to 60s in ms or s, like 5ms")
+                                              fix: "write a duration up to 60s, like 5ms")
             if values["delay"] == nil {
                 context.error(.badImpairment, line: YAMLContext.line(of: node), "\(place) has a jitter but no delay",
                               fix: "add a delay at least as large as the jitter, like delay: 20ms (netem varies the delay)")

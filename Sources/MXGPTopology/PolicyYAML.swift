@@ -197,8 +197,8 @@ public enum PolicyYAML {
 
 extension Policy {
     /// Parses a policy written as a YAML list of rules (see ``PolicyYAML``).
-    /// - Throws: ``TopologyErrors`` with every problem found, each with file and line.
-    public static func parse(yaml: String, file: String = "<policy>") throws(TopologyErrors) -> Policy {
+    /// - Throws: ``ConfigFileErrors`` with every problem found, each with file and line.
+    public static func parse(yaml: String, file: String = "<policy>") throws(ConfigFileErrors) -> Policy {
         var context = YAMLContext(file: file)
         let root = context.compose(yaml)
         let policy = root.flatMap { PolicyYAML.policy(from: $0, name: "policy", context: &context) } ?? (context.isClean ? Policy() : nil)
@@ -209,8 +209,8 @@ extension Policy {
 
 extension NodePolicy {
     /// Parses a `{import: [...], export: [...]}` mapping written as YAML (see ``PolicyYAML``).
-    /// - Throws: ``TopologyErrors`` with every problem found, each with file and line.
-    public static func parse(yaml: String, file: String = "<policy>") throws(TopologyErrors) -> NodePolicy {
+    /// - Throws: ``ConfigFileErrors`` with every problem found, each with file and line.
+    public static func parse(yaml: String, file: String = "<policy>") throws(ConfigFileErrors) -> NodePolicy {
         var context = YAMLContext(file: file)
         let root = context.compose(yaml)
         let policy = root.flatMap { PolicyYAML.nodePolicy(from: $0, owner: "this file", context: &context) } ?? (context.isClean ? NodePolicy() : nil)

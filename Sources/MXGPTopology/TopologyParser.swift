@@ -14,8 +14,8 @@ import Yams
 ///   - { a: t1a, b: t1b, relationship: peer }  # a's role toward b: customer|provider|peer
 /// ```
 ///
-/// Every problem becomes a ``TopologyError`` with file, line and a fix; the parser goes on
-/// after an error and reports up to ``TopologyErrors/reportLimit`` of them at once.
+/// Every problem becomes a ``ConfigFileError`` with file, line and a fix; the parser goes on
+/// after an error and reports up to ``ConfigFileErrors/reportLimit`` of them at once.
 public enum TopologyParser {
     /// Keys at the top of a topology file.
     public static let topologyKeys = ["name", "nodes", "links", "origin-validation"]
@@ -41,8 +41,8 @@ public enum TopologyParser {
     }
 
     /// Parses and validates topology YAML; `file` names the source in diagnostics.
-    /// - Throws: ``TopologyErrors`` when the file has errors (warnings alone do not throw).
-    public static func parse(yaml: String, file: String) throws(TopologyErrors) -> TopologyParseResult {
+    /// - Throws: ``ConfigFileErrors`` when the file has errors (warnings alone do not throw).
+    public static func parse(yaml: String, file: String) throws(ConfigFileErrors) -> TopologyParseResult {
         var context = YAMLContext(file: file)
         guard let root = context.compose(yaml) else {
             if context.isClean {
@@ -68,13 +68,13 @@ public enum TopologyParser {
     }
 
     /// Reads and parses a topology file.
-    /// - Throws: ``TopologyErrors`` when the file cannot be read or has errors.
-    public static func load(path: String) throws(TopologyErrors) -> TopologyParseResult {
+    /// - Throws: ``ConfigFileErrors`` when the file cannot be read or has errors.
+    public static func load(path: String) throws(ConfigFileErrors) -> TopologyParseResult {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw TopologyErrors(errors: [TopologyError(
+            throw ConfigFileErrors(errors: [ConfigFileError(
                 .unreadableFile, file: path, line: 0, message: "cannot read the topology file (\(error.localizedDescription))",
                 fix: "check the path and that the file is readable UTF-8 text")])
         }
@@ -84,14 +84,14 @@ public enum TopologyParser {
 
 extension Topology {
     /// Parses and validates topology YAML (see ``TopologyParser``).
-    /// - Throws: ``TopologyErrors`` when the text has errors.
-    public static func parse(yaml: String, file: String = "<topology>") throws(TopologyErrors) -> TopologyParseResult {
+    /// - Throws: ``ConfigFileErrors`` when the text has errors.
+    public static func parse(yaml: String, file: String = "<topology>") throws(ConfigFileErrors) -> TopologyParseResult {
         try TopologyParser.parse(yaml: yaml, file: file)
     }
 
     /// Reads, parses and validates a topology file (see ``TopologyParser``).
-    /// - Throws: ``TopologyErrors`` when the file cannot be read or has errors.
-    public static func load(path: String) throws(TopologyErrors) -> TopologyParseResult {
+    /// - Throws: ``ConfigFileErrors`` when the file cannot be read or has errors.
+    public static func load(path: String) throws(ConfigFileErrors) -> TopologyParseResult {
         try TopologyParser.load(path: path)
     }
 }

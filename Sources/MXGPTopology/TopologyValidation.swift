@@ -5,14 +5,14 @@ extension Topology {
     /// nodes, no self or duplicate links, no price on peer links, and the role rules (a tier1
     /// has no provider, a colo gives no transit and has a provider, no provider cycles).
     ///
-    /// Returns errors and warnings (see ``TopologyError/severity``) in file order, using the
+    /// Returns errors and warnings (see ``ConfigFileError/severity``) in file order, using the
     /// lines stored in nodes and links. ``Topology/parse(yaml:file:)`` runs this already;
     /// call it for topologies built in code.
-    public func diagnostics(file: String = "<topology>") -> [TopologyError] { diagnostics(file: file, complete: true) }
+    public func diagnostics(file: String = "<topology>") -> [ConfigFileError] { diagnostics(file: file, complete: true) }
 
     /// `complete` is false when parsing already failed for some nodes or links; the role rules
     /// are then skipped because missing links would make them report nonsense.
-    func diagnostics(file: String, complete: Bool) -> [TopologyError] {
+    func diagnostics(file: String, complete: Bool) -> [ConfigFileError] {
         var checker = TopologyChecker(topology: self, file: file)
         checker.checkNodes(complete: complete)
         checker.checkLinks()
@@ -28,7 +28,7 @@ extension Topology {
 struct TopologyChecker {
     let topology: Topology
     let file: String
-    var found: [TopologyError] = []
+    var found: [ConfigFileError] = []
     let byName: [String: TopologyNode]
 
     init(topology: Topology, file: String) {
@@ -37,12 +37,12 @@ struct TopologyChecker {
         self.byName = Dictionary(topology.nodes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    mutating func error(_ kind: TopologyError.Kind, _ line: Int, _ message: String, fix: String) {
-        found.append(TopologyError(kind, file: file, line: line, message: message, fix: fix))
+    mutating func error(_ kind: ConfigFileError.Kind, _ line: Int, _ message: String, fix: String) {
+        found.append(ConfigFileError(kind, file: file, line: line, message: message, fix: fix))
     }
 
-    mutating func warning(_ kind: TopologyError.Kind, _ line: Int, _ message: String, fix: String) {
-        found.append(TopologyError(kind, file: file, line: line, message: message, fix: fix, severity: .warning))
+    mutating func warning(_ kind: ConfigFileError.Kind, _ line: Int, _ message: String, fix: String) {
+        found.append(ConfigFileError(kind, file: file, line: line, message: message, fix: fix, severity: .warning))
     }
 
     mutating func checkNodes(complete: Bool) {

@@ -10,9 +10,9 @@ public struct YAMLContext: Sendable {
     /// The file name used in every diagnostic.
     public let file: String
     /// Errors found so far, in the order they were found.
-    public internal(set) var errors: [TopologyError] = []
+    public internal(set) var errors: [ConfigFileError] = []
     /// Warnings found so far.
-    public internal(set) var warnings: [TopologyError] = []
+    public internal(set) var warnings: [ConfigFileError] = []
     /// Node names that policies referred to (`match: { neighbour: … }`), with their lines.
     public internal(set) var neighbourReferences: [NeighbourReference] = []
 
@@ -31,17 +31,17 @@ public struct YAMLContext: Sendable {
     public var isClean: Bool { errors.isEmpty }
 
     /// Records an error.
-    public mutating func error(_ kind: TopologyError.Kind, line: Int, _ message: String, fix: String) {
-        errors.append(TopologyError(kind, file: file, line: line, message: message, fix: fix))
+    public mutating func error(_ kind: ConfigFileError.Kind, line: Int, _ message: String, fix: String) {
+        errors.append(ConfigFileError(kind, file: file, line: line, message: message, fix: fix))
     }
 
     /// Records a warning.
-    public mutating func warning(_ kind: TopologyError.Kind, line: Int, _ message: String, fix: String) {
-        warnings.append(TopologyError(kind, file: file, line: line, message: message, fix: fix, severity: .warning))
+    public mutating func warning(_ kind: ConfigFileError.Kind, line: Int, _ message: String, fix: String) {
+        warnings.append(ConfigFileError(kind, file: file, line: line, message: message, fix: fix, severity: .warning))
     }
 
     /// The errors and warnings as a thrown value.
-    public var failure: TopologyErrors { TopologyErrors(errors: errors, warnings: warnings) }
+    public var failure: ConfigFileErrors { ConfigFileErrors(errors: errors, warnings: warnings) }
 
     mutating func noteNeighbourReference(_ name: String, line: Int) {
         neighbourReferences.append(NeighbourReference(name: name, line: line))
@@ -49,7 +49,7 @@ public struct YAMLContext: Sendable {
 
     // MARK: - Composing
 
-    /// Composes YAML text into a node; broken YAML becomes a ``TopologyError/Kind/yamlSyntax``
+    /// Composes YAML text into a node; broken YAML becomes a ``ConfigFileError/Kind/yamlSyntax``
     /// error with its line. Returns nil for an empty document or broken YAML.
     public mutating func compose(_ yaml: String) -> Node? {
         do {
@@ -134,7 +134,7 @@ public struct YAMLContext: Sendable {
 
     /// A decimal 32-bit unsigned number in `range`, or an error of `kind`.
     public mutating func number(
-        _ node: Node, _ what: String, kind: TopologyError.Kind, range: ClosedRange<UInt32> = 0...UInt32.max, fix: String
+        _ node: Node, _ what: String, kind: ConfigFileError.Kind, range: ClosedRange<UInt32> = 0...UInt32.max, fix: String
     ) -> UInt32? {
         guard let text = scalar(node, what, example: "\(range.lowerBound)") else { return nil }
         if let value = UInt32(text), range.contains(value) { return value }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MXGPAdminAPI
 import MXGPNode
 import MXGPSim
 import MXGPTopology
@@ -133,8 +134,8 @@ import Testing
         #expect(throws: (any Error).self) { try MXGPCommand.parseAsRoot(["ctl", "--socket", "/a", "--url", "http://h:1", "peers"]) }
         #expect(throws: (any Error).self) { try MXGPCommand.parseAsRoot(["ctl", "routes", "not a domain"]) }
         #expect(throws: (any Error).self) { try MXGPCommand.parseAsRoot(["ctl", "mailbox", "nobody"]) }
-        #expect(CtlRequest.segment("bob@bob.example") == "bob@bob.example")
-        #expect(CtlRequest.segment("a/b c") == "a%2Fb%20c")
+        #expect(AdminPath.segment("bob@bob.example") == "bob@bob.example")
+        #expect(AdminPath.segment("a/b c") == "a%2Fb%20c")
     }
 
     @Test func unreachableMessage() {

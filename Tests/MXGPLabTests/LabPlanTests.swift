@@ -42,7 +42,7 @@ import Testing
             """).topology
         let config = try LabPlanner.plan(limited, layout: .rooted(at: "/tmp/x")).node("up")!.config.neighbours[0]
         #expect(config.contract.rateLimit == 30 && config.contract.maxSize == 2048)
-        #expect(throws: TopologyErrors.self) {
+        #expect(throws: ConfigFileErrors.self) {
             try Topology.parse(yaml: "name: z\nnodes:\n  up: { role: upstream, operator: 100, region: US }\n  c: { role: colo, operator: 64500, region: US }\nlinks:\n  - { a: c, b: up, max-size: 0 }\n")
         }
     }

@@ -39,7 +39,7 @@ import Testing
             .complain(node: "colo2", send: nil, count: 1),
             .expect(.ledger(node: "up1", neighbour: "colo1", owed: nil, earned: nil, chargebacks: 10), within: nil),
         ])
-        #expect(throws: TopologyErrors.self) {
+        #expect(throws: ConfigFileErrors.self) {
             try ScenarioParser.parse(yaml: "scenario: x\ntopology: ../quickstart.yaml\nsteps:\n  - complain: { node: nobody }\n", file: "\(Self.folder)/x.yaml")
         }
     }
@@ -112,12 +112,12 @@ import Testing
         } throws: { error in "\(error)".contains("nowhere.yaml") && "\(error)".contains("cannot be used") }
     }
 
-    @Test(arguments: [("500ms", 500), ("10s", 10_000), ("1.5s", 1500), ("2m", 120_000)] as [(String, Int64)])
+    @Test(arguments: [("500ms", 500), ("10s", 10_000), ("1.5s", 1500), ("2m", 120_000), ("1h", 3_600_000), ("5", 5000)] as [(String, Int64)])
     func durations(text: String, milliseconds: Int64) {
         #expect(ScenarioParser.duration(text) == .milliseconds(milliseconds))
     }
 
     @Test func badDurations() {
-        for text in ["", "5", "fast", "-1s", "2h", "61m"] { #expect(ScenarioParser.duration(text) == nil, "\(text)") }
+        for text in ["", "fast", "-1s", "2h", "61m", "1.5ms"] { #expect(ScenarioParser.duration(text) == nil, "\(text)") }
     }
 }

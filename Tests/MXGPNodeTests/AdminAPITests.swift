@@ -1,10 +1,12 @@
 import Foundation
 import Logging
+import MXGPAdminAPI
 import MXGPCore
 import MXGPSim
 import MXGPStore
 import MXGPTopology
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Testing
 @testable import MXGPNode
@@ -338,10 +340,67 @@ final class FakeNode: NodeStatusProvider {
         }
     }
 
-    @Test func chunkedBodies() throws {
+    /// Runs `body` against a loopback server that answers every request with `raw` bytes, then closes.
+    static func withRawServer(_ raw: String, _ body: (AdminClient.Endpoint) async throws -> Void) async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RawAnswer(raw: raw))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        do {
+            try await body(.tcp(host: "127.0.0.1", port: server.localAddress!.port!))
+        } catch {
+            try? await server.close()
+            throw error
+        }
+        try await server.close()
+    }
+
+    @Test func chunkedBodies() async throws {
         let raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n{\"a\"\r\n3\r\n: 1\r\n1\r\n}\r\n0\r\n\r\n"
-        let response = try AdminClient.parse(Array(raw.utf8), from: .unixSocket(path: "x"))
-        #expect(response.status == 200)
-        #expect(response.body == "{\"a\": 1}")
+        try await Self.withRawServer(raw) { endpoint in
+            let response = try await AdminClient(endpoint: endpoint).request("GET", "/v1/node")
+            #expect(response.status == 200)
+            #expect(response.body == "{\"a\": 1}")
+        }
+    }
+
+    @Test func oversizedAnswersAreRefused() async throws {
+        let raw = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + String(repeating: "x", count: 100)
+        try await Self.withRawServer(raw) { endpoint in
+            await #expect {
+                _ = try await AdminClient(endpoint: endpoint, maxResponseBytes: 50).request("GET", "/v1/routes")
+            } throws: { error in
+                guard case .tooLarge(_, let limit) = error as? AdminClient.Failure else { return false }
+                return limit == 50
+            }
+            let whole = try await AdminClient(endpoint: endpoint, maxResponseBytes: 100).request("GET", "/v1/routes")
+            #expect(whole.body.count == 100)
+        }
+    }
+
+    @Test func notHTTPIsMalformed() async throws {
+        try await Self.withRawServer("SSH-2.0-OpenSSH\r\n") { endpoint in
+            await #expect {
+                _ = try await AdminClient(endpoint: endpoint).request("GET", "/v1/node")
+            } throws: { error in
+                guard case .malformed = error as? AdminClient.Failure else { return false }
+                return true
+            }
+        }
+    }
+}
+
+/// Writes fixed bytes when a request arrives, then closes.
+private final class RawAnswer: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let raw: String
+    init(raw: String) { self.raw = raw }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.writeAndFlush(NIOAny(ByteBuffer(string: raw)), promise: nil)
+        context.close(promise: nil)
     }
 }

@@ -16,6 +16,9 @@ final class CountingSink: @unchecked Sendable {
     private var accepted = 0
     private var open: [Channel] = []
     private var server: Channel?
+    /// Where the SMTP handlers await the desk (what `MailService.run()` provides in a node).
+    private let work = ServiceWork()
+    private var worker: Task<Void, Never>?
 
     /// Connections accepted so far.
     var connections: Int { lock.withLock { accepted } }
@@ -27,6 +30,8 @@ final class CountingSink: @unchecked Sendable {
     func start() async throws {
         let configuration = SMTPServerConfiguration(hostname: "sink", maxMessageSize: 10_000_000, tlsAvailable: false)
         let desk = self.desk
+        let work = self.work
+        worker = Task { await work.run(drainFor: .seconds(1)) }
         server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
@@ -36,7 +41,7 @@ final class CountingSink: @unchecked Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPLineDecoder(maximumLineLength: 2048)))
-                    try channel.pipeline.syncOperations.addHandler(SMTPServerHandler(configuration: configuration, desk: desk, tls: nil, logger: testLogger("sink")))
+                    try channel.pipeline.syncOperations.addHandler(SMTPServerHandler(configuration: configuration, desk: desk, tls: nil, logger: testLogger("sink"), work: work))
                 }
             }
             .bind(host: host, port: port).get()
@@ -51,6 +56,8 @@ final class CountingSink: @unchecked Sendable {
     func stop() async {
         await dropConnections()
         try? await server?.close().get()
+        work.finish()
+        await worker?.value
     }
 }
 

@@ -168,7 +168,6 @@ import Testing
     @Test func aReportFromANeighbourNotOnThePathIsDropped() async throws {
         let lab = try await MailLab(try Topology.parse(yaml: Self.threeHops).topology, localClients: ["a"])
         try await lab.start()
-        defer { Task { await lab.stop() } }
         let forged = ReportMessage(messageID: "never@a.example", reporter: 64502, path: [64501, 100, 200, 64502], reason: "spam")
         let outcome = await lab.nodes["up1"]!.complaints.handle(forged, from: "a")  // a is before up1, not after it
         #expect(outcome.bookedAgainst == nil && outcome.stopped != nil)

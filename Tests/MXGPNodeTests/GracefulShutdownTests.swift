@@ -1,3 +1,4 @@
+import MXGPAdminAPI
 import Synchronization
 import Foundation
 import Logging

@@ -26,6 +26,8 @@ final class MailLab: @unchecked Sendable {
     let topology: Topology
     let directory: URL
     var nodes: [String: Node] = [:]
+    /// `MailService.run()` of each started node (it runs the SMTP sessions' custody work).
+    var mailRunners: [Task<Void, Error>] = []
 
     init(
         _ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil,
@@ -86,10 +88,13 @@ final class MailLab: @unchecked Sendable {
         for node in nodes.values {
             try await node.peering.start()
             try await node.mail.start()
+            let mail = node.mail
+            mailRunners.append(Task { try await mail.run() })
         }
     }
 
     func stop() async {
+        for runner in mailRunners { runner.cancel() }
         for node in nodes.values {
             node.runner.cancel()
             await node.mail.stop()
@@ -374,6 +379,7 @@ final class RecordingDesk: MailFrontDesk, @unchecked Sendable {
             settings: MailSettings(nodeName: "mta", operatorNumber: 0, ownDomains: [], localNetworks: [], listen: HostPort(host: host, port: UInt16(port)), storeDirectory: "/nonexistent"),
             desk: desk, logger: testLogger("mta"))
         try await mta.start()
+        let mtaRunner = Task { try await mta.run() }  // runs the sessions' custody work
         let lab = try await MailLab(try Topology.parse(yaml: MailPlaneTests.chain).topology, localClients: ["a"], deliverTo: ["b": HostPort(host: host, port: UInt16(port))])
         try await lab.start()
         _ = await LoopbackNodes.poll { await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)?.nextHop == "up" }
@@ -387,6 +393,7 @@ final class RecordingDesk: MailFrontDesk, @unchecked Sendable {
         // b's queue empties once the MTA's 250 came back.
         #expect(await LoopbackNodes.poll { ((try? await lab.nodes["b"]!.store.queueDepth()) ?? 1) == 0 })
         await lab.stop()
+        mtaRunner.cancel()
         await mta.stop()
     }
 }

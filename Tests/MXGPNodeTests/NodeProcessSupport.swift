@@ -1,5 +1,8 @@
 import Foundation
+import MXGPAdminAPI
+import MXGPBenchmarks
 import MXGPCore
+import MXGPProcess
 import MXGPTestSupport
 @testable import MXGPNode
 
@@ -115,7 +118,7 @@ final class NodeProcessLab: @unchecked Sendable {
         lock.withLock { processes[name] = child }
         // Recorded so that a later run can kill this child if the test process dies.
         let pidFile = directory + "/pids"
-        if !FileManager.default.fileExists(atPath: pidFile) { FileManager.default.createFile(atPath: pidFile, contents: nil) }
+        if !FileManager.default.fileExists(atPath: pidFile) { _ = FileManager.default.createFile(atPath: pidFile, contents: nil) }
         if let handle = FileHandle(forWritingAtPath: pidFile) {
             handle.seekToEndOfFile()
             handle.write(Data("\(child.pid)\n".utf8))

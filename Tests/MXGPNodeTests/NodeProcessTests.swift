@@ -1,4 +1,5 @@
 import Foundation
+import MXGPAdminAPI
 import MXGPCore
 import Testing
 @testable import MXGPNode

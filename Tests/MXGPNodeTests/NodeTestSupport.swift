@@ -1,6 +1,8 @@
 import Foundation
 import Logging
+import MXGPBenchmarks
 import MXGPCore
+import MXGPProcess
 import MXGPSim
 import MXGPTopology
 import NIOCore
@@ -29,31 +31,10 @@ enum LoopbackHosts {
     }
 }
 
-/// Free TCP ports on `host`, taken below the kernel's ephemeral range (32768 and up) so
-/// that no outgoing connection of a parallel test can grab a port between this check and
-/// the node binding it. Ports are never handed out twice in one run.
+/// Free TCP ports on `host` (``freeLoopbackPorts(_:host:)``: below the ephemeral range,
+/// never handed out twice in one run).
 func freePorts(_ count: Int, host: String = "127.0.0.1") async throws -> [Int] {
-    var ports: [Int] = []
-    while ports.count < count {
-        let port = PortAllocator.next()
-        guard let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: host, port: port).get() else { continue }
-        try await channel.close().get()
-        ports.append(port)
-    }
-    return ports
-}
-
-enum PortAllocator {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var last = 20_000 + Int(getpid() % 40) * 250
-
-    static func next() -> Int {
-        lock.withLock {
-            last += 1
-            if last >= 32_000 { last = 20_000 }
-            return last
-        }
-    }
+    try await freeLoopbackPorts(count, host: host)
 }
 
 /// A logger that prints only warnings and worse (set MXGP_TEST_LOG=debug for more).
@@ -162,19 +143,10 @@ func liveRoutes(_ nodes: LoopbackNodes) async -> [String: [String: RouteKey]] {
 }
 
 /// Runs a real client tool (python3, swaks) to the end, bounded by `timeout`; returns its
-/// exit status and combined output (small: the tools here print a few lines).
+/// exit status and its output (standard output, then standard error).
 func runTool(_ path: String, _ arguments: [String], timeout: Duration = .seconds(20)) async throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = output
-    try process.run()
-    let finished = await LoopbackNodes.poll(timeout: timeout) { !process.isRunning }
-    if !finished { process.terminate(); process.waitUntilExit() }
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return (process.terminationStatus, text)
+    let result = await Spawner.run([path] + arguments, timeout: timeout)
+    return (result.status, result.stdout + result.stderr)
 }
 
 /// Two nodes: an upstream and its colo customer with c.example.

@@ -1,5 +1,6 @@
 import Foundation
 import MXGPNode
+import MXGPProcess
 import MXGPTopology
 import NIOCore
 import NIOPosix
@@ -122,9 +123,8 @@ final class PrivatePostfix: @unchecked Sendable {
         guard status == 0 else {
             throw Failure(description: "postfix check of \(directory)/etc failed (\(status)): \(output) \(log) (a private instance needs root)")
         }
-        // posix_spawn, not Foundation's Process: master closes the descriptors it inherits,
-        // which Foundation takes for an exit, and its process monitor then blocks in waitpid
-        // for master, stalling every other Process of the test run.
+        // The project's spawner (posix_spawn, polled with waitpid): master closes the descriptors
+        // it inherits, which Foundation's Process took for an exit before blocking in waitpid.
         let process = try ChildProcess(executable: Self.master, arguments: ["-c", "\(directory)/etc", "-d"], logPath: "\(directory)/master.out")
         self.process = process
         let listening = await LoopbackNodes.poll(timeout: .seconds(10)) { [host, port] in

@@ -1,4 +1,5 @@
 import Foundation
+@testable import MXGPBenchmarks
 import MXGPCore
 import MXGPTopology
 import NIOCore

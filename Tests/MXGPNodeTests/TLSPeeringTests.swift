@@ -79,10 +79,17 @@ import Testing
             name == "c" ? try rogue.tls(node: name, operator: 64501).trusting(pki.caPEM) : try pki.tls(node: name, operator: 100)
         })
         try await nodes.start()
-        try await Task.sleep(for: .seconds(1))
+        // Wait until the refusal happened (a failed handshake leaves an error on the session)
+        // rather than for a fixed time, so a slow machine cannot pass without trying.
+        let refused = await LoopbackNodes.poll(timeout: .seconds(10)) {
+            let colo = await nodes.services["c"]!.peers().first?.lastError
+            let up = await nodes.services["up"]!.peers().first?.lastError
+            return colo != nil || up != nil
+        }
         let up = await nodes.services["up"]!.peers().first
         let colo = await nodes.services["c"]!.peers().first
         await nodes.stop()
+        #expect(refused, "neither session recorded a failure: \(String(describing: colo)), \(String(describing: up))")
         #expect(up?.state != "Established")
         #expect(colo?.state != "Established")
         #expect(await nodes.services["up"]!.lookup(DomainName("c.example")!) == nil)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 @testable import MXGPStore
@@ -15,12 +16,12 @@ struct SHA256Tests {
          "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"),
     ])
     func vectors(input: String, expected: String) {
-        #expect(SHA256Digest.hex(Array(input.utf8)) == expected)
+        #expect(ContentDigest.hex(Array(input.utf8)) == expected)
     }
 
     @Test("one million 'a'")
     func million() {
-        #expect(SHA256Digest.hex([UInt8](repeating: 0x61, count: 1_000_000))
+        #expect(ContentDigest.hex([UInt8](repeating: 0x61, count: 1_000_000))
             == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
@@ -28,14 +29,14 @@ struct SHA256Tests {
     func incremental() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         for chunk in [1, 7, 63, 64, 65, 200] {
-            var hasher = SHA256Digest()
+            var hasher = SHA256()
             var index = 0
             while index < bytes.count {
                 let end = min(index + chunk, bytes.count)
-                hasher.update(bytes[index..<end])
+                hasher.update(data: bytes[index..<end])
                 index = end
             }
-            #expect(hasher.finalizeHex() == SHA256Digest.hex(bytes), "chunk \(chunk)")
+            #expect(ContentDigest.hex(digest: hasher.finalize()) == ContentDigest.hex(bytes), "chunk \(chunk)")
         }
     }
 
@@ -49,7 +50,7 @@ struct SHA256Tests {
             64: "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb",
         ]
         for (n, digest) in expected {
-            #expect(SHA256Digest.hex([UInt8](repeating: 0x61, count: n)) == digest, "length \(n)")
+            #expect(ContentDigest.hex([UInt8](repeating: 0x61, count: n)) == digest, "length \(n)")
         }
     }
 }

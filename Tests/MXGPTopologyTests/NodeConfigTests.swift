@@ -23,7 +23,7 @@ enum NodeConfigFiles {
 }
 
 /// Parses a node config, returning its errors (empty when it parses).
-func nodeConfigErrors(_ yaml: String) -> [TopologyError] {
+func nodeConfigErrors(_ yaml: String) -> [ConfigFileError] {
     do {
         _ = try NodeConfigParser.parse(yaml: yaml, file: "node.yaml")
         return []
@@ -47,7 +47,7 @@ func nodeYAML(
 struct NodeConfigErrorCase: CustomTestStringConvertible, Sendable {
     var label: String
     var yaml: String
-    var kind: TopologyError.Kind
+    var kind: ConfigFileError.Kind
     var fragment: String
     var line: Int
     var fixFragment: String = ""
@@ -295,7 +295,7 @@ struct NodeConfigTests {
 
     @Test("unreadable files are reported")
     func unreadable() {
-        #expect(throws: TopologyErrors.self) { try NodeConfig.load(path: "/nonexistent/node.yaml") }
+        #expect(throws: ConfigFileErrors.self) { try NodeConfig.load(path: "/nonexistent/node.yaml") }
         do {
             _ = try NodeConfigParser.load(path: "/nonexistent/node.yaml")
         } catch {

@@ -4,7 +4,7 @@ import Testing
 @testable import MXGPTopology
 
 /// Parses a policy, returning its errors (empty when it parses).
-func policyErrors(_ yaml: String) -> [TopologyError] {
+func policyErrors(_ yaml: String) -> [ConfigFileError] {
     do {
         _ = try Policy.parse(yaml: yaml, file: "p.yaml")
         return []
@@ -16,7 +16,7 @@ func policyErrors(_ yaml: String) -> [TopologyError] {
 struct PolicyErrorCase: CustomTestStringConvertible, Sendable {
     var label: String
     var yaml: String
-    var kind: TopologyError.Kind
+    var kind: ConfigFileError.Kind
     var fragment: String
     var line: Int
     var fixFragment: String = ""

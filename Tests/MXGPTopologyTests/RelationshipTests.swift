@@ -85,10 +85,10 @@ struct RelationshipTests {
 
 @Suite("Impairment values")
 struct ImpairmentTests {
-    @Test("durations", arguments: [("20ms", 20), ("1s", 1000), ("1.5s", 1500), ("0ms", 0), ("60s", 60000)])
+    @Test("durations", arguments: [("20ms", 20), ("1s", 1000), ("1.5s", 1500), ("0ms", 0), ("60s", 60000), ("1m", 60000), ("20", 20000)])
     func durations(_ text: String, _ ms: Int) { #expect(LinkImpairment.milliseconds(from: text) == ms) }
 
-    @Test("bad durations", arguments: ["20", "ms", "-5ms", "61s", "1.5ms", "20 sec", ".5s"])
+    @Test("bad durations", arguments: ["ms", "-5ms", "61s", "2m", "1h", "1.5ms", "20 sec", ".5s", "61"])
     func badDurations(_ text: String) { #expect(LinkImpairment.milliseconds(from: text) == nil) }
 
     @Test("rates", arguments: [("512kbit", 512), ("10mbit", 10000), ("1gbit", 1_000_000), ("1.5mbit", 1500)])

@@ -4,7 +4,7 @@ import Testing
 @testable import MXGPTopology
 
 /// Parses `yaml` and returns the errors it throws (empty when it parses).
-func topologyErrors(_ yaml: String, file: String = "test.yaml") -> [TopologyError] {
+func topologyErrors(_ yaml: String, file: String = "test.yaml") -> [ConfigFileError] {
     do {
         _ = try Topology.parse(yaml: yaml, file: file)
         return []

@@ -6,7 +6,7 @@ import Testing
 struct ErrorCase: CustomTestStringConvertible, Sendable {
     var label: String
     var yaml: String
-    var kind: TopologyError.Kind
+    var kind: ConfigFileError.Kind
     var fragment: String
     var line: Int
     var fixFragment: String = ""
@@ -103,8 +103,8 @@ let errorCases: [ErrorCase] = [
         "{ a: up1, b: t1a }", "{ a: colo1, b: up1 }",
         "{ a: up2, b: up3, relationship: customer }", "{ a: up3, b: up1, relationship: customer }", "{ a: up1, b: up2, relationship: customer }",
     ]), kind: .providerCycle, fragment: "provider cycle: up1 → up2 → up3 → up1", line: 12, fixFragment: "break the cycle"),
-    ErrorCase(label: "delay without unit", yaml: topology(links: ["{ a: up1, b: t1a, impairment: { delay: 20 } }", "{ a: colo1, b: up1 }"]),
-              kind: .badImpairment, fragment: "delay \"20\"", line: 7, fixFragment: "like 20ms or 1s"),
+    ErrorCase(label: "delay over 60 s (a bare number is seconds)", yaml: topology(links: ["{ a: up1, b: t1a, impairment: { delay: 90 } }", "{ a: colo1, b: up1 }"]),
+              kind: .badImpairment, fragment: "delay \"90\"", line: 7, fixFragment: "like 20ms or 1s"),
     ErrorCase(label: "loss over 100%", yaml: topology(links: ["{ a: up1, b: t1a, impairment: { loss: 150% } }", "{ a: colo1, b: up1 }"]),
               kind: .badImpairment, fragment: "loss \"150%\"", line: 7),
     ErrorCase(label: "bad rate unit", yaml: topology(links: ["{ a: up1, b: t1a, impairment: { rate: 10mb } }", "{ a: colo1, b: up1 }"]),
@@ -174,7 +174,7 @@ struct TopologyErrorTests {
             _ = try Topology.parse(yaml: topology(nodes: nodes), file: "test.yaml")
             Issue.record("expected errors")
         } catch {
-            #expect(error.errors.count == TopologyErrors.reportLimit)
+            #expect(error.errors.count == ConfigFileErrors.reportLimit)
             #expect(error.omitted == 10)
             #expect(error.description.hasSuffix("… and 10 more errors"))
         }

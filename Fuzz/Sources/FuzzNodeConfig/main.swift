@@ -4,7 +4,7 @@ import MXGPTopology
 /// node-config: the input (as UTF-8, invalid sequences replaced) is a node config for
 /// `NodeConfigParser`.
 ///
-/// Invariants: the parser returns a config or throws `TopologyErrors` holding 1...reportLimit
+/// Invariants: the parser returns a config or throws `ConfigFileErrors` holding 1...reportLimit
 /// errors on lines within the text; a parsed config's normalised `yamlText` parses back to an
 /// equal config and is a fixed point (what `mxgp node --check` promises).
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -16,7 +16,7 @@ public func fuzzNodeConfig(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     do {
         config = try NodeConfigParser.parse(yaml: text, file: "fuzz.yaml").config
     } catch {
-        guard !error.errors.isEmpty, error.errors.count <= TopologyErrors.reportLimit else {
+        guard !error.errors.isEmpty, error.errors.count <= ConfigFileErrors.reportLimit else {
             fatalError("\(error.errors.count) errors reported")
         }
         for diagnostic in error.errors where diagnostic.file != "fuzz.yaml" || !(0...lineCount + 1).contains(diagnostic.line) {

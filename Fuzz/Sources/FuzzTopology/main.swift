@@ -4,7 +4,7 @@ import MXGPTopology
 /// topology: the input (as UTF-8, invalid sequences replaced) is a topology file for
 /// `TopologyParser`.
 ///
-/// Invariants: the parser returns a topology or throws `TopologyErrors` holding 1...reportLimit
+/// Invariants: the parser returns a topology or throws `ConfigFileErrors` holding 1...reportLimit
 /// errors, each naming the file and a line within the text; a parsed topology has valid, unique
 /// node names and links between its nodes; warnings name lines within the text.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -23,7 +23,7 @@ public func fuzzTopology(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
         }
         checkLines(result.warnings, lineCount: lineCount)
     } catch {
-        guard !error.errors.isEmpty, error.errors.count <= TopologyErrors.reportLimit else {
+        guard !error.errors.isEmpty, error.errors.count <= ConfigFileErrors.reportLimit else {
             fatalError("\(error.errors.count) errors reported")
         }
         checkLines(error.errors, lineCount: lineCount)
@@ -31,7 +31,7 @@ public func fuzzTopology(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     return 0
 }
 
-func checkLines(_ diagnostics: [TopologyError], lineCount: Int) {
+func checkLines(_ diagnostics: [ConfigFileError], lineCount: Int) {
     for diagnostic in diagnostics {
         guard diagnostic.file == "fuzz.yaml", (0...lineCount + 1).contains(diagnostic.line) else {
             fatalError("diagnostic at \(diagnostic.file):\(diagnostic.line) in a \(lineCount)-line text: \(diagnostic)")

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MXGPSim
+import MXGPBenchmarks
 
 /// `mxgp bench …`: benchmarks that print their figures.
 struct BenchCommand: ParsableCommand {
@@ -32,7 +32,7 @@ struct RIBBenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let r = RIBBenchmark(peers: peers, domains: domains, domainsPerUpdate: perUpdate, seed: seed).run()
+        let r = try RIBBenchmark(peers: peers, domains: domains, domainsPerUpdate: perUpdate, seed: seed).run()
         if json {
             print(try JSONOutput.render([
                 "routes": Double(r.routes), "seconds": r.seconds, "routesPerSecond": r.routesPerSecond,

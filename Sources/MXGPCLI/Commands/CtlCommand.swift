@@ -1,4 +1,5 @@
 import ArgumentParser
+import MXGPAdminAPI
 import MXGPCore
 import MXGPNode
 
@@ -29,7 +30,7 @@ struct CtlPeersCommand: AsyncParsableCommand {
     @OptionGroup var options: CtlOptions
 
     func run() async throws {
-        try await CtlRequest.show("/v1/peers", options: options, render: CtlRendering.peers)
+        try await CtlRequest.show(AdminPath.peers, options: options, render: CtlRendering.peers)
     }
 }
 
@@ -59,11 +60,11 @@ struct CtlRoutesCommand: AsyncParsableCommand {
     func run() async throws {
         try await CtlRequest.reporting {
             guard let domain = domain.flatMap(DomainName.init) else {
-                let body = try await CtlRequest.get("/v1/routes", options: options).body
+                let body = try await CtlRequest.get(AdminPath.routes, options: options).body
                 print(options.json ? body : try CtlRendering.routes(body), terminator: "")
                 return
             }
-            let response = try await CtlRequest.get("/v1/routes/\(CtlRequest.segment(domain.text))", options: options, allowNotFound: true)
+            let response = try await CtlRequest.get(AdminPath.route(domain.text), options: options, allowNotFound: true)
             if response.status == 404 {
                 if options.json {
                     print(response.body, terminator: "")
@@ -86,7 +87,7 @@ struct CtlQueueCommand: AsyncParsableCommand {
     @OptionGroup var options: CtlOptions
 
     func run() async throws {
-        try await CtlRequest.show("/v1/queue", options: options, render: CtlRendering.queue)
+        try await CtlRequest.show(AdminPath.queue, options: options, render: CtlRendering.queue)
     }
 }
 
@@ -110,7 +111,7 @@ struct CtlMailboxCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CtlRequest.show("/v1/mailbox/\(CtlRequest.segment(address))", options: options, render: CtlRendering.mailbox)
+        try await CtlRequest.show(AdminPath.mailbox(address), options: options, render: CtlRendering.mailbox)
     }
 }
 
@@ -123,7 +124,7 @@ struct CtlLedgerCommand: AsyncParsableCommand {
     @OptionGroup var options: CtlOptions
 
     func run() async throws {
-        try await CtlRequest.show("/v1/ledger", options: options, render: CtlRendering.ledger)
+        try await CtlRequest.show(AdminPath.ledger, options: options, render: CtlRendering.ledger)
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MXGPAdminAPI
 import MXGPNode
 
 /// `mxgp ctl complain MESSAGE-ID [--reason TEXT]`: file a spam complaint (DESIGN §4).
@@ -26,7 +27,7 @@ struct CtlComplainCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = "/v1/complaints?messageId=\(CtlRequest.queryValue(messageID))&reason=\(CtlRequest.queryValue(reason))"
+        let path = AdminPath.complaint(messageId: messageID, reason: reason)
         try await CtlRequest.reporting {
             let body = try await CtlRequest.get(path, options: options, method: "POST").body
             guard !options.json else {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MXGPNode
+import MXGPBenchmarks
 
 /// `mxgp bench session --domains 1000000 [--per-update 1000]`.
 struct SessionBenchCommand: AsyncParsableCommand {

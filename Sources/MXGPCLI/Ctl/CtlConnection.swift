@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MXGPAdminAPI
 import MXGPNode
 
 /// The options every `mxgp ctl` subcommand shares: where the node is, and `--json`.
@@ -63,23 +64,9 @@ enum CtlRequest {
             case .tcp:
                 return "no node answers on \(endpoint) (\(reason)): is `mxgp node` running with a TCP admin listener? use --url URL"
             }
-        case .timeout, .malformed:
+        case .timeout, .malformed, .tooLarge:
             return failure.description
         }
-    }
-
-    /// Percent-encodes one path segment (a domain or a mail address).
-    static func segment(_ text: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "/?#%")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
-    }
-
-    /// Percent-encodes one query parameter value.
-    static func queryValue(_ text: String) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?#%")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 
     /// Runs `body`, printing a `CLIError` to standard error with exit status 2.

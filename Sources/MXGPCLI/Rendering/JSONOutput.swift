@@ -1,3 +1,4 @@
+import MXGPAdminAPI
 import MXGPNode
 
 /// A route in the JSON shape of DESIGN §8 (shared with the admin API).

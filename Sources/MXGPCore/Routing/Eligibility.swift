@@ -26,9 +26,13 @@ public enum IneligibleReason: String, Sendable, Hashable, Codable {
     case regionRefused
 }
 
-/// The eligibility rules of DESIGN §2, in order, as pure functions.
+/// The eligibility rules of docs/PROTOCOL.md §9.2 that need only the attributes and the
+/// neighbour, as pure functions. The whole order is: loop, first operator, OTC leak, region
+/// policy (here), then import policy and origin validation (`RoutingEngine.receive`, which
+/// runs them only for routes these checks let through). DESIGN §2 lists the same rules
+/// without fixing an order; the first rule that fails is the reason recorded.
 public enum Eligibility {
-    /// The checks that need only the attributes and the neighbour (policy and origin are separate).
+    /// Rules 1–4 of PROTOCOL §9.2, in that order (import policy and origin are separate).
     public static func check(
         attributes: PathAttributes, localOperator: OperatorNumber, localRegion: Region,
         neighbourOperator: OperatorNumber, relationship: Relationship

@@ -42,7 +42,7 @@ extension SessionStateMachine {
     /// "3 s", "300 ms".
     func durationText(_ hold: Duration?) -> String {
         guard let hold else { return "the hold time" }
-        let ms = hold.components.seconds * 1000 + hold.components.attoseconds / 1_000_000_000_000_000
+        let ms = hold.wholeMilliseconds
         return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
     }
 }

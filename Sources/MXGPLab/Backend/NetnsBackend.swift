@@ -1,5 +1,5 @@
 import Foundation
-import MXGPNode
+import MXGPAdminAPI
 
 #if canImport(Glibc)
 import Glibc
@@ -101,9 +101,9 @@ public struct NetnsBackend: LabBackend {
         guard let planned = plan.node(node) else { throw LabError("no node \(node) in lab \(plan.name)") }
         if let pid = pid(plan.name, node), processAlive(pid) { throw LabError("node \(node) is already running (pid \(pid))") }
         let log = directory.logPath(plan.name, node)
-        // The node must not inherit this process's descriptors (test listeners, pipes): close them first.
-        let script = #"for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done 2>/dev/null; "#
-            + #"ip netns exec "$1" setsid "$2" node --config "$3" >>"$4" 2>&1 </dev/null & echo $!"#
+        // The runner's spawner passes no descriptor but 0, 1 and 2, which the launcher points
+        // away from its own pipes: the node holds no test listener or pipe of this process.
+        let script = #"ip netns exec "$1" setsid "$2" node --config "$3" >>"$4" 2>&1 </dev/null & echo $!"#
         let output = try await runner.check(["bash", "-c", script, "mxgp-launch", planned.namespace, binary,
                                              plan.layout.configPath(node), log])
         guard let pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {

@@ -1,4 +1,5 @@
 import Foundation
+import MXGPAdminAPI
 
 /// Applies and heals faults on a lab: link faults as commands inside the nodes
 /// (``FaultCommands``), process faults as signals, protocol faults through the admin API.
@@ -57,10 +58,10 @@ public struct LabFaults: Sendable {
             try await lab.backend.signal(lab.plan, node: node, .terminate)
             try await lab.backend.start(lab.plan, node: node)
         case .sessionReset(let a, let b):
-            let (status, body) = try await lab.backend.admin(lab.plan, node: a, method: "POST", path: "/v1/peers/\(b)/reset")
+            let (status, body) = try await lab.backend.admin(lab.plan, node: a, method: "POST", path: AdminPath.resetPeer(b))
             guard status == 200 else { throw LabError("\(a) refused the session reset toward \(b) (HTTP \(status)): \(body)") }
         case .smtpTempfail(let node, let percent):
-            let (status, body) = try await lab.backend.admin(lab.plan, node: node, method: "POST", path: "/v1/faults/smtp-tempfail?percent=\(percent)")
+            let (status, body) = try await lab.backend.admin(lab.plan, node: node, method: "POST", path: AdminPath.smtpTempfail(percent: percent))
             guard status == 200 else { throw LabError("\(node) refused smtp-tempfail (HTTP \(status)): \(body)") }
         default:
             let netem = await needsNetem(fault) ? await netemAvailable(node: fault.nodes[0]) : false
@@ -126,7 +127,7 @@ public struct LabFaults: Sendable {
             }
         }
         for case .smtpTempfail(let node, _) in healed {
-            _ = try? await lab.backend.admin(lab.plan, node: node, method: "DELETE", path: "/v1/faults/smtp-tempfail")
+            _ = try? await lab.backend.admin(lab.plan, node: node, method: "DELETE", path: AdminPath.smtpTempfail)
         }
         let current = lab, names = names
         var problems = await Self.eachNode(lab.plan.nodes) { node in  // nodes at once: container execs are slow
@@ -163,8 +164,8 @@ public struct LabFaults: Sendable {
             }
             let state = await lab.backend.state(lab.plan, node: node.name)
             if state != .running { found.append("\(node.name): node is \(state.rawValue)") }
-            if state == .running, let (status, body) = try? await lab.backend.admin(lab.plan, node: node.name, method: "GET", path: "/v1/faults"),
-               status == 200, let faults = try? JSONDecoder().decode(LiveFaults.self, from: Data(body.utf8)), faults.smtpTempfailPercent != 0 {
+            if state == .running, let (status, body) = try? await lab.backend.admin(lab.plan, node: node.name, method: "GET", path: AdminPath.faults),
+               status == 200, let faults = try? AdminJSON.decode(AdminFaults.self, from: body), faults.smtpTempfailPercent != 0 {
                 found.append("\(node.name): smtp-tempfail still set")
             }
             return found

@@ -24,7 +24,7 @@ public enum ScenarioParser {
     static let expectationKinds = ["delivered", "via", "route", "session", "queue", "bounced", "ledger"]
 
     /// Reads and checks a scenario file; returns it with its topology.
-    public static func load(path: String) throws(TopologyErrors) -> (Scenario, Topology) {
+    public static func load(path: String) throws(ConfigFileErrors) -> (Scenario, Topology) {
         var context = YAMLContext(file: path)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             context.error(.unreadableFile, line: 0, "cannot read the scenario file", fix: "check the path; scenarios live in Labs/scenarios/")
@@ -34,7 +34,7 @@ public enum ScenarioParser {
     }
 
     /// Parses scenario YAML; `file` resolves the topology path and names errors.
-    public static func parse(yaml: String, file: String) throws(TopologyErrors) -> (Scenario, Topology) {
+    public static func parse(yaml: String, file: String) throws(ConfigFileErrors) -> (Scenario, Topology) {
         var context = YAMLContext(file: file)
         guard let root = context.compose(yaml), let mapping = context.mapping(root, "the scenario file", example: "scenario: NAME") else {
             throw context.failure
@@ -69,15 +69,10 @@ public enum ScenarioParser {
         return (Scenario(name: name, description: description, topologyPath: topologyPath, seed: seed, steps: steps), topology)
     }
 
-    /// `500ms`, `10s`, `2m` → a duration (at most an hour).
+    /// `500ms`, `10s`, `2m`, `1h` (``DurationText``) → a duration, at most an hour.
     public static func duration(_ text: String) -> Duration? {
-        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
-        for (unit, factor) in units where lower.hasSuffix(unit) {
-            guard let number = Double(lower.dropLast(unit.count)), number >= 0, number * factor <= 3600 else { return nil }
-            return .milliseconds(Int64((number * factor * 1000).rounded()))
-        }
-        return nil
+        guard let ms = DurationText.milliseconds(text), ms <= 3_600_000 else { return nil }
+        return .milliseconds(ms)
     }
 }
 

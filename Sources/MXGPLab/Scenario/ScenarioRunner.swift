@@ -1,5 +1,7 @@
 import Foundation
+import MXGPAdminAPI
 import MXGPCore
+import NIOConcurrencyHelpers
 
 /// Runs a scenario's steps against a lab that is up and reports each step's verdict.
 ///
@@ -27,20 +29,28 @@ public struct ScenarioRunner: Sendable {
     }
 
     /// State shared by the steps of one run.
-    final class RunState: @unchecked Sendable {
-        let lock = NSLock()
-        var sends: [Sent] = []
-        var background: [String: Task<Sent, Never>] = [:]
-        var schedule: [ScheduleEntry] = []
+    final class RunState: Sendable {
+        private struct Fields {
+            var sends: [Sent] = []
+            var background: [String: Task<Sent, Never>] = [:]
+            var schedule: [ScheduleEntry] = []
+        }
+        private let fields = NIOLockedValueBox(Fields())
 
-        func record(_ sent: Sent) { lock.withLock { sends.append(sent) } }
-        func note(_ at: Double, _ action: String, _ fault: LabFault?) { lock.withLock { schedule.append(ScheduleEntry(at: at, action: action, fault: fault)) } }
+        func record(_ sent: Sent) { fields.withLockedValue { $0.sends.append(sent) } }
+        func note(_ at: Double, _ action: String, _ fault: LabFault?) {
+            fields.withLockedValue { $0.schedule.append(ScheduleEntry(at: at, action: action, fault: fault)) }
+        }
+        /// Remembers a send running in the background.
+        func runInBackground(_ id: String, _ task: Task<Sent, Never>) { fields.withLockedValue { $0.background[id] = task } }
+        /// The fault schedule so far.
+        var schedule: [ScheduleEntry] { fields.withLockedValue { $0.schedule } }
         /// Every send, waiting for background ones first.
         func allSends() async -> [Sent] {
-            let running = lock.withLock { background }
+            let running = fields.withLockedValue { $0.background }
             for (_, task) in running { _ = await task.value }
-            lock.withLock { background = [:] }
-            return lock.withLock { sends }
+            fields.withLockedValue { $0.background = [:] }
+            return fields.withLockedValue { $0.sends }
         }
     }
 
@@ -60,7 +70,7 @@ public struct ScenarioRunner: Sendable {
                 lastSend = id
                 let task = Task { await self.send(send, id: id, step: index) }
                 if send.background {
-                    state.lock.withLock { state.background[id] = task }
+                    state.runInBackground(id, task)
                     Task { state.record(await task.value) }
                     detail = "started in the background"
                 } else {
@@ -104,7 +114,7 @@ public struct ScenarioRunner: Sendable {
         return ScenarioReport(
             scenario: scenario.name, description: scenario.description, lab: lab.name, seed: scenario.seed,
             startedAt: ISO8601DateFormatter().string(from: Date().addingTimeInterval(-(clock.now - start).inSeconds)),
-            seconds: (clock.now - start).inSeconds, steps: results, schedule: state.lock.withLock { state.schedule },
+            seconds: (clock.now - start).inSeconds, steps: results, schedule: state.schedule,
             messages: final.records, lost: final.lost, duplicated: final.duplicated)
     }
 
@@ -137,7 +147,7 @@ public struct ScenarioRunner: Sendable {
         for messageId in ids {
             let query = messageId.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? messageId
             do {
-                let (status, body) = try await lab.backend.admin(lab.plan, node: node, method: "POST", path: "/v1/complaints?messageId=\(query)")
+                let (status, body) = try await lab.backend.admin(lab.plan, node: node, method: "POST", path: AdminPath.complaints + "?messageId=\(query)")
                 guard status == 200 else { return (.failed, "\(node) answered \(status) to the complaint about \(messageId): \(body)") }
                 struct Outcome: Decodable { var bookedAgainst: String?; var amount: Int; var forwardedTo: String? }
                 let outcome = try JSONDecoder().decode(Outcome.self, from: Data(body.utf8))
@@ -208,10 +218,10 @@ public struct ScenarioRunner: Sendable {
 
     /// The messages in the mailbox of `address`, at every node that originates its domain (one
     /// node, except in a hijack lab, where the hijacker's mailbox counts too).
-    func mailbox(_ address: String) async throws -> [LiveMailboxMessage] {
+    func mailbox(_ address: String) async throws -> [AdminMailboxMessage] {
         let owners = owners(of: address)
         guard !owners.isEmpty else { throw LabError("no node of lab \(lab.name) owns the domain of \(address)") }
-        var messages: [LiveMailboxMessage] = []
+        var messages: [AdminMailboxMessage] = []
         for owner in owners { messages += try await lab.mailbox(owner, address) }
         return messages
     }

@@ -1,4 +1,6 @@
 import Foundation
+import MXGPAdminAPI
+import MXGPCore
 
 /// One probe of `mxgp lab verify`: a message from a colo to another colo's domain.
 public struct ProbeResult: Sendable, Hashable, Codable {
@@ -104,7 +106,7 @@ public struct LabVerifier: Sendable {
             }
         }
         // Wait for every accepted probe, then look once more for late duplicates.
-        var seen: [Int: [LiveMailboxMessage]] = [:]
+        var seen: [Int: [AdminMailboxMessage]] = [:]
         var firstSeen: [Int: Double] = [:]
         let deadline = clock.now + timeout
         var pending = probes.indices.filter { results[$0] == nil }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import MXGPAdminAPI
 import MXGPCore
 
 /// The admin API of a node: read its peers, routes and metrics, and ask it to reset a
@@ -53,16 +54,16 @@ public struct AdminAPI: Sendable {
         let metrics = self.metrics
         let mail = self.mail
 
-        router.get("/v1/node") { _, _ in try AdminResponse.json(await provider.info()) }
-        router.get("/v1/peers") { _, _ in try AdminResponse.json(AdminPeers(peers: await provider.peers())) }
-        router.get("/v1/routes") { _, _ in
+        router.get(RouterPath(AdminPath.node)) { _, _ in try AdminResponse.json(await provider.info()) }
+        router.get(RouterPath(AdminPath.peers)) { _, _ in try AdminResponse.json(AdminPeers(peers: await provider.peers())) }
+        router.get(RouterPath(AdminPath.routes)) { _, _ in
             let routes = await provider.routes()
             let refused = await provider.originInvalidRoutes()
             return try AdminResponse.json(AdminRoutes(
                 routes: Dictionary(routes.map { ($0.domain.text, AdminRoute($0)) }) { a, _ in a },
                 originInvalid: refused.isEmpty ? nil : refused.map(AdminRefusedRoute.init)))
         }
-        router.get("/v1/routes/:domain") { _, context in
+        router.get(RouterPath(AdminPath.routePattern)) { _, context in
             let raw = try AdminResponse.parameter(context, "domain")
             guard let domain = DomainName(raw) else {
                 throw AdminError(.badRequest, "\(raw.debugDescription) is not a domain name: expected labels of letters, digits, - and _ (or . for the default route)")
@@ -72,22 +73,22 @@ public struct AdminAPI: Sendable {
             }
             return try AdminResponse.json(AdminLookup(domain: domain.text, matched: route.domain.text, route: AdminRoute(route)))
         }
-        router.get("/v1/queue") { _, _ in
+        router.get(RouterPath(AdminPath.queue)) { _, _ in
             guard let mail else { return try AdminResponse.json(AdminQueue(available: false, reason: AdminJSON.dataPlaneMissing, queue: [])) }
             return try AdminResponse.json(AdminQueue(available: true, reason: nil, queue: try await mail.queueEntries()))
         }
-        router.get("/v1/mailbox/:address") { _, context in
+        router.get(RouterPath(AdminPath.mailboxPattern)) { _, context in
             let address = try AdminResponse.parameter(context, "address")
             guard let mail else {
                 return try AdminResponse.json(AdminMailbox(address: address, available: false, reason: AdminJSON.dataPlaneMissing, messages: []))
             }
             return try AdminResponse.json(AdminMailbox(address: address, available: true, reason: nil, messages: try await mail.mailboxMessages(address: address)))
         }
-        router.get("/v1/ledger") { _, _ in
+        router.get(RouterPath(AdminPath.ledger)) { _, _ in
             guard let mail else { return try AdminResponse.json(AdminLedger(available: false, reason: AdminJSON.dataPlaneMissing, ledger: [])) }
             return try AdminResponse.json(AdminLedger(available: true, reason: nil, ledger: try await mail.ledgerEntries()))
         }
-        router.post("/v1/peers/:name/reset") { _, context in
+        router.post(RouterPath(AdminPath.resetPeerPattern)) { _, context in
             let name = try AdminResponse.parameter(context, "name")
             guard await provider.peers().contains(where: { $0.name == name }) else {
                 throw AdminError(.notFound, "no neighbour named \(name.debugDescription): see GET /v1/peers for the configured ones")
@@ -99,7 +100,7 @@ public struct AdminAPI: Sendable {
             }
             return try AdminResponse.json(AdminActionResult(message: "session with \(name) reset"))
         }
-        router.post("/v1/reload") { _, _ in
+        router.post(RouterPath(AdminPath.reload)) { _, _ in
             do {
                 try await provider.reload()
             } catch {
@@ -109,7 +110,7 @@ public struct AdminAPI: Sendable {
         }
         if let faults { Self.addFaultRoutes(router, faults) }
         if let complaints { Self.addComplaintRoute(router, complaints) }
-        router.get("/metrics") { _, _ in
+        router.get(RouterPath(AdminPath.metrics)) { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
@@ -175,7 +176,7 @@ struct AdminComplaintRequest: Codable {
 extension AdminAPI {
     /// `POST /v1/complaints`: file a spam complaint (DESIGN §4).
     static func addComplaintRoute(_ router: Router<BasicRequestContext>, _ complaints: ComplaintDesk) {
-        router.post("/v1/complaints") { request, _ in
+        router.post(RouterPath(AdminPath.complaints)) { request, _ in
             var request = request
             let body = try await request.collectBody(upTo: 8192)
             var messageId = request.uri.queryParameters.get("messageId")
@@ -200,15 +201,15 @@ extension AdminAPI {
 
     /// `/v1/faults…`: the lab's protocol faults.
     static func addFaultRoutes(_ router: Router<BasicRequestContext>, _ faults: SMTPFaultSwitch) {
-        router.get("/v1/faults") { _, _ in try AdminResponse.json(AdminFaults(smtpTempfailPercent: faults.tempfailPercent)) }
-        router.post("/v1/faults/smtp-tempfail") { request, _ in
+        router.get(RouterPath(AdminPath.faults)) { _, _ in try AdminResponse.json(AdminFaults(smtpTempfailPercent: faults.tempfailPercent)) }
+        router.post(RouterPath(AdminPath.smtpTempfail)) { request, _ in
             guard let text = request.uri.queryParameters.get("percent"), let percent = Int(text), (1...100).contains(percent) else {
                 throw AdminError(.badRequest, "say how many recipients to refuse: ?percent=N with N from 1 to 100")
             }
             faults.setTempfail(percent: percent)
             return try AdminResponse.json(AdminActionResult(message: "answering 421 to \(percent)% of recipients"))
         }
-        router.delete("/v1/faults/smtp-tempfail") { _, _ in
+        router.delete(RouterPath(AdminPath.smtpTempfail)) { _, _ in
             faults.setTempfail(percent: 0)
             return try AdminResponse.json(AdminActionResult(message: "smtp-tempfail cleared"))
         }

@@ -1,5 +1,6 @@
 import MXGPCore
 import Foundation
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// The node's Prometheus metrics, served by the admin API at `/metrics`.
@@ -151,7 +152,7 @@ public final class NodeMetrics: Sendable {
     /// Raises `mxgp_decision_runs_total` to `total` when the engine reports a running total
     /// (it never goes down; a smaller total is ignored).
     public func decisionRuns(total: Int) {
-        let delta: Int = decisionRunTotal.withLock { last in
+        let delta: Int = decisionRunTotal.withLockedValue { last in
             guard total > last else { return 0 }
             defer { last = total }
             return total - last
@@ -162,7 +163,7 @@ public final class NodeMetrics: Sendable {
     /// Raises `mxgp_routes_origin_invalid_total` to the engine's running total of routes made
     /// ineligible by origin validation (a smaller total is ignored).
     public func originInvalidRoutes(total: Int) {
-        let delta: Int = originInvalidTotal.withLock { last in
+        let delta: Int = originInvalidTotal.withLockedValue { last in
             guard total > last else { return 0 }
             defer { last = total }
             return total - last
@@ -199,9 +200,9 @@ public final class NodeMetrics: Sendable {
     // MARK: Descriptors
 
     /// The last running total given to `decisionRuns(total:)`.
-    private let decisionRunTotal = LockedInt()
+    private let decisionRunTotal = NIOLockedValueBox(0)
     /// The last running total given to `originInvalidRoutes(total:)`.
-    private let originInvalidTotal = LockedInt()
+    private let originInvalidTotal = NIOLockedValueBox(0)
 
     static var sessionsDescriptor: MetricNameDescriptor { descriptor("sessions", unit: "", help: "Configured neighbours whose MXGP session is in each phase.") }
     static var routesDescriptor: MetricNameDescriptor { descriptor("routes", unit: "", help: "Domains with a best route in the Loc-RIB.") }
@@ -230,17 +231,5 @@ public final class NodeMetrics: Sendable {
     /// A descriptor in the `mxgp` namespace.
     static func descriptor(_ name: String, unit: String, help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "mxgp", metricName: name, unitName: unit, helpText: help)
-    }
-}
-
-/// An `Int` behind a lock (the Synchronization module's `Mutex` needs macOS 15).
-final class LockedInt: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func withLock<T>(_ body: (inout Int) -> T) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
     }
 }

@@ -18,6 +18,8 @@ public struct ComplaintDesk: Service {
     let store: NodeStore
     let metrics: NodeMetrics?
     let logger: Logger
+    /// The REPORTs being handled, children of `run()`.
+    private let work = ServiceWork()
 
     public init(settings: MailSettings, peering: PeeringService, store: NodeStore, metrics: NodeMetrics?, logger: Logger) {
         self.settings = settings
@@ -48,11 +50,17 @@ public struct ComplaintDesk: Service {
         public var description: String
     }
 
+    /// Handles REPORTs from the peering, each as a child task of this service, until graceful
+    /// shutdown; then REPORTs in progress get a few seconds to finish.
     public func run() async throws {
-        await peering.onReport { report, neighbour in
-            Task { _ = await self.handle(report, from: neighbour) }
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.work.run(drainFor: .seconds(5)) }
+            await peering.onReport { report, neighbour in
+                self.work.submit { _ = await self.handle(report, from: neighbour) }
+            }
+            try? await gracefulShutdown()
+            work.finish()
         }
-        try? await gracefulShutdown()
     }
 
     /// Files a complaint about the message with `messageID` in one of this node's mailboxes:

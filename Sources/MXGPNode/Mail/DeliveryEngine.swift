@@ -4,6 +4,7 @@ import MXGPCore
 import MXGPSMTP
 import MXGPStore
 import MXGPTopology
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -12,7 +13,7 @@ import ServiceLifecycle
 /// Takes due messages from the queue and forwards them along the ranked routes: on a
 /// connect failure, timeout, 421 or other 4xx it moves to the next alternate at once and
 /// penalises the failing next hop; a message leaves the queue only after the next hop's 250.
-public final class DeliveryEngine: Service, @unchecked Sendable {
+public final class DeliveryEngine: Service, Sendable {
     let settings: MailSettings
     let peering: PeeringService
     let store: NodeStore
@@ -21,15 +22,21 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     let group: EventLoopGroup
     /// STARTTLS toward next hops that offer it; nil sends in plaintext.
     let clientTLS: NIOSSLContext?
-    private let lock = NSLock()
-    private var health: NextHopHealth
-    /// Queue ids with a delivery running now.
-    private var inFlight: Set<String> = []
+    /// Next-hop health and the queue ids with a delivery running now.
+    private let state: NIOLockedValueBox<State>
+    private struct State {
+        var health: NextHopHealth
+        var inFlight: Set<String> = []
+    }
+    /// The deliveries running now, children of `run()`.
+    private let work = ServiceWork()
+    /// How long deliveries in progress may take to finish at shutdown.
+    let shutdownDrain: Duration = .seconds(5)
     /// Most deliveries running at once.
     let maximumInFlight = 64
     /// Idle connections to next hops, reused by the next message to the same hop.
     let pool: SMTPConnectionPool
-    private var wakeup: AsyncStream<Void>.Continuation?
+    private let wakeup: AsyncStream<Void>.Continuation
     private let wakeups: AsyncStream<Void>
     private let epoch = ContinuousClock.now
 
@@ -46,21 +53,19 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
         self.metrics = metrics
         self.logger = logger
         self.group = group
-        self.health = NextHopHealth(base: settings.nextHopPenalty, cap: .seconds(300))
-        var continuation: AsyncStream<Void>.Continuation?
-        self.wakeups = AsyncStream(bufferingPolicy: .bufferingNewest(1)) { continuation = $0 }
-        self.wakeup = continuation
+        self.state = NIOLockedValueBox(State(health: NextHopHealth(base: settings.nextHopPenalty, cap: .seconds(300))))
+        (self.wakeups, self.wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Forgets the penalty of a next hop whose session has just come back (its OPEN arrived),
     /// so mail returns to the best route at once instead of after the backoff.
     public func nextHopRecovered(_ neighbour: String) {
-        lock.withLock { health.succeeded(neighbour) }
+        state.withLockedValue { $0.health.succeeded(neighbour) }
         wake()
     }
 
     /// Asks the engine to look at the queue now (a message arrived, or routes changed).
-    public func wake() { wakeup?.yield() }
+    public func wake() { wakeup.yield() }
 
     var now: Duration { ContinuousClock.now - epoch }
 
@@ -70,19 +75,25 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
         }
         let recovered = try await store.recover()
         if recovered > 0 { logger.notice("recipients left in delivery by a crash are queued again", metadata: ["count": "\(recovered)"]) }
-        let ticker = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
-                self?.wake()
+        // Deliveries are children of this task group: at shutdown no new one starts, those
+        // running get `shutdownDrain` to finish (a cancelled one stays queued and is retried
+        // after a restart), and only then are the pooled connections closed.
+        let ticking = NIOLockedValueBox(true)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.work.run(drainFor: self.shutdownDrain) }
+            group.addTask { [weak self] in
+                while ticking.withLockedValue({ $0 }) && !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    self?.wake()
+                }
             }
+            for await _ in wakeups.cancelOnGracefulShutdown() {
+                await drain()
+            }
+            ticking.withLockedValue { $0 = false }
+            work.finish()
         }
-        defer {
-            ticker.cancel()
-            pool.close()
-        }
-        for await _ in wakeups.cancelOnGracefulShutdown() {
-            await drain()
-        }
+        pool.close()
     }
 
     /// Delivers everything that is due, a batch at a time.
@@ -91,18 +102,19 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     /// not hold up mail for the others.
     func drain() async {
         while !Task.isShuttingDownGracefully {
-            let busy = lock.withLock { inFlight }
+            let busy = state.withLockedValue { $0.inFlight }
             let room = maximumInFlight - busy.count
             guard room > 0, let due = try? await store.due(now: Date(), limit: room + busy.count) else { break }
             let fresh = due.filter { !busy.contains($0.id) }.prefix(room)
             guard !fresh.isEmpty else { break }
             for delivery in fresh {
-                lock.withLock { _ = inFlight.insert(delivery.id) }
-                Task {
+                state.withLockedValue { _ = $0.inFlight.insert(delivery.id) }
+                let started = work.submit {
                     await self.deliver(delivery)
-                    self.lock.withLock { _ = self.inFlight.remove(delivery.id) }
+                    self.state.withLockedValue { _ = $0.inFlight.remove(delivery.id) }
                     self.wake()
                 }
+                if !started { state.withLockedValue { _ = $0.inFlight.remove(delivery.id) } }
             }
         }
         if let depth = try? await store.queueDepth() { metrics?.queueDepth(depth) }
@@ -173,18 +185,21 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
     /// Tries the candidates in order (penalised ones last) until every recipient is delivered or bounced.
     func forward(_ delivery: QueuedDelivery, recipients: [QueuedRecipient], candidates: [NextHopCandidate]) async {
         var remaining = recipients.map(\.address)
-        let ordered = lock.withLock { RelayDecision.order(candidates, health: health, now: now) }
+        let ordered = state.withLockedValue { RelayDecision.order(candidates, health: $0.health, now: now) }
         var lastError = "no next hop answered"
         // Taken out of the queue once for the whole attempt; a crash mid-way puts them back (recover()).
         remaining = (try? await store.markDelivering(queueId: delivery.id, recipients: remaining, nextHop: ordered.first?.neighbour)) ?? remaining
         for (attempt, candidate) in ordered.enumerated() where !remaining.isEmpty {
+            // Shutting down and out of drain time: the rest stays in delivery, and `recover()`
+            // queues it again at the next start.
+            if Task.isCancelled { return }
             guard let endpoint = HostPort(candidate.endpoint) else { continue }
             let outcome = await SMTPDelivery.deliver(
                 host: endpoint.host, port: Int(endpoint.port),
                 configuration: SMTPClientConfiguration(heloName: SMTPHost(settings.nodeName) ?? SMTPHost("mxgp")!, tls: clientTLS == nil ? .never : .opportunistic),
                 reversePath: reversePath(delivery.envelopeFrom), recipients: remaining.compactMap { SMTPMailbox($0).map(SMTPForwardPath.mailbox) },
                 message: [UInt8](delivery.data), group: group,
-                transactionTimeout: .nanoseconds(Int64(settings.transactionTimeout.components.seconds * 1_000_000_000 + settings.transactionTimeout.components.attoseconds / 1_000_000_000)),
+                transactionTimeout: TimeAmount(settings.transactionTimeout),
                 tls: clientTLS, sourceHost: settings.sourceHost, pool: pool)
             var delivered: [String] = [], bounced: [(String, String)] = [], deferred: [String] = []
             for result in outcome.recipients {
@@ -202,14 +217,14 @@ public final class DeliveryEngine: Service, @unchecked Sendable {
                 let answeredAt = Date()
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour,
                                            price: settings.owedPerMessage[candidate.neighbour] ?? 0)
-                lock.withLock { health.succeeded(candidate.neighbour) }
+                state.withLockedValue { $0.health.succeeded(candidate.neighbour) }
                 for _ in delivered {
                     metrics?.delivery(result: "delivered")
                     metrics?.deliveryLatency(acceptedAt: delivery.receivedAt, deliveredAt: answeredAt)
                 }
                 if attempt > 0 { metrics?.failover() }
             } else {
-                lock.withLock { health.failed(candidate.neighbour, error: lastError, now: now) }
+                state.withLockedValue { $0.health.failed(candidate.neighbour, error: lastError, now: now) }
                 logger.notice("next hop failed; trying the next alternate", metadata: [
                     "queue_id": "\(delivery.id)", "next_hop": "\(candidate.neighbour)", "error": "\(lastError)"])
             }

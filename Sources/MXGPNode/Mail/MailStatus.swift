@@ -1,4 +1,5 @@
 import Foundation
+import MXGPAdminAPI
 import MXGPStore
 
 /// What the admin API reads from the mail data plane.

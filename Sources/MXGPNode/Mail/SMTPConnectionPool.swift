@@ -1,5 +1,5 @@
-import Foundation
 import MXGPSMTP
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Idle outbound SMTP connections, kept per next hop (`host:port`) after a delivered
@@ -10,16 +10,19 @@ import NIOCore
 /// after `idleTimeout` unused or after `maximumTransactions` messages. A connection comes
 /// back only after a delivered message; any failure ends it (see `SMTPClientSession`).
 /// Thread-safe.
-public final class SMTPConnectionPool: @unchecked Sendable {
+public final class SMTPConnectionPool: Sendable {
     /// Most idle connections kept per next hop; more are closed when they come back.
     public let maximumIdlePerNextHop: Int
     /// How long a connection may sit idle before it is closed.
     public let idleTimeout: TimeAmount
     /// Messages one connection carries before it is closed (and a fresh one opened).
     public let maximumTransactions: Int
-    private let lock = NSLock()
-    private var idle: [String: [KeptSMTPConnection]] = [:]
-    private var closed = false
+    /// Idle connections per next hop, and whether the pool is closed.
+    private let state = NIOLockedValueBox(State())
+    private struct State {
+        var idle: [String: [KeptSMTPConnection]] = [:]
+        var closed = false
+    }
 
     /// Creates an empty pool.
     public init(maximumIdlePerNextHop: Int = 4, idleTimeout: TimeAmount = .seconds(5), maximumTransactions: Int = 100) {
@@ -30,8 +33,8 @@ public final class SMTPConnectionPool: @unchecked Sendable {
 
     /// Takes the most recently used idle connection to `nextHop`, if any is still open.
     func checkout(_ nextHop: String) -> KeptSMTPConnection? {
-        lock.withLock {
-            while let kept = idle[nextHop]?.popLast() {
+        state.withLockedValue { state in
+            while let kept = state.idle[nextHop]?.popLast() {
                 kept.idleTimer?.cancel()
                 kept.idleTimer = nil
                 if kept.channel.isActive { return kept }
@@ -44,11 +47,11 @@ public final class SMTPConnectionPool: @unchecked Sendable {
     /// the pool is closed or full, or the connection has carried enough messages.
     func checkin(_ kept: KeptSMTPConnection, nextHop: String) {
         kept.transactions += 1
-        let keep: Bool = lock.withLock {
-            guard !closed, kept.channel.isActive, kept.transactions < maximumTransactions,
-                (idle[nextHop]?.count ?? 0) < maximumIdlePerNextHop
+        let keep: Bool = state.withLockedValue { state in
+            guard !state.closed, kept.channel.isActive, kept.transactions < maximumTransactions,
+                (state.idle[nextHop]?.count ?? 0) < maximumIdlePerNextHop
             else { return false }
-            idle[nextHop, default: []].append(kept)
+            state.idle[nextHop, default: []].append(kept)
             kept.idleTimer = kept.channel.eventLoop.scheduleTask(in: idleTimeout) { [weak self] in self?.expire(kept, nextHop: nextHop) }
             return true
         }
@@ -56,14 +59,14 @@ public final class SMTPConnectionPool: @unchecked Sendable {
     }
 
     /// Idle connections now, per next hop (for tests and status).
-    public var idleCounts: [String: Int] { lock.withLock { idle.mapValues(\.count).filter { $0.value > 0 } } }
+    public var idleCounts: [String: Int] { state.withLockedValue { $0.idle.mapValues(\.count).filter { $0.value > 0 } } }
 
     /// Closes every idle connection (QUIT) and keeps no more: for shutdown.
     public func close() {
-        let all: [KeptSMTPConnection] = lock.withLock {
-            closed = true
-            defer { idle = [:] }
-            return idle.values.flatMap { $0 }
+        let all: [KeptSMTPConnection] = state.withLockedValue { state in
+            state.closed = true
+            defer { state.idle = [:] }
+            return state.idle.values.flatMap { $0 }
         }
         for kept in all {
             kept.idleTimer?.cancel()
@@ -73,9 +76,9 @@ public final class SMTPConnectionPool: @unchecked Sendable {
 
     /// The idle timer of `kept` fired: closes it if it is still idle here.
     private func expire(_ kept: KeptSMTPConnection, nextHop: String) {
-        let removed: Bool = lock.withLock {
-            guard let index = idle[nextHop]?.firstIndex(where: { $0 === kept }) else { return false }
-            idle[nextHop]!.remove(at: index)
+        let removed: Bool = state.withLockedValue { state in
+            guard let index = state.idle[nextHop]?.firstIndex(where: { $0 === kept }) else { return false }
+            state.idle[nextHop]!.remove(at: index)
             return true
         }
         if removed { kept.handler.quit() }
@@ -84,6 +87,7 @@ public final class SMTPConnectionPool: @unchecked Sendable {
 
 /// An open SMTP client connection between transactions. Owned by the pool while idle and
 /// by one delivery while checked out.
+// reason: one owner at a time: the pool (under its lock) while idle, one delivery while checked out.
 final class KeptSMTPConnection: @unchecked Sendable {
     let channel: Channel
     let handler: SMTPClientHandler

@@ -77,6 +77,7 @@ struct SMTPTransactionResult: Sendable {
 }
 
 /// Drives an `SMTPClientSession` over a connection.
+// reason: a pipeline handler; the pool and deliveries reach it only through its channel's loop.
 final class SMTPClientHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = SMTPLine
     typealias OutboundOut = ByteBuffer

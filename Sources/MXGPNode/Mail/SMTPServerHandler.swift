@@ -23,7 +23,7 @@ public enum CustodyOutcome: Sendable, Hashable {
 
 /// Drives one `SMTPServerSession` over a connection: lines in, replies out; decisions are
 /// asked of the front desk and their answers fed back on the channel's event loop.
-final class SMTPServerHandler: ChannelInboundHandler, @unchecked Sendable {
+final class SMTPServerHandler: ChannelInboundHandler {
     typealias InboundIn = SMTPLine
     typealias OutboundOut = ByteBuffer
 
@@ -33,11 +33,18 @@ final class SMTPServerHandler: ChannelInboundHandler, @unchecked Sendable {
     private let logger: Logger
     private var context: ChannelHandlerContext?
 
-    init(configuration: SMTPServerConfiguration, desk: any MailFrontDesk, tls: NIOSSLContext?, logger: Logger) {
+    /// The service's work group, where the front desk's answers are awaited.
+    private let work: ServiceWork
+    /// 421, for requests that come after the service stopped taking work.
+    private let shuttingDown: SMTPReply
+
+    init(configuration: SMTPServerConfiguration, desk: any MailFrontDesk, tls: NIOSSLContext?, logger: Logger, work: ServiceWork) {
         self.session = SMTPServerSession(configuration: configuration)
         self.desk = desk
         self.tls = tls
         self.logger = logger
+        self.work = work
+        self.shuttingDown = SMTPReply.shuttingDown(hostname: configuration.hostname)
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -84,21 +91,26 @@ final class SMTPServerHandler: ChannelInboundHandler, @unchecked Sendable {
                 try? context.channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls), position: .first)
             case .checkRecipient(let check):
                 let (desk, loop, client) = (self.desk, context.eventLoop, context.channel.remoteAddress)
-                Task {
-                    let decision = await desk.checkRecipient(check, client: client)
-                    loop.execute { self.apply(self.session.recipientDecision(check.id, decision)) }
+                let handler = NIOLoopBound(self, eventLoop: loop)
+                let answer = { @Sendable (decision: SMTPRecipientDecision) in
+                    loop.execute { handler.value.apply(handler.value.session.recipientDecision(check.id, decision)) }
                 }
+                let shuttingDown = self.shuttingDown
+                if !work.submit({ answer(await desk.checkRecipient(check, client: client)) }) { answer(.reject(shuttingDown)) }
             case .deliver(let envelope, let data, let id):
                 let (desk, loop, client) = (self.desk, context.eventLoop, context.channel.remoteAddress)
-                Task {
-                    let result = await desk.store(envelope: envelope, data: data, client: client)
+                let handler = NIOLoopBound(self, eventLoop: loop)
+                let answer = { @Sendable (result: CustodyOutcome) in
                     loop.execute {
+                        let handler = handler.value
                         switch result {
-                        case .stored(let queueID): self.apply(self.session.messageStored(id, queueID: queueID))
-                        case .refused(let reply): self.apply(self.session.storeFailed(id, reply: reply))
+                        case .stored(let queueID): handler.apply(handler.session.messageStored(id, queueID: queueID))
+                        case .refused(let reply): handler.apply(handler.session.storeFailed(id, reply: reply))
                         }
                     }
                 }
+                let shuttingDown = self.shuttingDown
+                if !work.submit({ answer(await desk.store(envelope: envelope, data: data, client: client)) }) { answer(.refused(shuttingDown)) }
             }
         }
     }

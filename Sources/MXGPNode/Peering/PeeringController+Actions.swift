@@ -21,7 +21,7 @@ extension PeeringController {
                 written.whenComplete { _ in channel.close(promise: nil) }
             case .armTimer(let timer, let deadline):
                 peers[i].timers[timer]?.cancel()
-                let at = epoch + .nanoseconds(deadline.components.seconds * 1_000_000_000 + deadline.components.attoseconds / 1_000_000_000)
+                let at = epoch + TimeAmount(deadline)
                 peers[i].timers[timer] = loop.scheduleTask(deadline: at) { [self] in
                     guard !peers[i].removed else { return }
                     peers[i].timers[timer] = nil
@@ -111,7 +111,7 @@ extension PeeringController {
         if delay == .zero {
             loop.execute(run)
         } else {
-            loop.scheduleTask(in: .nanoseconds(delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000), run)
+            loop.scheduleTask(in: TimeAmount(delay), run)
         }
     }
 }

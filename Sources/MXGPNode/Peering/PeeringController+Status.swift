@@ -1,3 +1,4 @@
+import MXGPAdminAPI
 import MXGPCore
 import NIOCore
 

@@ -7,6 +7,7 @@ import NIOSSL
 /// Drives the session state machines and the routing engine of one node over real
 /// connections. Confined to one event loop: every MXGP channel of the node lives on
 /// it, so handlers call in directly and no lock is needed.
+// reason: confined to `loop` (handlers, timers and flatSubmit call it there), so it needs no lock.
 final class PeeringController: @unchecked Sendable {
     /// One neighbour's live state.
     struct Peer {
@@ -257,6 +258,7 @@ final class PeeringController: @unchecked Sendable {
 }
 
 /// The last handler of an MXGP connection: forwards messages, errors and closes to the controller.
+// reason: a pipeline handler on the controller's loop; the closures that capture it run there.
 final class MXGPConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = MXGPMessage
 

@@ -1,4 +1,5 @@
 import Logging
+import MXGPAdminAPI
 import MXGPCore
 import NIOCore
 import NIOPosix
@@ -7,7 +8,7 @@ import ServiceLifecycle
 /// The MXGP peering of one node as a long-running `Service`: it binds the listener,
 /// runs every session, and on graceful shutdown sends a cease NOTIFICATION to every
 /// neighbour, closes the listener and waits for the connections to drain.
-public final class PeeringService: Service, NodeStatusProvider, @unchecked Sendable {
+public final class PeeringService: Service, NodeStatusProvider, Sendable {
     let group: EventLoopGroup
     let controller: PeeringController
     let version: String

@@ -27,7 +27,7 @@ public struct PeeringNeighbour: Hashable, Sendable {
 }
 
 /// Mutual TLS material for sessions.
-public struct PeeringTLS: @unchecked Sendable {
+public struct PeeringTLS: Sendable {
     public var certificateChain: [NIOSSLCertificate]
     public var privateKey: NIOSSLPrivateKey
     public var trustRoots: [NIOSSLCertificate]

@@ -87,7 +87,7 @@ func labReporting(_ body: () async throws -> Void) async throws {
     } catch let error as CLIError {
         printError("error: \(error.description)")
         throw ExitCode(2)
-    } catch let error as TopologyErrors {
+    } catch let error as ConfigFileErrors {
         printError(error.description)  // already "FILE:LINE: error: …" with a fix
         throw ExitCode(2)
     } catch {

@@ -107,7 +107,7 @@ final class LockedDuration: Sendable {
 }
 
 /// Takes the lab down when Ctrl-C (SIGINT) or SIGTERM arrives while it is coming up.
-final class InterruptCleanup: @unchecked Sendable {
+final class InterruptCleanup {
     private var sources: [DispatchSourceSignal] = []
 
     init(controller: LabController, lab: String) {
@@ -116,13 +116,10 @@ final class InterruptCleanup: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 printError("mxgp lab: interrupted; taking lab \(lab) down")
-                let done = DispatchSemaphore(value: 0)
                 Task {
                     try? await controller.down(lab)
-                    done.signal()
+                    exit(130)
                 }
-                done.wait()
-                exit(130)
             }
             source.resume()
             sources.append(source)

@@ -1,10 +1,14 @@
 import Foundation
+import MXGPCore
+import MXGPStore
 
 /// Measures `accept` throughput with group commit (for `Scripts/bench-relay`).
 public enum StoreBenchmark {
     /// The outcome of one run.
     public struct Result: Sendable {
+        /// Wall-clock seconds for all accepts.
         public var seconds: Double
+        /// Accepts per second.
         public var messagesPerSecond: Double
         /// Write transactions (fsyncs) for `messages` accepts.
         public var commits: Int
@@ -38,7 +42,7 @@ public enum StoreBenchmark {
             try await group.waitForAll()
         }
         let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         let stats = await store.groupCommitStats()
         return Result(seconds: seconds, messagesPerSecond: Double(messages) / max(seconds, 1e-9), commits: stats.commits)
     }

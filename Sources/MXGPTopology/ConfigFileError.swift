@@ -1,9 +1,10 @@
-/// One problem found in a topology or policy file: what happened, where, and how to fix it.
+/// One problem found in a configuration file — a topology, a policy, a node config or a
+/// scenario: what happened, where, and how to fix it.
 ///
 /// Errors make a file unusable; warnings (``severity`` `.warning`) are reported next to a
-/// successfully parsed topology (for example a domain originated by two nodes, which the
+/// successfully parsed file (for example a domain originated by two nodes, which the
 /// hijack lab needs on purpose).
-public struct TopologyError: Error, CustomStringConvertible, Hashable, Sendable {
+public struct ConfigFileError: Error, CustomStringConvertible, Hashable, Sendable {
     /// The kind of problem, for programs and tests (the message is for people).
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         /// The file could not be read.
@@ -125,11 +126,11 @@ public struct TopologyError: Error, CustomStringConvertible, Hashable, Sendable 
 }
 
 /// All errors (and the warnings found on the way) of a file that could not be used.
-public struct TopologyErrors: Error, CustomStringConvertible, Hashable, Sendable {
-    /// At most ``TopologyErrors/reportLimit`` errors, in file order.
-    public var errors: [TopologyError]
+public struct ConfigFileErrors: Error, CustomStringConvertible, Hashable, Sendable {
+    /// At most ``ConfigFileErrors/reportLimit`` errors, in file order.
+    public var errors: [ConfigFileError]
     /// Warnings found before the parse gave up.
-    public var warnings: [TopologyError]
+    public var warnings: [ConfigFileError]
     /// How many errors were dropped beyond the limit.
     public var omitted: Int
 
@@ -137,7 +138,7 @@ public struct TopologyErrors: Error, CustomStringConvertible, Hashable, Sendable
     public static let reportLimit = 20
 
     /// Wraps errors, sorting them by line and keeping at most ``reportLimit``.
-    public init(errors: [TopologyError], warnings: [TopologyError] = []) {
+    public init(errors: [ConfigFileError], warnings: [ConfigFileError] = []) {
         let sorted = errors.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
         self.errors = Array(sorted.prefix(Self.reportLimit))
         self.omitted = max(0, sorted.count - Self.reportLimit)
@@ -157,11 +158,17 @@ public struct TopologyParseResult: Hashable, Sendable {
     /// The validated topology.
     public var topology: Topology
     /// Problems that do not stop the topology from being used.
-    public var warnings: [TopologyError]
+    public var warnings: [ConfigFileError]
 
     /// Creates a result.
-    public init(topology: Topology, warnings: [TopologyError] = []) {
+    public init(topology: Topology, warnings: [ConfigFileError] = []) {
         self.topology = topology
         self.warnings = warnings
     }
 }
+
+/// The name ``ConfigFileError`` had while only topologies used it (kept so code written
+/// against it still builds).
+public typealias TopologyError = ConfigFileError
+/// The name ``ConfigFileErrors`` had while only topologies used it.
+public typealias TopologyErrors = ConfigFileErrors

@@ -1,16 +1,21 @@
 import MXGPCore
+import MXGPProcess
 import NIOCore
 
 /// `mxgp bench rib`: N neighbours each announce the same D domains over different
 /// paths (the bgperf2 shape), through decode → import policy → decision → export
 /// to a monitoring customer, which gets its UPDATEs encoded.
 public struct RIBBenchmark: Sendable {
+    /// Neighbours announcing routes.
     public var peers: Int
+    /// Domains each neighbour announces.
     public var domains: Int
     /// Domains per UPDATE message the peers send.
     public var domainsPerUpdate: Int
+    /// Seed for the generated paths.
     public var seed: UInt64
 
+    /// A benchmark of `peers` neighbours × `domains` domains.
     public init(peers: Int = 50, domains: Int = 100_000, domainsPerUpdate: Int = 1000, seed: UInt64 = 1) {
         self.peers = peers
         self.domains = domains
@@ -20,19 +25,27 @@ public struct RIBBenchmark: Sendable {
 
     /// What one run measured.
     public struct Result: Sendable {
+        /// Routes received in all (neighbours × domains).
         public var routes: Int
         /// Time spent in decode, import, decision and export (input generation excluded).
         public var seconds: Double
+        /// Peak resident memory of this process, bytes.
         public var peakResidentBytes: Int
+        /// Best routes in the Loc-RIB at the end.
         public var bestRoutes: Int
+        /// How often the decision process ran.
         public var decisionRuns: Int
+        /// UPDATEs exported to the monitoring customer.
         public var updatesOut: Int
+        /// Bytes of those UPDATEs.
         public var bytesOut: Int
 
+        /// Routes processed per second.
         public var routesPerSecond: Double { Double(routes) / max(seconds, 1e-9) }
     }
 
-    public func run() -> Result {
+    /// Runs the benchmark; throws if the generated UPDATEs do not decode (a codec bug).
+    public func run() throws -> Result {
         let localOperator: OperatorNumber = 65000
         var neighbours = (0..<peers).map { i in
             NeighbourRoutingConfig(name: "peer\(i)", operatorNumber: OperatorNumber(1000 + i), relationship: .peer)
@@ -55,10 +68,10 @@ public struct RIBBenchmark: Sendable {
         var output = ByteBuffer()
         for peer in 0..<peers {
             let input = encodeAnnouncements(peer: peer, names: names, rng: &rng)
-            busy += clock.measure {
+            busy += try clock.measure {
                 var buffer = input
                 var decoder = MXGPMessageDecoder()
-                while let message = try! decoder.decode(buffer: &buffer) {
+                while let message = try decoder.decode(buffer: &buffer) {
                     guard case .update(let update) = message else { continue }
                     engine.receive(update, from: peer)
                     for out in engine.flush() {
@@ -73,8 +86,8 @@ public struct RIBBenchmark: Sendable {
             }
         }
         return Result(
-            routes: peers * domains, seconds: Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18,
-            peakResidentBytes: ProcessMemory.peakResidentBytes(), bestRoutes: engine.routeCount,
+            routes: peers * domains, seconds: busy.inSeconds,
+            peakResidentBytes: ProcessUsage.currentPeakResidentBytes(), bestRoutes: engine.routeCount,
             decisionRuns: engine.decisionRuns, updatesOut: updatesOut, bytesOut: bytesOut)
     }
 

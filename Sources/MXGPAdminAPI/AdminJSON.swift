@@ -29,15 +29,22 @@ public enum AdminJSON {
 /// that ranked the best route above them. On a node with an origin registry every route also
 /// has `"validation": "valid" | "invalid" | "notFound"` (absent without a registry).
 public struct AdminRoute: Codable, Sendable, Hashable {
+    /// The neighbour mail goes to; nil for an own domain (written as an explicit null).
     public var nextHop: String?
+    /// The operator path as received: next hop's operator first, origin last.
     public var path: [OperatorNumber]
+    /// The per-message price of the route.
     public var price: UInt32
+    /// The local preference the route got.
     public var localPref: UInt32
+    /// The decision step that chose it (best route) or ranked the best above it (alternate).
     public var reason: String
     /// Origin validation (`valid`, `invalid`, `notFound`); nil when the node has no registry.
     public var validation: String?
+    /// The other eligible routes, in rank order; only on best routes.
     public var alternates: [AdminRoute]?
 
+    /// A route with every field given.
     public init(
         nextHop: String?, path: [OperatorNumber], price: UInt32, localPref: UInt32, reason: String, validation: String? = nil,
         alternates: [AdminRoute]? = nil
@@ -51,16 +58,9 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         self.alternates = alternates
     }
 
-    /// A best route with its alternates (`includeAlternates`) or one alternate without.
-    public init(_ view: RouteView, includeAlternates: Bool = true) {
-        self.init(
-            nextHop: view.nextHop, path: view.path, price: view.price, localPref: view.localPreference,
-            reason: view.reason.rawValue, validation: view.validation?.rawValue,
-            alternates: includeAlternates ? view.alternates.map { AdminRoute($0, includeAlternates: false) } : nil)
-    }
-
     enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates }
 
+    /// Encodes `nextHop` as an explicit null for own domains.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(nextHop, forKey: .nextHop)  // explicit null for own domains
@@ -77,8 +77,11 @@ public struct AdminRoute: Codable, Sendable, Hashable {
 /// `"originInvalid": [{"domain", "neighbour", "path"}]` — the received routes refused because
 /// their origin is not authorised — when there are any.
 public struct AdminRoutes: Codable, Sendable, Hashable {
+    /// The best route per domain.
     public var routes: [String: AdminRoute]
+    /// Received routes refused by origin validation; nil (absent) when there are none.
     public var originInvalid: [AdminRefusedRoute]?
+    /// The body with these routes.
     public init(routes: [String: AdminRoute], originInvalid: [AdminRefusedRoute]? = nil) {
         self.routes = routes
         self.originInvalid = originInvalid
@@ -87,19 +90,18 @@ public struct AdminRoutes: Codable, Sendable, Hashable {
 
 /// A received route the node refused: `{"domain": "alice.example", "neighbour": "evil", "path": [666]}`.
 public struct AdminRefusedRoute: Codable, Sendable, Hashable {
+    /// The domain the route was for.
     public var domain: String
+    /// The neighbour that sent it.
     public var neighbour: String
+    /// Its operator path, as received.
     public var path: [OperatorNumber]
 
+    /// A refused route with every field given.
     public init(domain: String, neighbour: String, path: [OperatorNumber]) {
         self.domain = domain
         self.neighbour = neighbour
         self.path = path
-    }
-
-    /// The JSON of an engine's ineligible route.
-    public init(_ route: IneligibleRoute) {
-        self.init(domain: route.domain.text, neighbour: route.neighbour, path: route.path)
     }
 }
 
@@ -109,7 +111,9 @@ public struct AdminLookup: Codable, Sendable, Hashable {
     public var domain: String
     /// The longest label-wise suffix that has a route (`.` for the default route).
     public var matched: String
+    /// The route itself.
     public var route: AdminRoute
+    /// The answer for `domain`.
     public init(domain: String, matched: String, route: AdminRoute) {
         self.domain = domain
         self.matched = matched
@@ -120,11 +124,14 @@ public struct AdminLookup: Codable, Sendable, Hashable {
 /// `GET /v1/peers`: `{"peers": [PEER…]}`. Optional fields (`uptimeSeconds`, `lastError`)
 /// are written as explicit nulls.
 public struct AdminPeers: Codable, Sendable, Hashable {
+    /// Every configured neighbour's session.
     public var peers: [PeerStatus]
+    /// The body with these peers.
     public init(peers: [PeerStatus]) { self.peers = peers }
 
     enum CodingKeys: String, CodingKey { case peers }
 
+    /// Encodes the peers with their optional fields as explicit nulls.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(peers.map(PeerJSON.init), forKey: .peers)
@@ -162,14 +169,19 @@ public struct AdminPeers: Codable, Sendable, Hashable {
 
 /// An error body: `{"error": "what happened and what to do"}`.
 public struct AdminErrorBody: Codable, Sendable, Hashable {
+    /// What went wrong and what to do.
     public var error: String
+    /// An error body saying `error`.
     public init(error: String) { self.error = error }
 }
 
 /// The answer to a POST action: `{"ok": true, "message": "..."}`.
 public struct AdminActionResult: Codable, Sendable, Hashable {
+    /// True when the action was carried out.
     public var ok: Bool
+    /// What was done, for people.
     public var message: String
+    /// The answer to an action.
     public init(ok: Bool = true, message: String) {
         self.ok = ok
         self.message = message
@@ -180,24 +192,45 @@ public struct AdminActionResult: Codable, Sendable, Hashable {
 
 /// One message waiting in the outbound queue.
 public struct AdminQueueEntry: Codable, Sendable, Hashable {
+    /// The queue id.
     public var id: String
+    /// The message's Message-ID.
     public var messageId: String
+    /// The envelope sender.
     public var from: String
+    /// The recipients still waiting.
     public var to: [String]
     /// The neighbour the next attempt goes to; nil while no route is known.
     public var nextHop: String?
+    /// Delivery attempts so far.
     public var attempts: Int
     /// ISO 8601 time of the next attempt.
     public var nextAttemptAt: String?
+    /// Why the last attempt failed, if one did.
     public var lastError: String?
+
+    /// A value with every field given.
+    public init(id: String, messageId: String, from: String, to: [String], nextHop: String?, attempts: Int, nextAttemptAt: String?, lastError: String?) {
+        self.id = id
+        self.messageId = messageId
+        self.from = from
+        self.to = to
+        self.nextHop = nextHop
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastError = lastError
+    }
 }
 
 /// `GET /v1/queue`: `{"available": false, "reason": "...", "queue": []}` until the data plane lands.
 public struct AdminQueue: Codable, Sendable, Hashable {
     /// False while the node has no mail data plane; `reason` then says why.
     public var available: Bool
+    /// Why the queue is not available, when it is not.
     public var reason: String?
+    /// The waiting messages.
     public var queue: [AdminQueueEntry]
+    /// The body with these entries.
     public init(available: Bool, reason: String?, queue: [AdminQueueEntry]) {
         self.available = available
         self.reason = reason
@@ -207,22 +240,41 @@ public struct AdminQueue: Codable, Sendable, Hashable {
 
 /// A message in a local mailbox (DESIGN §8).
 public struct AdminMailboxMessage: Codable, Sendable, Hashable {
+    /// The Message-ID.
     public var messageId: String
+    /// The envelope sender.
     public var from: String
+    /// The recipient (the mailbox's address).
     public var to: String
+    /// The Subject header.
     public var subject: String
     /// ISO 8601 time the receiving node stored the message.
     public var receivedAt: String
     /// Node names in the order the message crossed them, first relay first, the receiving node last.
     public var hops: [String]
+
+    /// A value with every field given.
+    public init(messageId: String, from: String, to: String, subject: String, receivedAt: String, hops: [String]) {
+        self.messageId = messageId
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.receivedAt = receivedAt
+        self.hops = hops
+    }
 }
 
 /// `GET /v1/mailbox/{address}`: `{"address": ..., "available": false, "reason": "...", "messages": []}`.
 public struct AdminMailbox: Codable, Sendable, Hashable {
+    /// The mailbox asked about.
     public var address: String
+    /// False while the node has no mail data plane; `reason` then says why.
     public var available: Bool
+    /// Why the mailbox is not available, when it is not.
     public var reason: String?
+    /// The messages, oldest first.
     public var messages: [AdminMailboxMessage]
+    /// The body for `address` with these messages.
     public init(address: String, available: Bool, reason: String?, messages: [AdminMailboxMessage]) {
         self.address = address
         self.available = available
@@ -233,24 +285,48 @@ public struct AdminMailbox: Codable, Sendable, Hashable {
 
 /// One neighbour's account in the ledger (DESIGN §4).
 public struct AdminLedgerEntry: Codable, Sendable, Hashable {
+    /// The neighbour the account is with.
     public var neighbour: String
+    /// Messages received from the neighbour.
     public var messagesIn: Int
+    /// Messages sent to the neighbour.
     public var messagesOut: Int
+    /// Bytes received from the neighbour.
     public var bytesIn: Int
+    /// Bytes sent to the neighbour.
     public var bytesOut: Int
     /// Money this node owes the neighbour, and has earned from it, in the contract's unit.
     public var owed: Int
+    /// Money this node has earned from the neighbour.
     public var earned: Int
     /// Chargebacks booked against the neighbour for spam complaints, and how many complaints.
     public var chargebacks: Int
+    /// How many spam complaints were booked against the neighbour.
     public var complaints: Int
+
+    /// A value with every field given.
+    public init(neighbour: String, messagesIn: Int, messagesOut: Int, bytesIn: Int, bytesOut: Int, owed: Int, earned: Int, chargebacks: Int, complaints: Int) {
+        self.neighbour = neighbour
+        self.messagesIn = messagesIn
+        self.messagesOut = messagesOut
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
+        self.owed = owed
+        self.earned = earned
+        self.chargebacks = chargebacks
+        self.complaints = complaints
+    }
 }
 
 /// `GET /v1/ledger`: `{"available": false, "reason": "...", "ledger": []}` until the data plane lands.
 public struct AdminLedger: Codable, Sendable, Hashable {
+    /// False while the node has no mail data plane; `reason` then says why.
     public var available: Bool
+    /// Why the ledger is not available, when it is not.
     public var reason: String?
+    /// One account per neighbour.
     public var ledger: [AdminLedgerEntry]
+    /// The body with these accounts.
     public init(available: Bool, reason: String?, ledger: [AdminLedgerEntry]) {
         self.available = available
         self.reason = reason
@@ -262,5 +338,6 @@ public struct AdminLedger: Codable, Sendable, Hashable {
 public struct AdminFaults: Codable, Sendable, Hashable {
     /// Share of recipients answered 421 (0 when off).
     public var smtpTempfailPercent: Int
+    /// The faults now set.
     public init(smtpTempfailPercent: Int) { self.smtpTempfailPercent = smtpTempfailPercent }
 }
