@@ -3,6 +3,7 @@ import MXGPTestSupport
 import MXGPTopology
 import Testing
 @testable import MXGPLab
+import MXGPAdminAPI
 
 /// Real labs on a Docker engine: compose (bridge networks with br_netfilter, Docker's isolation
 /// rules) and swarm (a one-node swarm, overlay networks, configs and secrets). CI starts the
@@ -85,7 +86,7 @@ import Testing
         #expect(sent.succeeded, "\(sent.message)")
         let during = try await NetnsLabTests.verify(cut)
         #expect(during.probes.first { $0.from == "colo1" && $0.to == "colo2" }?.path == ["colo1", "up2", "t1b", "t1a", "up1", "colo2"])
-        var messages: [LiveMailboxMessage] = []
+        var messages: [AdminMailboxMessage] = []
         for _ in 0..<150 {
             messages = try await cut.mailbox("colo2", batch)
             if messages.count >= 30 { break }
