@@ -90,11 +90,22 @@ public struct SwarmBackend: ContainerLabBackend {
             if left.isEmpty { break }
             try await Task.sleep(for: .milliseconds(500))
         }
+        if !left.isEmpty {  // swarm removes asynchronously and sometimes leaves some behind: remove them by name
+            for id in await runner.run(["docker", "ps", "-aq", "--filter", label], timeout: .seconds(15)).stdout.split(separator: "\n") {
+                _ = await runner.run(["docker", "rm", "-f", String(id)], timeout: .seconds(30))
+            }
+            for id in await runner.run(["docker", "network", "ls", "-q", "--filter", label], timeout: .seconds(15)).stdout.split(separator: "\n") {
+                _ = await runner.run(["docker", "network", "rm", String(id)], timeout: .seconds(30))
+            }
+            let containers = await runner.run(["docker", "ps", "-aq", "--filter", label], timeout: .seconds(15)).stdout
+            let networks = await runner.run(["docker", "network", "ls", "-q", "--filter", label], timeout: .seconds(15)).stdout
+            left = (containers + networks).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         for node in plan.nodes {
             _ = await runner.run(["docker", "volume", "rm", "-f", "\(stack)_\(node.name)-state"], timeout: .seconds(30))
         }
         try? FileManager.default.removeItem(atPath: "\(folder(plan))/pki")
-        if !left.isEmpty { throw LabError("stack \(stack) is removed, but docker still lists its containers or networks after 300 s: \(left.split(separator: "\n").joined(separator: ", "))") }
+        if !left.isEmpty { throw LabError("stack \(stack) is removed, but docker still lists its containers or networks after 300 s and removing them by name: \(left.split(separator: "\n").joined(separator: ", "))") }
     }
 
     public func signal(_ plan: LabPlan, node: String, _ signal: NodeSignal) async throws {
