@@ -39,7 +39,7 @@ let package = Package(
         // In-process simulation of a whole topology with a virtual clock.
         .target(
             name: "MXGPSim",
-            dependencies: ["MXGPCore", "MXGPTopology", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["MXGPCore", "MXGPTopology", "MXGPSMTP", .product(name: "NIOCore", package: "swift-nio")]
         ),
         // Pure SMTP core: command and reply parsing, server and client session state machines.
         .target(name: "MXGPSMTP", dependencies: ["MXGPCore"]),

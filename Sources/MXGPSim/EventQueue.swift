@@ -20,6 +20,8 @@ struct EventQueue<Payload> {
 
     var isEmpty: Bool { heap.isEmpty }
     var count: Int { heap.count }
+    /// The time of the next event, if any.
+    var nextTime: Duration? { heap.first?.time }
 
     mutating func schedule(_ payload: Payload, at time: Duration) {
         let slot: Int32

@@ -25,6 +25,12 @@ extension Simulation {
             flush(node: n)
         case .fault(let fault):
             apply(fault)
+        case .submit(let n, let send, let index, let sender, let to, let subject):
+            handleSubmit(node: n, send: send, index: index, sender: sender, to: to, subject: subject)
+        case .mailTick(let n):
+            mailTick(n)
+        case .mailDone(let attempt):
+            finishAttempt(attempt)
         }
     }
 
@@ -33,7 +39,7 @@ extension Simulation {
         let peering = nodes[n].peerings[p]
         let other = peering.neighbourNode
         guard nodes[n].up else { return }
-        guard nodes[other].up, !downLinks.contains(peering.link) else {
+        guard nodes[other].up, !downLinks.contains(peering.link), blackholed[peering.link] == nil else {
             apply(nodes[n].peerings[p].session.connectFailed(id, reason: "link or neighbour down", now: now), node: n, peering: p)
             return
         }
@@ -72,7 +78,17 @@ extension Simulation {
         for key in pendingOrder {
             let c = key / 2, toSecond = key % 2 == 1
             let slot = toSecond ? 1 : 0
-            let at = max(now + connections[c].latency, connections[c].lastDelivery[slot])
+            let link = SimLink(nodes[connections[c].first.node].name, nodes[connections[c].second.node].name)
+            if blackholed[link] != nil {
+                blackholed[link]!.append((c, toSecond, pendingWrites[key]!))
+                continue
+            }
+            var latency = connections[c].latency + transferTime(link, bytes: pendingWrites[key]!.readableBytes) + retransmissionDelay(link)
+            if let condition = linkConditions[link] {
+                latency += condition.delay
+                if condition.jitter > .zero { latency += .microseconds(Int64(mailRNG.next() % UInt64(condition.jitter.components.seconds * 1_000_000 + condition.jitter.components.attoseconds / 1_000_000_000_000 + 1))) }
+            }
+            let at = max(now + latency, connections[c].lastDelivery[slot])
             connections[c].lastDelivery[slot] = at
             schedule(.deliver(connection: c, toSecond: toSecond, bytes: pendingWrites[key]!, significant: pendingSignificant.contains(key)), at: at)
         }
@@ -137,6 +153,8 @@ extension Simulation {
                 send(message, node: n, peering: p, id: id)
             case .close(let id):
                 if let (c, isFirst) = connectionIndex(node: n, peering: p, id: id) {
+                    // The FIN is lost on a blackholed link: the other end finds out by its hold timer.
+                    if blackholed[nodes[n].peerings[p].link] != nil { connections[c].open = false; continue }
                     schedule(.closed(connection: c, toSecond: isFirst), at: now + connections[c].latency)
                 }
             case .armTimer(let timer, let deadline):
@@ -149,19 +167,26 @@ extension Simulation {
                 trace(n, p, "session established")
                 nodes[n].engine.neighbourUp(p)
                 scheduleFlush(n)
+                // The neighbour is back: mail returns to it at once (the delivery engine's nextHopRecovered).
+                mail[n].health.succeeded(nodes[nodes[n].peerings[p].neighbourNode].name)
+                noteRoutes(n)
             case .sessionDown(let reason):
                 trace(n, p, "session down: \(reason)")
                 nodes[n].engine.neighbourDown(p)
                 scheduleFlush(n)
+                noteRoutes(n)
             case .handshakeFailed(let id, let reason):
                 trace(n, p, "handshake on \(id) failed: \(reason)")
             case .deliverUpdate(let update):
                 nodes[n].engine.receive(update, from: p)
                 scheduleFlush(n)
+                noteRoutes(n)
             case .routeRefreshRequested:
                 nodes[n].engine.routeRefreshRequested(by: p)
                 scheduleFlush(n)
-            case .endOfRIBReceived, .reportReceived:
+            case .reportReceived(let report):
+                handleReport(report, at: n, from: nodes[nodes[n].peerings[p].neighbourNode].name)
+            case .endOfRIBReceived:
                 break
             }
         }
@@ -169,8 +194,9 @@ extension Simulation {
 
     /// Reports a session event to `options.trace`, if set.
     func trace(_ n: Int, _ p: Int, _ text: String) {
-        guard let trace = options.trace else { return }
-        trace("\(RouteClock.format(now)) \(nodes[n].name) ↔ \(nodes[nodes[n].peerings[p].neighbourNode].name): \(text)")
+        let line = "\(RouteClock.format(now)) \(nodes[n].name) ↔ \(nodes[nodes[n].peerings[p].neighbourNode].name): \(text)"
+        if keepsLog { eventLog.append(line) }
+        options.trace?(line)
     }
 
     func scheduleFlush(_ n: Int) {
@@ -199,8 +225,22 @@ extension Simulation {
             }
         case .linkUp(let link):
             downLinks.remove(link)
+            // TCP retransmits what the blackhole held, in order, on connections still open.
+            for held in blackholed.removeValue(forKey: link) ?? [] where connections[held.connection].open {
+                let slot = held.toSecond ? 1 : 0
+                let at = max(now + connections[held.connection].latency, connections[held.connection].lastDelivery[slot])
+                connections[held.connection].lastDelivery[slot] = at
+                schedule(.deliver(connection: held.connection, toSecond: held.toSecond, bytes: held.bytes, significant: true), at: at)
+            }
+        case .blackhole(let link):
+            if blackholed[link] == nil { blackholed[link] = [] }
         case .nodeDown(let name):
             guard let n = nodes.firstIndex(where: { $0.name == name }) else { return }
+            // The store survives; deliveries in progress are recovered at the next start.
+            for i in mail[n].queue.indices { mail[n].queue[i].inFlight = false }
+            mail[n].tickAt = nil
+            paused.remove(n)
+            stashed[n] = nil
             for c in connections.indices where connections[c].open && (connections[c].first.node == n || connections[c].second.node == n) {
                 breakConnection(c)
             }
@@ -212,7 +252,44 @@ extension Simulation {
             fresh.up = true
             for p in fresh.peerings.indices { fresh.peerings[p].reverseIndex = nodes[n].peerings[p].reverseIndex }
             nodes[n] = fresh
+            mail[n].health = NextHopHealth(base: mailTimers.nextHopPenalty, cap: .seconds(300))
+            mail[n].meter = RateWindow(window: .seconds(60))
             schedule(.start(node: n), at: now)
+            wakeMail(n, at: now)
+            noteRoutes(n)
+        case .pause(let name):
+            guard let n = nodeIndex[name], nodes[n].up else { return }
+            paused.insert(n)
+        case .resume(let name):
+            guard let n = nodeIndex[name], paused.remove(n) != nil else { return }
+            for event in stashed.removeValue(forKey: n) ?? [] { schedule(event, at: now) }
+        case .impair(let link, let impairment):
+            var condition = linkConditions[link, default: SimLinkCondition()]
+            if let loss = impairment.lossPercent { condition.lossPercent = loss }
+            if let rate = impairment.rateKbit { condition.rateKbit = rate }
+            if let delay = impairment.delayMilliseconds { condition.delay = .milliseconds(delay) }
+            if let jitter = impairment.jitterMilliseconds { condition.jitter = .milliseconds(jitter) }
+            linkConditions[link] = condition
+        case .unimpair(let link):
+            linkConditions[link] = nil
+        case .tempfail(let name, let percent):
+            guard let n = nodeIndex[name] else { return }
+            mail[n].tempfailPercent = percent
+        case .sessionReset(let a, let b):
+            guard let n = nodeIndex[a], let p = nodes[n].peerings.firstIndex(where: { nodes[$0.neighbourNode].name == b }) else { return }
+            for (_, found) in nodes[n].peerings[p].connections where connections[found.index].open { breakConnection(found.index) }
+        }
+    }
+
+    /// Records route changes of the watched domains at node `n`.
+    func noteRoutes(_ n: Int) {
+        guard !watchedDomains.isEmpty else { return }
+        for domain in watchedDomains.sorted(by: { $0.text < $1.text }) {
+            let route = nodes[n].up ? nodes[n].engine.lookup(domain) : nil
+            let last = routeLog.last { $0.node == nodes[n].name && $0.domain == domain }
+            if last == nil && route == nil { continue }
+            if let last, last.route?.nextHop == route?.nextHop, last.route?.path == route?.path, (last.route == nil) == (route == nil) { continue }
+            routeLog.append((now, nodes[n].name, domain, route))
         }
     }
 

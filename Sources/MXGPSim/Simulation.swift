@@ -1,4 +1,5 @@
 import MXGPCore
+import MXGPSMTP
 import MXGPTopology
 import NIOCore
 
@@ -14,10 +15,25 @@ public final class Simulation {
         case timer(node: Int, neighbour: Int, timer: SessionTimer, deadline: Duration)
         case flush(node: Int)
         case fault(SimFault)
+        case submit(node: Int, send: String, index: Int, sender: String, to: String, subject: String)
+        case mailTick(node: Int)
+        case mailDone(SimAttempt)
+
+        /// The node the event happens at (a paused node holds its events until it resumes).
+        func node(in simulation: Simulation) -> Int? {
+            switch self {
+            case .start(let n), .connect(let n, _, _), .timer(let n, _, _, _), .flush(let n), .submit(let n, _, _, _, _, _), .mailTick(let n):
+                return n
+            case .deliver(let c, let toSecond, _, _), .closed(let c, let toSecond):
+                return toSecond ? simulation.connections[c].second.node : simulation.connections[c].first.node
+            case .mailDone(let attempt): return attempt.node
+            case .fault: return nil
+            }
+        }
 
         var significant: Bool {
             switch self {
-            case .timer: return false
+            case .timer, .submit, .mailTick, .mailDone: return false  // routing convergence ignores mail
             case .deliver(_, _, _, let significant): return significant
             default: return true
             }
@@ -63,6 +79,8 @@ public final class Simulation {
     var queue = EventQueue<Event>()
     var significantPending = 0
     var now: Duration = .zero
+    /// Where a scenario's clock starts (``markStart()``).
+    public internal(set) var startTime: Duration = .zero
     var lastSignificant: Duration = .zero
     var rng: SeededRandom
     var nextConnectionNumber: UInt64 = 1
@@ -77,6 +95,33 @@ public final class Simulation {
     var pendingSignificant: Set<Int> = []
     var routeChanges = 0
 
+    // The mail plane (Simulation+Mail.swift).
+    /// Per node, durable across restarts.
+    var mail: [SimNodeMail] = []
+    /// Timers of the simulated mail plane.
+    public var mailTimers = SimMailTimers()
+    /// Draws for the mail plane and link conditions, apart from the routing draws.
+    var mailRNG: SeededRandom
+    var linkConditions: [SimLink: SimLinkCondition] = [:]
+    /// Blackholed links and the writes they hold (connection, direction, bytes), in order.
+    var blackholed: [SimLink: [(connection: Int, toSecond: Bool, bytes: ByteBuffer)]] = [:]
+    /// Paused nodes (SIGSTOP) and the events they will handle when they resume.
+    var paused: Set<Int> = []
+    var stashed: [Int: [Event]] = [:]
+    var submissions: [String: [SimSubmission]] = [:]
+    var nextQueueID = 0
+    /// Keep ``eventLog`` (off by default: a large simulation would fill it).
+    public var keepsLog = false
+    /// One line per session and mail event, in order (a scenario run's `logs/sim.log`).
+    public internal(set) var eventLog: [String] = []
+    /// Per node: contracts by neighbour name, and neighbour names by operator number.
+    var contracts: [[String: MailContract]] = []
+    var neighbourByOperator: [[OperatorNumber: String]] = []
+    /// Domains whose route changes are recorded in ``routeLog``.
+    public var watchedDomains: Set<DomainName> = []
+    /// Route changes of the watched domains: time, node, domain, new route (nil: none).
+    public internal(set) var routeLog: [(time: Duration, node: String, domain: DomainName, route: RouteView?)] = []
+
     struct TimerKey: Hashable {
         var node: Int
         var neighbour: Int
@@ -89,6 +134,7 @@ public final class Simulation {
         self.originRegistry = topology.originRegistry
         self.options = options
         self.rng = SeededRandom(seed: options.seed)
+        self.mailRNG = SeededRandom(seed: options.seed ^ 0x6D61_696C)
         self.downLinks = options.failedLinks
         self.nodeIndex = Dictionary(uniqueKeysWithValues: topology.nodes.enumerated().map { ($1.name, $0) })
         nodes = topology.nodes.indices.map { buildNode($0) }
@@ -106,6 +152,40 @@ public final class Simulation {
         for n in nodes.indices where nodes[n].up {
             schedule(.start(node: n), at: .zero)
         }
+        for n in topology.nodes.indices {
+            let neighbours = topology.neighbours(of: topology.nodes[n].name)
+            mail.append(SimNodeMail(health: NextHopHealth(base: mailTimers.nextHopPenalty, cap: .seconds(300))))
+            contracts.append(Dictionary(uniqueKeysWithValues: neighbours.map {
+                ($0.node.name, MailContract(rateLimit: Int($0.link.rateLimit), maxSize: Int($0.link.maxSize ?? 10 * 1024 * 1024), chargeback: Int($0.link.chargeback)))
+            }))
+            neighbourByOperator.append(Dictionary(neighbours.map { ($0.node.operatorNumber, $0.node.name) }, uniquingKeysWith: { a, _ in a }))
+        }
+    }
+
+    /// Runs every event up to virtual time `time` (a scenario's clock); afterwards `now` is `time`.
+    public func advance(to time: Duration) {
+        while let next = queue.nextTime, next <= time, let entry = queue.pop() {
+            now = entry.time
+            if entry.payload.significant {
+                significantPending -= 1
+                lastSignificant = now
+            }
+            dispatch(entry.payload)
+            flushWrites()
+        }
+        if time > now { now = time }
+    }
+
+    /// The virtual time now.
+    public var virtualNow: Duration { now }
+
+    /// Handles an event, or holds it while its node is paused.
+    func dispatch(_ event: Event) {
+        if let n = event.node(in: self), paused.contains(n) {
+            stashed[n, default: []].append(event)
+            return
+        }
+        handle(event)
     }
 
     /// A node as it starts: fresh routing engine, one idle session per neighbour.
@@ -127,7 +207,7 @@ public final class Simulation {
                     configuration: SessionConfiguration(
                         localOperator: node.operatorNumber, nodeName: node.name, nodeRole: node.role, region: node.region,
                         neighbourOperator: neighbour.node.operatorNumber, neighbourRelationship: neighbour.relationship,
-                        holdTime: options.holdTime, reconnect: .lab),
+                        holdTime: options.holdTime, fastLivenessMilliseconds: options.fastLivenessMilliseconds, reconnect: .lab),
                     jitterSeed: options.seed &+ UInt64(node.operatorNumber)))
         }
         return Node(name: node.name, engine: engine, peerings: peerings, up: !options.failedNodes.contains(node.name))
@@ -147,7 +227,7 @@ public final class Simulation {
                 significantPending -= 1
                 lastSignificant = now
             }
-            handle(entry.payload)
+            dispatch(entry.payload)
             flushWrites()
             if significantPending == 0 && allLiveSessionsEstablished() { break }
         }

@@ -1,4 +1,5 @@
 import MXGPCore
+import MXGPTopology
 
 /// Settings of one simulation run.
 public struct SimulationOptions: Sendable {
@@ -8,6 +9,8 @@ public struct SimulationOptions: Sendable {
     public var latency: ClosedRange<Int>
     /// Hold time in seconds (keepalive is a third of it).
     public var holdTime: UInt16
+    /// Fast liveness interval in milliseconds (labs use 300 ms), nil for none.
+    public var fastLivenessMilliseconds: UInt16?
     /// Coalescing delay before a node sends its route changes (like BGP's MRAI), in virtual milliseconds.
     public var advertisementIntervalMilliseconds: Int
     /// Give up after this much virtual time.
@@ -49,8 +52,26 @@ public struct SimLink: Hashable, Sendable, CustomStringConvertible {
 
 /// A fault injected into a running simulation.
 public enum SimFault: Sendable, Hashable {
+    /// The link carries nothing (an interface down); connections across it break at once.
     case linkDown(SimLink)
+    /// The link is back (after `linkDown` or `blackhole`); bytes it held are retransmitted.
     case linkUp(SimLink)
+    /// The link silently drops everything (a fiber cut, iptables DROP): connections stay open
+    /// until their hold timers expire; what was sent over it is held, as TCP would retransmit it.
+    case blackhole(SimLink)
+    /// The node stops (SIGKILL); its store (queue, mailboxes, ledger) survives.
     case nodeDown(String)
+    /// The node starts again: fresh sessions and routes, the same store.
     case nodeUp(String)
+    /// The node freezes (SIGSTOP): it handles nothing until it resumes, connections stay open.
+    case pause(String)
+    case resume(String)
+    /// Loss, rate and delay on a link (fields left nil keep their value).
+    case impair(SimLink, LinkImpairment)
+    /// The link is clean again.
+    case unimpair(SimLink)
+    /// The node's SMTP server answers 421 to this share of recipients (0: none).
+    case tempfail(String, percent: Int)
+    /// The MXGP connection between the two nodes breaks (it reconnects).
+    case sessionReset(String, String)
 }

@@ -22,6 +22,7 @@ public enum LabBackendKind: String, CaseIterable, Sendable, Codable, CustomStrin
     /// The kind named `text`, or an error that lists them.
     public static func named(_ text: String) throws(LabError) -> LabBackendKind {
         guard let kind = LabBackendKind(rawValue: text) else {
+            if text == "sim" { throw LabError("the simulator runs scenarios, not labs: use mxgp lab run SCENARIO --backend sim, or mxgp sim TOPOLOGY") }
             throw LabError("unknown backend \(text.debugDescription); use \(names)")
         }
         return kind

@@ -30,14 +30,40 @@ public struct MessageRecord: Sendable, Codable, Hashable {
     public var hops: [String]
 }
 
-/// A fault as it happened, for replay.
+/// A fault, heal, send or complaint as it happened, for replay (`mxgp sim --replay`).
 public struct ScheduleEntry: Sendable, Codable, Hashable {
     /// Seconds from the run's start.
     public var at: Double
-    /// `fault` or `heal`.
+    /// `fault`, `heal`, `send` or `complain`.
     public var action: String
     /// The fault applied or healed; nil for `heal all`.
     public var fault: LabFault?
+    /// The send started.
+    public var send: ScheduledSend?
+
+    public init(at: Double, action: String, fault: LabFault? = nil, send: ScheduledSend? = nil) {
+        self.at = at
+        self.action = action
+        self.fault = fault
+        self.send = send
+    }
+}
+
+/// A send step as the schedule records it.
+public struct ScheduledSend: Sendable, Codable, Hashable {
+    public var id: String
+    public var from: String
+    public var to: String
+    public var count: Int
+    public var rate: Double?
+
+    public init(id: String, _ send: ScenarioSend) {
+        self.id = id
+        from = send.from
+        to = send.to
+        count = send.count
+        rate = send.rate
+    }
 }
 
 /// The outcome of `mxgp lab run`.

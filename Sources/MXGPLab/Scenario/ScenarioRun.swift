@@ -14,11 +14,11 @@ public struct ScenarioRun: Sendable {
     public var runsDirectory: String
     /// Runs the topology under this lab name instead of its own.
     public var labName: String?
-    /// The runtime a lab brought up for the run uses (a lab that is up keeps its own).
-    public var backend: LabBackendKind
+    /// The runtime a lab brought up for the run uses (a lab that is up keeps its own), or the simulator.
+    public var backend: ScenarioBackend
 
     public init(controller: LabController, scenarioPath: String, seed: UInt64? = nil, keep: Bool = false, runsDirectory: String = "runs", labName: String? = nil,
-                backend: LabBackendKind = .netns) {
+                backend: ScenarioBackend = .lab(.netns)) {
         self.backend = backend
         self.controller = controller
         self.scenarioPath = scenarioPath
@@ -33,6 +33,16 @@ public struct ScenarioRun: Sendable {
         var (scenario, topology) = try ScenarioParser.load(path: scenarioPath)
         if let seed { scenario.seed = seed }
         let name = labName ?? topology.name
+        guard case .lab(let backend) = backend else {
+            progress("running \(scenario.name) in the simulator (virtual time, seed \(scenario.seed))")
+            let target = SimScenarioTarget(topology: topology, seed: scenario.seed, name: name)
+            let report = await ScenarioRunner(target: target, scenario: scenario, progress: step).run()
+            let log = await target.withSimulation { $0.eventLog }
+            let folder = try writeRunFolder(report, topology: topology, topologyPath: scenario.topologyPath, stamp: Self.wallClockStamp() + "-sim")
+            try (log.joined(separator: "\n") + "\n").write(toFile: folder + "/logs/sim.log", atomically: true, encoding: .utf8)
+            _ = await controller.runner.run(["dot", "-Tsvg", folder + "/topology.dot", "-o", folder + "/topology.svg"], timeout: .seconds(30))
+            return (report, folder)
+        }
         let reused = FileManager.default.fileExists(atPath: controller.directory.statePath(name))
         let lab: Lab
         if reused {
@@ -50,7 +60,11 @@ public struct ScenarioRun: Sendable {
             if !reused && !keep { try? await controller.down(name) }
             throw error
         }
-        let folder = try writeRunFolder(report, lab: lab)
+        let folder = try writeRunFolder(report, topology: lab.plan.topology, topologyPath: scenario.topologyPath, stamp: report.startedAt)
+        for node in lab.plan.nodes {
+            let log = lab.directory.logPath(lab.name, node.name)
+            if FileManager.default.fileExists(atPath: log) { try? FileManager.default.copyItem(atPath: log, toPath: "\(folder)/logs/\(node.name).log") }
+        }
         if let containers = lab.backend as? any ContainerLabBackend {  // their logs are docker's
             for node in lab.plan.nodes {
                 guard let container = await containers.container(lab.plan, node: node.name) else { continue }
@@ -69,28 +83,46 @@ public struct ScenarioRun: Sendable {
     }
 
     /// `runs/<scenario>/<timestamp>/`: the report (JSON and text), the fault schedule, every
-    /// message's history, the node logs and, with Graphviz, the topology with its faults.
-    func writeRunFolder(_ report: ScenarioReport, lab: Lab) throws -> String {
-        let stamp = report.startedAt.replacingOccurrences(of: ":", with: "")
-        let folder = "\(runsDirectory)/\(report.scenario)/\(stamp)"
+    /// message's history, the topology (for replay) and its picture with the run's faults. The
+    /// caller adds the logs.
+    func writeRunFolder(_ report: ScenarioReport, topology: Topology, topologyPath: String, stamp: String) throws -> String {
+        let folder = "\(runsDirectory)/\(report.scenario)/\(stamp.replacingOccurrences(of: ":", with: ""))"
         let fm = FileManager.default
         try fm.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
         try report.json().write(toFile: folder + "/report.json", atomically: true, encoding: .utf8)
         try report.junit.write(toFile: folder + "/junit.xml", atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        struct Replay: Encodable { var scenario: String; var seed: UInt64; var lab: String; var schedule: [ScheduleEntry] }
-        try encoder.encode(Replay(scenario: scenarioPath, seed: report.seed, lab: report.lab, schedule: report.schedule))
+        try encoder.encode(RunSchedule(scenario: scenarioPath, seed: report.seed, lab: report.lab, backend: backend.description, schedule: report.schedule))
             .write(to: URL(fileURLWithPath: folder + "/schedule.json"))
         try encoder.encode(report.messages).write(to: URL(fileURLWithPath: folder + "/messages.json"))
-        for node in lab.plan.nodes {
-            let log = lab.directory.logPath(lab.name, node.name)
-            if fm.fileExists(atPath: log) { try? fm.copyItem(atPath: log, toPath: "\(folder)/logs/\(node.name).log") }
-        }
+        // The topology as run, so the folder replays on its own (`mxgp sim --replay`).
+        try fm.contentsOfFile(topologyPath).write(to: URL(fileURLWithPath: folder + "/topology.yaml"))
         // The picture shows every fault the run applied.
         let faults = report.schedule.filter { $0.action == "fault" }.compactMap(\.fault)
-        let dot = LabGraph.dot(lab.plan.topology, faults: faults)
-        try dot.write(toFile: folder + "/topology.dot", atomically: true, encoding: .utf8)
+        try LabGraph.dot(topology, faults: faults).write(toFile: folder + "/topology.dot", atomically: true, encoding: .utf8)
         return folder
+    }
+
+    /// Now, for folder names.
+    static func wallClockStamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+}
+
+/// `schedule.json`: what `mxgp sim --replay` reads.
+public struct RunSchedule: Sendable, Codable, Hashable {
+    /// The scenario file, as given to `mxgp lab run`.
+    public var scenario: String
+    public var seed: UInt64
+    public var lab: String
+    /// netns, compose, swarm or sim (absent in folders from before replay existed).
+    public var backend: String?
+    /// Faults, heals, sends and complaints with their times.
+    public var schedule: [ScheduleEntry]
+}
+
+extension FileManager {
+    func contentsOfFile(_ path: String) throws -> Data {
+        guard let data = contents(atPath: path) else { throw LabError("cannot read \(path)") }
+        return data
     }
 }

@@ -97,21 +97,13 @@ public struct ComplaintDesk: Service {
             return outcome
         }
         if neighbour != nil { metrics?.complaint("received") }
-        guard let index = report.path.lastIndex(of: settings.operatorNumber) else {
-            return stop("operator \(settings.operatorNumber) is not on the reported path")
-        }
-        if let neighbour {
-            // It must come from the hop this node handed the message to, about mail it carried.
-            guard index + 1 < report.path.count, settings.neighbourByOperator[report.path[index + 1]] == neighbour else {
-                return stop("\(neighbour) is not the next hop after this node on the reported path")
-            }
-            guard (try? await store.carried(messageID: report.messageID)) == true else {
-                return stop("this node has no record of carrying <\(report.messageID)>")
-            }
-        }
-        guard index > 0 else { return stop("this node is the first relay: the complaint ends at the origin", dropped: false) }
-        guard let previous = settings.neighbourByOperator[report.path[index - 1]] else {
-            return stop("operator \(report.path[index - 1]) before this node on the path is not a neighbour")
+        let carried = neighbour == nil ? true : (try? await store.carried(messageID: report.messageID)) == true
+        let previous: String
+        switch ComplaintRouting.step(
+            report, local: settings.operatorNumber, from: neighbour, carried: carried, neighbourByOperator: settings.neighbourByOperator)
+        {
+        case .stop(let why, let dropped): return stop(why, dropped: dropped)
+        case .book(let neighbour): previous = neighbour
         }
         let amount = settings.contracts[previous]?.chargeback ?? 0
         do {

@@ -201,18 +201,9 @@ public final class DeliveryEngine: Service, Sendable {
                 message: [UInt8](delivery.data), group: group,
                 transactionTimeout: TimeAmount(settings.transactionTimeout),
                 tls: clientTLS, sourceHost: settings.sourceHost, pool: pool)
-            var delivered: [String] = [], bounced: [(String, String)] = [], deferred: [String] = []
-            for result in outcome.recipients {
-                let address = result.recipient.mailbox?.description ?? ""
-                switch result.status {
-                case .delivered: delivered.append(address)
-                case .bounced(let reply) where attempt < ordered.count - 1 && Self.isPolicyRefusal(reply):
-                    // A contract or region refusal by this next hop: another route may take it.
-                    deferred.append(address); lastError = reply.description
-                case .bounced(let reply): bounced.append((address, reply.description))
-                case .deferred(let why): deferred.append(address); lastError = why.description
-                }
-            }
+            let sorted = RelayAttempt.sort(outcome, lastCandidate: attempt == ordered.count - 1)
+            let (delivered, bounced, deferred) = (sorted.delivered, sorted.bounced, sorted.deferred)
+            if let error = sorted.lastError { lastError = error }
             if !delivered.isEmpty {
                 let answeredAt = Date()
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour,
@@ -228,8 +219,8 @@ public final class DeliveryEngine: Service, Sendable {
                 logger.notice("next hop failed; trying the next alternate", metadata: [
                     "queue_id": "\(delivery.id)", "next_hop": "\(candidate.neighbour)", "error": "\(lastError)"])
             }
-            for (address, reply) in bounced {
-                try? await store.bounced(queueId: delivery.id, recipients: [address], reply: reply)
+            for bounce in bounced {
+                try? await store.bounced(queueId: delivery.id, recipients: [bounce.address], reply: bounce.reply)
                 metrics?.delivery(result: "bounced")
             }
             remaining = deferred
@@ -237,14 +228,6 @@ public final class DeliveryEngine: Service, Sendable {
         if !remaining.isEmpty {
             await deferOrBounce(delivery, recipients.filter { remaining.contains($0.address) }, error: lastError)
         }
-    }
-
-    /// A permanent refusal that is about this next hop rather than the message's destination:
-    /// relay or region refusal (`5.7.1`) and over the contract's size (`5.3.4`). The relay
-    /// moves on to the next alternate; only the last candidate's refusal bounces.
-    static func isPolicyRefusal(_ reply: SMTPReply) -> Bool {
-        guard let code = reply.enhancedCode else { return false }
-        return (code.subject == 7 && code.detail == 1) || (code.subject == 3 && code.detail == 4)
     }
 
     /// Defers with backoff, or bounces once the message outlived its lifetime.

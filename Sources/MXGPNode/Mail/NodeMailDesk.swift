@@ -47,24 +47,15 @@ public struct NodeMailDesk: MailFrontDesk {
 
     public func checkRecipient(_ check: SMTPRecipientCheck, client: SocketAddress?) async -> SMTPRecipientDecision {
         guard let mailbox = check.recipient.mailbox else { return .accept }  // <postmaster>
-        if let tempfail = faults.tempfailReply(node: settings.nodeName) { return .reject(tempfail) }
-        guard let domain = mailbox.domain else { return .relayDenied }
+        let tempfail = faults.tempfailReply(node: settings.nodeName)
+        guard let domain = mailbox.domain else { return tempfail.map(SMTPRecipientDecision.reject) ?? .relayDenied }
         let (source, _) = await source(of: client)
-        if case .neighbour(let name) = source, let refusal = contractRefusal(neighbour: name, size: check.declaredSize, take: false) {
-            return .reject(refusal)
-        }
-        if await peering.mayAccept(domain: domain, from: source) { return .accept }
-        // A local client's domain that has no route right now (a session is down): try later.
-        if source == .localClient {
-            return .reject(SMTPReply(code: 451, SMTPEnhancedStatusCode(4, 4, 0), "no route to \(domain) right now; try again later"))
-        }
-        // A neighbour sending for a domain this node does not announce to it right now: routes
-        // are changing (a session flapped, a withdrawal is in flight). Temporary, so the
-        // sender tries its next route or later instead of bouncing the mail.
-        if case .neighbour(let name) = source {
-            return .reject(SMTPReply(code: 451, SMTPEnhancedStatusCode(4, 7, 1), "\(domain) is not announced to \(name) right now; try another route or later"))
-        }
-        return .relayDenied
+        var refusal: SMTPReply?
+        if tempfail == nil, case .neighbour(let name) = source { refusal = contractRefusal(neighbour: name, size: check.declaredSize, take: false) }
+        let mayAccept = tempfail == nil && refusal == nil ? await peering.mayAccept(domain: domain, from: source) : false
+        return MailAdmission.recipient(
+            domain: domain, source: source, tempfail: tempfail,
+            contractRefusal: refusal, mayAccept: mayAccept)
     }
 
     /// The contract refusal for one more message (of `size` bytes, when known) from neighbour
@@ -72,16 +63,12 @@ public struct NodeMailDesk: MailFrontDesk {
     /// Asked at RCPT (declared SIZE, without `take`) and after DATA (actual size, with `take`);
     /// every refusal is logged and counted.
     func contractRefusal(neighbour name: String, size: Int?, take: Bool) -> SMTPReply? {
-        guard let contract = settings.contracts[name] else { return nil }
-        if let size, size > contract.maxSize {
-            refused(name, "max-size", "message of \(size) bytes is over the contract's max-size \(contract.maxSize)")
-            return SMTPReply(code: 552, SMTPEnhancedStatusCode(5, 3, 4), "message size \(size) exceeds the \(contract.maxSize) bytes the contract with \(name) allows")
+        let refusal = MailAdmission.contractRefusal(neighbour: name, contract: settings.contracts[name], size: size) {
+            meter.admit(name, limit: $0, take: take)
         }
-        if !meter.admit(name, limit: contract.rateLimit, take: take) {
-            refused(name, "rate-limit", "over the contract's rate-limit of \(contract.rateLimit) messages per minute")
-            return SMTPReply(code: 421, SMTPEnhancedStatusCode(4, 7, 0), "rate limit of \(contract.rateLimit) messages per minute for \(name) reached; try another route or later")
-        }
-        return nil
+        guard let refusal else { return nil }
+        refused(name, refusal.reason, refusal.detail)
+        return refusal.reply
     }
 
     /// Logs and counts one refusal (the sender keeps the message: it fails over or defers).
@@ -95,9 +82,10 @@ public struct NodeMailDesk: MailFrontDesk {
         var data = data
         switch source {
         case .neighbour(let name):
-            if let origin = MessageHeaders.originRegion(in: data).flatMap(Region.init), settings.refuseRegions.contains(origin) {
-                refused(name, "region", "mail originating in \(origin) is refused here")
-                return .refused(SMTPReply(code: 550, SMTPEnhancedStatusCode(5, 7, 1), "\(settings.nodeName) refuses mail originating in region \(origin)"))
+            let origin = MessageHeaders.originRegion(in: data).flatMap(Region.init)
+            if let refusal = MailAdmission.regionRefusal(origin: origin, refused: settings.refuseRegions, node: settings.nodeName) {
+                refused(name, refusal.reason, refusal.detail)
+                return .refused(refusal.reply)
             }
             if let refusal = contractRefusal(neighbour: name, size: data.count, take: true) { return .refused(refusal) }
         case .localClient:

@@ -19,6 +19,6 @@ public final class SMTPFaultSwitch: Sendable {
     public func tempfailReply(node: String) -> SMTPReply? {
         let share = tempfailPercent
         guard share > 0, Int.random(in: 0..<100) < share else { return nil }
-        return SMTPReply(code: 421, SMTPEnhancedStatusCode(4, 7, 0), "\(node) is not taking mail right now (smtp-tempfail); try later")
+        return MailAdmission.tempfail(node: node)
     }
 }

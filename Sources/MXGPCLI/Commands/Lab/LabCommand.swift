@@ -115,4 +115,14 @@ func exitWithNodeStatus(_ status: Int32) throws {
 }
 
 extension LabBackendKind: ExpressibleByArgument {}
+
+extension ScenarioBackend: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let backend = try? ScenarioBackend.named(argument) else { return nil }
+        self = backend
+    }
+
+    public static var allValueStrings: [String] { LabBackendKind.allCases.map(\.rawValue) + ["sim"] }
+    public var defaultValueDescription: String { description }
+}
 extension LabImageSource: ExpressibleByArgument {}

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MXGPLab
 
-/// `mxgp lab run SCENARIO.yaml [--backend netns|compose|swarm] [--seed N] [--json] [--junit FILE] [--keep]`.
+/// `mxgp lab run SCENARIO.yaml [--backend netns|compose|swarm|sim] [--seed N] [--json] [--junit FILE] [--keep]`.
 struct LabRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -13,6 +13,9 @@ struct LabRunCommand: AsyncParsableCommand {
             long an expectation took to hold, writes runs/<scenario>/<timestamp>/ (report,
             JUnit XML, fault schedule, every message's history, node logs, topology picture),
             and takes the lab down unless --keep. Exit status 0 only when every step passed.
+            With --backend sim the scenario runs in the simulator instead: every node in this
+            process, in virtual time (seconds of waiting cost nothing), no root or Docker
+            needed, and the same seed gives the same run folder.
             The scenarios of Labs/scenarios/ are documented in docs/EXERCISES.md.
             """)
 
@@ -23,7 +26,7 @@ struct LabRunCommand: AsyncParsableCommand {
     @Flag(help: "Leave the lab up afterwards.") var keep = false
     @Option(help: ArgumentHelp("Folder for run folders.", valueName: "DIR")) var runs = "runs"
     @Option(help: ArgumentHelp("Run the topology under this lab name.", valueName: "NAME")) var lab: String?
-    @Option(help: "Lab runtime when the lab is not up yet: netns, compose or swarm.") var backend = LabBackendKind.netns
+    @Option(help: "Lab runtime when the lab is not up yet: netns, compose or swarm; or sim, the simulator (no lab).") var backend = ScenarioBackend.lab(.netns)
     @Option(help: "Where container labs' image comes from: host (this mxgp) or source (compose/Dockerfile).") var imageSource = LabImageSource.default
     @OptionGroup var options: LabOptions
 
