@@ -161,11 +161,15 @@ extension Simulation {
         guard mail[n].tickAt == now else { return }  // superseded by an earlier wakeup
         mail[n].tickAt = nil
         guard nodes[n].up else { return }
-        for i in mail[n].queue.indices where !mail[n].queue[i].inFlight && mail[n].queue[i].nextAttempt <= now {
+        mail[n].queue.removeAll { $0.recipients.isEmpty }
+        for id in mail[n].queue.map(\.id) {
+            guard let i = mail[n].queue.firstIndex(where: { $0.id == id }), !mail[n].queue[i].inFlight, mail[n].queue[i].nextAttempt <= now else { continue }
             startDelivery(n, queueIndex: i)
         }
+        mail[n].queue.removeAll { $0.recipients.isEmpty && !$0.inFlight }
         returnBounces(n)
-        if let next = mail[n].queue.filter({ !$0.inFlight }).map(\.nextAttempt).min() { wakeMail(n, at: max(next, now)) }
+        // Anything still due waits for the delivery engine's next tick (every 250 ms).
+        if let next = mail[n].queue.filter({ !$0.inFlight }).map(\.nextAttempt).min() { wakeMail(n, at: max(next, now + .milliseconds(250))) }
     }
 
     func startDelivery(_ n: Int, queueIndex i: Int) {
@@ -176,6 +180,7 @@ extension Simulation {
         for recipient in message.recipients {
             guard let domain = recipient.split(separator: "@").last.flatMap({ DomainName(String($0)) }) else {
                 mail[n].bounces.append((message, [RelayAttempt.Bounce(address: recipient, reply: "550 5.1.2 bad destination domain")]))
+                mail[n].queue[i].recipients.removeAll { $0 == recipient }
                 continue
             }
             switch RelayDecision.target(for: domain, in: nodes[n].engine) {
@@ -186,7 +191,7 @@ extension Simulation {
                 unroutable.append(recipient)
             }
         }
-        mail[n].queue[i].recipients = order.flatMap { groups[$0]! }
+        mail[n].queue[i].recipients = order.flatMap { groups[$0]! } + unroutable
         if !unroutable.isEmpty {
             log("\(nodes[n].name) has no route for <\(message.messageId)> to \(unroutable.joined(separator: ", "))")
             deferOrBounce(n, message: message, recipients: unroutable, error: "no route to \(unroutable[0])", keep: !order.isEmpty)
