@@ -141,8 +141,9 @@ import Testing
         ] {
             #expect(text.contains(line + "\n"), "missing \(line) in \(text)")
         }
-        metrics.nextHops([AdminNextHop(neighbour: "up1", state: "healthy")])
+        metrics.nextHops([AdminNextHop(neighbour: "up1", state: "healthy")])  // up2 and up3 removed by a reload
         text = metrics.render()
         #expect(text.contains(#"mxgp_nexthop_state{neighbour="up1"} 0.0"#) && text.contains(#"mxgp_nexthop_consecutive_failures{neighbour="up1"} 0.0"#))
+        #expect(!text.contains(#"mxgp_nexthop_state{neighbour="up3"}"#) && !text.contains(#"mxgp_nexthop_consecutive_failures{neighbour="up2"}"#))
     }
 }

@@ -15,6 +15,7 @@ public struct FixedNextHopHealth: NextHopHealthProvider {
     public var snapshot: NextHopSnapshot
     /// A provider that always answers `snapshot`.
     public init(_ snapshot: NextHopSnapshot = NextHopSnapshot()) { self.snapshot = snapshot }
+    /// The fixed snapshot.
     public func nextHopSnapshot() -> NextHopSnapshot { snapshot }
 }
 

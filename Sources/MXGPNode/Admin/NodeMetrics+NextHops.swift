@@ -7,8 +7,18 @@ import Prometheus
 /// metrics refresher, and each next hop's delivery latency as deliveries finish.
 extension NodeMetrics {
     /// Sets `mxgp_nexthop_state{neighbour=…}` (0 healthy, 1 penalised, 2 down) and
-    /// `mxgp_nexthop_consecutive_failures{neighbour=…}` from the next-hop view.
+    /// `mxgp_nexthop_consecutive_failures{neighbour=…}` from the next-hop view; the gauges of
+    /// neighbours no longer in it (removed by a reload) are dropped.
     public func nextHops(_ nexthops: [AdminNextHop]) {
+        let names = Set(nexthops.map(\.neighbour))
+        let gone = nextHopNeighbours.withLockedValue { last in
+            defer { last = names }
+            return last.subtracting(names)
+        }
+        for name in gone {
+            registry.unregisterGauge(registry.makeGauge(descriptor: Self.nextHopStateDescriptor, labels: [("neighbour", name)]))
+            registry.unregisterGauge(registry.makeGauge(descriptor: Self.nextHopFailuresDescriptor, labels: [("neighbour", name)]))
+        }
         for nexthop in nexthops {
             let labels = [("neighbour", nexthop.neighbour)]
             let state = NextHopState(rawValue: nexthop.state) ?? .down
