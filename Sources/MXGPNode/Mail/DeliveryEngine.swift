@@ -69,6 +69,22 @@ public final class DeliveryEngine: Service, Sendable {
     /// Asks the engine to look at the queue now (a message arrived, or routes changed).
     public func wake() { wakeup.yield() }
 
+    /// Next-hop penalties, counters and latencies now (`GET /v1/nexthops`, metrics).
+    public func nextHopSnapshot() -> NextHopSnapshot {
+        state.withLockedValue { NextHopSnapshot(health: $0.health, stats: $0.stats, now: now) }
+    }
+
+    /// Counts a message `nextHop` took after `latency`, in its stats and its latency histogram.
+    func noteDelivered(to nextHop: String, bytes: Int, latency: Duration) {
+        state.withLockedValue { $0.stats.delivered(nextHop, bytes: bytes, latency: latency) }
+        metrics?.nextHopLatency(nextHop, latency)
+    }
+
+    /// Keeps the error of a failed attempt to `nextHop` and its wall time.
+    func noteFailed(_ nextHop: String, error: String) {
+        state.withLockedValue { $0.stats.failed(nextHop, error: error, at: Date().timeIntervalSince1970) }
+    }
+
     var now: Duration { ContinuousClock.now - epoch }
 
     public func run() async throws {
@@ -204,7 +220,6 @@ public final class DeliveryEngine: Service, Sendable {
                 message: [UInt8](delivery.data), group: group,
                 transactionTimeout: TimeAmount(settings.transactionTimeout),
                 tls: clientTLS, sourceHost: settings.sourceHost, pool: pool)
-            let attemptTook = now - attemptStarted
             var delivered: [String] = [], bounced: [(String, String)] = [], deferred: [String] = []
             for result in outcome.recipients {
                 let address = result.recipient.mailbox?.description ?? ""
@@ -219,6 +234,7 @@ public final class DeliveryEngine: Service, Sendable {
             }
             if !delivered.isEmpty {
                 let answeredAt = Date()
+                let attemptTook = now - attemptStarted
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour,
                                            price: settings.owedPerMessage[candidate.neighbour] ?? 0)
                 state.withLockedValue { $0.health.succeeded(candidate.neighbour) }
@@ -243,22 +259,6 @@ public final class DeliveryEngine: Service, Sendable {
         if !remaining.isEmpty {
             await deferOrBounce(delivery, recipients.filter { remaining.contains($0.address) }, error: lastError)
         }
-    }
-
-    /// Next-hop penalties, counters and latencies now (`GET /v1/nexthops`, metrics).
-    public func nextHopSnapshot() -> NextHopSnapshot {
-        state.withLockedValue { NextHopSnapshot(health: $0.health, stats: $0.stats, now: now) }
-    }
-
-    /// Counts a message `nextHop` took after `latency`, in its stats and its latency histogram.
-    func noteDelivered(to nextHop: String, bytes: Int, latency: Duration) {
-        state.withLockedValue { $0.stats.delivered(nextHop, bytes: bytes, latency: latency) }
-        metrics?.nextHopLatency(nextHop, latency)
-    }
-
-    /// Keeps the error of a failed attempt to `nextHop` and its wall time.
-    func noteFailed(_ nextHop: String, error: String) {
-        state.withLockedValue { $0.stats.failed(nextHop, error: error, at: Date().timeIntervalSince1970) }
     }
 
     /// A permanent refusal that is about this next hop rather than the message's destination:
