@@ -27,7 +27,10 @@ public enum AdminJSON {
 /// "localPref": 100, "reason": "price", "alternates": [ROUTE…]}`. `nextHop` is null for an
 /// own domain. Alternates carry no `alternates` key; their `reason` is the decision step
 /// that ranked the best route above them. On a node with an origin registry every route also
-/// has `"validation": "valid" | "invalid" | "notFound"` (absent without a registry).
+/// has `"validation": "valid" | "invalid" | "notFound"` (absent without a registry). On the
+/// answer of `GET /v1/routes/{domain}` the best route and each alternate also carry
+/// `"usability"` (``AdminRouteUsability``): whether the data plane would send to that next
+/// hop now (absent elsewhere, and from older nodes).
 public struct AdminRoute: Codable, Sendable, Hashable {
     /// The neighbour mail goes to; nil for an own domain (written as an explicit null).
     public var nextHop: String?
@@ -43,12 +46,15 @@ public struct AdminRoute: Codable, Sendable, Hashable {
     public var validation: String?
     /// The other eligible routes, in rank order; only on best routes.
     public var alternates: [AdminRoute]?
+    /// Whether the data plane would use the route's next hop now; only on single-domain lookups.
+    public var usability: AdminRouteUsability?
 
     /// A route with every field given.
     public init(
         nextHop: String?, path: [OperatorNumber], price: UInt32, localPref: UInt32, reason: String, validation: String? = nil,
-        alternates: [AdminRoute]? = nil
+        alternates: [AdminRoute]? = nil, usability: AdminRouteUsability? = nil
     ) {
+        self.usability = usability
         self.validation = validation
         self.nextHop = nextHop
         self.path = path
@@ -58,7 +64,7 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         self.alternates = alternates
     }
 
-    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates }
+    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates, usability }
 
     /// Encodes `nextHop` as an explicit null for own domains.
     public func encode(to encoder: Encoder) throws {
@@ -70,6 +76,7 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         try c.encode(reason, forKey: .reason)
         try c.encodeIfPresent(validation, forKey: .validation)
         try c.encodeIfPresent(alternates, forKey: .alternates)
+        try c.encodeIfPresent(usability, forKey: .usability)
     }
 }
 

@@ -8,6 +8,8 @@ public enum AdminPath {
     public static let peers = "/v1/peers"
     /// `GET`: every best route with its alternates.
     public static let routes = "/v1/routes"
+    /// `GET`: every configured neighbour as a next hop: health, penalty, traffic, latency.
+    public static let nexthops = "/v1/nexthops"
     /// `GET`: the outbound queue.
     public static let queue = "/v1/queue"
     /// `GET`: the ledger per neighbour.

@@ -43,6 +43,13 @@ public struct Lab: Sendable {
         return try AdminJSON.decode(AdminPeers.self, from: body).peers.map { ($0.name, $0.state) }
     }
 
+    /// A node's neighbours as next hops: healthy, penalised or down (`GET /v1/nexthops`).
+    public func liveNextHops(_ node: String) async throws -> [AdminNextHop] {
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.nexthops)
+        guard status == 200 else { throw LabError("\(node): GET /v1/nexthops answered \(status)") }
+        return try AdminJSON.decode(AdminNextHops.self, from: body).nexthops
+    }
+
     /// The messages in a mailbox of a node (`GET /v1/mailbox/ADDRESS`).
     public func mailbox(_ node: String, _ address: String) async throws -> [AdminMailboxMessage] {
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.mailbox(address))

@@ -16,7 +16,9 @@ public struct NodeRuntime: Sendable {
     public let delivery: DeliveryEngine
     public let complaints: ComplaintDesk
     /// Every long-running piece, in start order.
-    public var services: [any Service] { [peering, mail, delivery, complaints, admin, MetricsRefresher(peering: peering, metrics: metrics)] }
+    public var services: [any Service] {
+        [peering, mail, delivery, complaints, admin, MetricsRefresher(peering: peering, metrics: metrics, nextHops: delivery)]
+    }
 
     public init(config: NodeConfig, peering: PeeringService, logger: Logger) throws {
         self.peering = peering
@@ -39,7 +41,8 @@ public struct NodeRuntime: Sendable {
         let complaints = ComplaintDesk(settings: settings, peering: peering, store: store, metrics: metrics, logger: logger)
         self.complaints = complaints
         self.admin = AdminServer(
-            provider: peering, metrics: metrics, listeners: listeners, logger: logger, mail: store, faults: faults, complaints: complaints)
+            provider: peering, metrics: metrics, listeners: listeners, logger: logger, mail: store, faults: faults, complaints: complaints,
+            nextHops: delivery)
     }
 }
 
@@ -47,6 +50,8 @@ public struct NodeRuntime: Sendable {
 struct MetricsRefresher: Service {
     let peering: PeeringService
     let metrics: NodeMetrics
+    /// The delivery engine's next-hop health, for `mxgp_nexthop_*`.
+    var nextHops: (any NextHopHealthProvider)? = nil
 
     func run() async throws {
         let metrics = self.metrics
@@ -58,6 +63,9 @@ struct MetricsRefresher: Service {
             metrics.routes(counters.routes)
             metrics.decisionRuns(total: counters.decisionRuns)
             metrics.originInvalidRoutes(total: counters.originInvalidRoutes)
+            if let nextHops {
+                metrics.nextHops(NextHopReport.nexthops(peers: await peering.peers(), routes: [], snapshot: nextHops.nextHopSnapshot()))
+            }
             try? await Task.sleep(for: .seconds(1))
         }
     }

@@ -67,8 +67,8 @@ final class FakeNode: NodeStatusProvider {
 
     /// Runs the API on `listener` for the duration of `body`, which gets a client.
     static func withServer(
-        _ node: FakeNode, metrics: NodeMetrics = NodeMetrics(), listener: AdminServer.Listener? = nil, faults: SMTPFaultSwitch? = nil,
-        complaints: ComplaintDesk? = nil, _ body: @Sendable (AdminClient) async throws -> Void
+        _ node: any NodeStatusProvider, metrics: NodeMetrics = NodeMetrics(), listener: AdminServer.Listener? = nil, faults: SMTPFaultSwitch? = nil,
+        complaints: ComplaintDesk? = nil, nextHops: (any NextHopHealthProvider)? = nil, _ body: @Sendable (AdminClient) async throws -> Void
     ) async throws {
         let directory = "/tmp/mxgp-admin-test-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -76,7 +76,9 @@ final class FakeNode: NodeStatusProvider {
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int?.self)
         var logger = Logger(label: "admin-test")
         logger.logLevel = .warning
-        let app = try AdminServer.makeApplication(provider: node, metrics: metrics, address: listener, logger: logger, faults: faults, complaints: complaints) { channel in
+        let app = try AdminServer.makeApplication(
+            provider: node, metrics: metrics, address: listener, logger: logger, faults: faults, complaints: complaints, nextHops: nextHops
+        ) { channel in
             readyContinuation.yield(channel.localAddress?.port)
         }
         let services = ServiceGroup(configuration: .init(services: [app], logger: logger))

@@ -31,7 +31,7 @@ final class MailLab: @unchecked Sendable {
 
     init(
         _ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil,
-        deliverTo: [String: HostPort] = [:], transactionTimeout: Duration = .seconds(60)
+        deliverTo: [String: HostPort] = [:], transactionTimeout: Duration = .seconds(60), nextHopPenalty: Duration = .seconds(1)
     ) async throws {
         self.topology = topology
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-mail-\(UUID().uuidString)")
@@ -57,7 +57,7 @@ final class MailLab: @unchecked Sendable {
                 nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
                 localNetworks: localClients.contains(name) ? [IPNetwork("127.0.0.1/32")!] : [],
                 listen: HostPort(host: hosts[name]!, port: UInt16(smtpPorts[i])), storeDirectory: directory.appendingPathComponent(name).path,
-                lifetime: lifetime, retryBase: 0.2, nextHopPenalty: .seconds(1), sourceHost: hosts[name]!, deliverTo: deliverTo[name],
+                lifetime: lifetime, retryBase: 0.2, nextHopPenalty: nextHopPenalty, sourceHost: hosts[name]!, deliverTo: deliverTo[name],
                 transactionTimeout: transactionTimeout)
             // The contracts of the topology's links, as the lab planner writes them into node configs.
             settings.setContracts(topology.neighbours(of: name).map { n in

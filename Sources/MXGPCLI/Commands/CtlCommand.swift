@@ -3,18 +3,18 @@ import MXGPAdminAPI
 import MXGPCore
 import MXGPNode
 
-/// `mxgp ctl [--socket PATH|--url URL] peers|routes [DOMAIN]|queue|mailbox ADDRESS|ledger|complain MESSAGE-ID|api METHOD PATH [--json]`.
+/// `mxgp ctl [--socket PATH|--url URL] peers|routes [DOMAIN]|nexthops|queue|mailbox ADDRESS|ledger|complain MESSAGE-ID|api METHOD PATH [--json]`.
 struct CtlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ctl",
-        abstract: "Ask a running node about its peers, routes, queue, mailboxes and ledger.",
+        abstract: "Ask a running node about its peers, routes, next hops, queue, mailboxes and ledger.",
         discussion: """
             Talks to the admin API of `mxgp node` over its Unix socket (--socket, $MXGP_SOCKET,
             else \(AdminServer.defaultSocketPath)) or over TCP (--url). Prints aligned tables for
             people; --json prints the API's JSON for scripts. Exit status 0 on success, 1 when a
             domain has no route, 2 when the node cannot be reached or answers with an error.
             """,
-        subcommands: [CtlPeersCommand.self, CtlRoutesCommand.self, CtlQueueCommand.self, CtlMailboxCommand.self, CtlLedgerCommand.self,
+        subcommands: [CtlPeersCommand.self, CtlRoutesCommand.self, CtlNextHopsCommand.self, CtlQueueCommand.self, CtlMailboxCommand.self, CtlLedgerCommand.self,
                       CtlComplainCommand.self, CtlAPICommand.self]
     )
 
@@ -41,9 +41,11 @@ struct CtlRoutesCommand: AsyncParsableCommand {
         abstract: "Every best route with its alternates, or the route mail for one domain follows.",
         discussion: """
             With DOMAIN, the lookup is by longest label-wise suffix (a.b.example, then b.example,
-            example, and the default route .), as the relay does. --json prints
+            example, and the default route .), as the relay does; USABLE then says, for the best
+            route and each ranked alternate, whether the relay would send to that next hop now
+            (yes, no: penalised 12s (the error), no: session down). --json prints
             {"routes": {DOMAIN: ROUTE}} (DESIGN §8, plus "alternates"), or for one domain
-            {"domain": …, "matched": …, "route": ROUTE}.
+            {"domain": …, "matched": …, "route": ROUTE} with "usability" on each route.
             """)
 
     @Argument(help: "Look up the route for this domain (e.g. mail.bob.example).")

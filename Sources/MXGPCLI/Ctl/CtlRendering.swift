@@ -42,7 +42,9 @@ public enum CtlRendering {
         return table.render() + refused
     }
 
-    /// `mxgp ctl routes DOMAIN`: the route mail for the domain follows, then its ranked alternates.
+    /// `mxgp ctl routes DOMAIN`: the route mail for the domain follows, then its ranked alternates;
+    /// a USABLE column (would the data plane send to that next hop now, and why not) when the
+    /// node says.
     public static func lookup(_ json: String) throws -> String {
         let lookup = try decode(AdminLookup.self, json)
         var out: String
@@ -55,14 +57,14 @@ public enum CtlRendering {
         }
         let best = lookup.route
         let validating = best.validation != nil
-        var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []))
-        table.add(["best", best.nextHop ?? "(own)", path(best.path), String(best.price), String(best.localPref), best.reason]
-                  + (validating ? [best.validation ?? "-"] : []))
-        for (i, alternate) in (best.alternates ?? []).enumerated() {
+        let ranked = [best] + (best.alternates ?? [])
+        let usability = ranked.contains { $0.usability != nil }
+        var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + (usability ? ["USABLE"] : []))
+        for (i, route) in ranked.enumerated() {
             table.add([
-                String(i + 2), alternate.nextHop ?? "(own)", path(alternate.path), String(alternate.price), String(alternate.localPref),
-                "lost on \(alternate.reason)",
-            ] + (validating ? [alternate.validation ?? "-"] : []))
+                i == 0 ? "best" : String(i + 1), route.nextHop ?? "(own)", path(route.path), String(route.price), String(route.localPref),
+                i == 0 ? route.reason : "lost on \(route.reason)",
+            ] + (validating ? [route.validation ?? "-"] : []) + (usability ? [usable(route.usability)] : []))
         }
         return out + table.render()
     }

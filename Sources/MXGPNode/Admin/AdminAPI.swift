@@ -12,7 +12,8 @@ import MXGPCore
 /// | `GET /v1/node` | `NodeInfo` |
 /// | `GET /v1/peers` | `{"peers": [PeerStatus…]}` |
 /// | `GET /v1/routes` | `{"routes": {"<domain>": ROUTE}}` (DESIGN §8 plus `alternates`), and `"originInvalid": [...]` when routes were refused by origin validation |
-/// | `GET /v1/routes/{domain}` | `{"domain", "matched", "route"}`; 404 if no route, 400 for a bad name |
+/// | `GET /v1/routes/{domain}` | `{"domain", "matched", "route"}`, the route and its alternates with `usability` (whether the data plane would send to that next hop now); 404 if no route, 400 for a bad name |
+/// | `GET /v1/nexthops` | `{"nexthops": [AdminNextHop…]}`: every configured neighbour as a next hop (state, penalty, last error, traffic, latency, the domains it is first choice for) |
 /// | `GET /v1/queue` | `{"available": false, "reason", "queue": []}` until the data plane lands |
 /// | `GET /v1/mailbox/{address}` | `{"address", "available": false, "reason", "messages": []}` likewise |
 /// | `GET /v1/ledger` | `{"available": false, "reason", "ledger": []}` likewise |
@@ -34,11 +35,15 @@ public struct AdminAPI: Sendable {
     public let faults: SMTPFaultSwitch?
     /// Files spam complaints; without it `POST /v1/complaints` answers 404.
     public let complaints: ComplaintDesk?
+    /// Next-hop penalties and stats (the delivery engine); without it every next hop shows
+    /// its session state only, with nothing sent.
+    public let nextHops: (any NextHopHealthProvider)?
 
     public init(
         provider: any NodeStatusProvider, metrics: NodeMetrics, mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil,
-        complaints: ComplaintDesk? = nil
+        complaints: ComplaintDesk? = nil, nextHops: (any NextHopHealthProvider)? = nil
     ) {
+        self.nextHops = nextHops
         self.complaints = complaints
         self.faults = faults
         self.provider = provider
@@ -53,6 +58,7 @@ public struct AdminAPI: Sendable {
         let provider = self.provider
         let metrics = self.metrics
         let mail = self.mail
+        let nextHops = self.nextHops ?? FixedNextHopHealth()
 
         router.get(RouterPath(AdminPath.node)) { _, _ in try AdminResponse.json(await provider.info()) }
         router.get(RouterPath(AdminPath.peers)) { _, _ in try AdminResponse.json(AdminPeers(peers: await provider.peers())) }
@@ -71,7 +77,12 @@ public struct AdminAPI: Sendable {
             guard let route = await provider.lookup(domain) else {
                 throw AdminError(.notFound, "no route for \(domain.text) (nor for any of its suffixes, nor a default route)")
             }
-            return try AdminResponse.json(AdminLookup(domain: domain.text, matched: route.domain.text, route: AdminRoute(route)))
+            let annotated = NextHopReport.annotated(AdminRoute(route), peers: await provider.peers(), snapshot: nextHops.nextHopSnapshot())
+            return try AdminResponse.json(AdminLookup(domain: domain.text, matched: route.domain.text, route: annotated))
+        }
+        router.get(RouterPath(AdminPath.nexthops)) { _, _ in
+            let list = NextHopReport.nexthops(peers: await provider.peers(), routes: await provider.routes(), snapshot: nextHops.nextHopSnapshot())
+            return try AdminResponse.json(AdminNextHops(nexthops: list))
         }
         router.get(RouterPath(AdminPath.queue)) { _, _ in
             guard let mail else { return try AdminResponse.json(AdminQueue(available: false, reason: AdminJSON.dataPlaneMissing, queue: [])) }
@@ -156,7 +167,7 @@ struct AdminErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let message: String
             if error.status == .notFound {
-                message = "no such endpoint: \(request.method) \(request.uri.path); the API serves /v1/node, /v1/peers, /v1/routes[/DOMAIN], /v1/queue, /v1/mailbox/ADDRESS, /v1/ledger, /v1/faults and /metrics"
+                message = "no such endpoint: \(request.method) \(request.uri.path); the API serves /v1/node, /v1/peers, /v1/routes[/DOMAIN], /v1/nexthops, /v1/queue, /v1/mailbox/ADDRESS, /v1/ledger, /v1/faults and /metrics"
             } else {
                 message = error.body ?? error.status.reasonPhrase
             }

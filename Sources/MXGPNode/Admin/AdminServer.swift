@@ -41,9 +41,12 @@ public struct AdminServer: Service {
     public let faults: SMTPFaultSwitch?
     /// Where `POST /v1/complaints` files spam complaints, when the node has a mail data plane.
     public let complaints: ComplaintDesk?
+    /// Next-hop penalties and stats for `GET /v1/nexthops`, when the node has a mail data plane.
+    public let nextHops: (any NextHopHealthProvider)?
 
     public init(provider: any NodeStatusProvider, metrics: NodeMetrics, listeners: [Listener], logger: Logger, mail: (any MailStatusProvider)? = nil,
-                faults: SMTPFaultSwitch? = nil, complaints: ComplaintDesk? = nil) {
+                faults: SMTPFaultSwitch? = nil, complaints: ComplaintDesk? = nil, nextHops: (any NextHopHealthProvider)? = nil) {
+        self.nextHops = nextHops
         self.complaints = complaints
         self.mail = mail
         self.faults = faults
@@ -56,7 +59,8 @@ public struct AdminServer: Service {
     /// Runs one application per listener until cancelled or shut down gracefully.
     public func run() async throws {
         let applications = try listeners.map {
-            try Self.makeApplication(provider: provider, metrics: metrics, address: $0, logger: logger, mail: mail, faults: faults, complaints: complaints)
+            try Self.makeApplication(
+                provider: provider, metrics: metrics, address: $0, logger: logger, mail: mail, faults: faults, complaints: complaints, nextHops: nextHops)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for application in applications {
@@ -72,11 +76,12 @@ public struct AdminServer: Service {
     /// `onServerRunning` gets the listening channel (e.g. to learn an ephemeral port).
     public static func makeApplication(
         provider: any NodeStatusProvider, metrics: NodeMetrics, address: Listener, logger: Logger,
-        mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil, complaints: ComplaintDesk? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil, complaints: ComplaintDesk? = nil,
+        nextHops: (any NextHopHealthProvider)? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         if case .unixSocket(let path) = address { try prepareSocket(path: path) }
         return Application(
-            router: AdminAPI(provider: provider, metrics: metrics, mail: mail, faults: faults, complaints: complaints).router(),
+            router: AdminAPI(provider: provider, metrics: metrics, mail: mail, faults: faults, complaints: complaints, nextHops: nextHops).router(),
             configuration: ApplicationConfiguration(address: address.bindAddress, serverName: "mxgp-admin"),
             onServerRunning: onServerRunning,
             logger: logger)

@@ -27,6 +27,8 @@ public final class DeliveryEngine: Service, Sendable {
     private struct State {
         var health: NextHopHealth
         var inFlight: Set<String> = []
+        /// Messages, bytes, latencies and last error per next hop (`GET /v1/nexthops`).
+        var stats = NextHopStats()
     }
     /// The deliveries running now, children of `run()`.
     private let work = ServiceWork()
@@ -66,6 +68,22 @@ public final class DeliveryEngine: Service, Sendable {
 
     /// Asks the engine to look at the queue now (a message arrived, or routes changed).
     public func wake() { wakeup.yield() }
+
+    /// Next-hop penalties, counters and latencies now (`GET /v1/nexthops`, metrics).
+    public func nextHopSnapshot() -> NextHopSnapshot {
+        state.withLockedValue { NextHopSnapshot(health: $0.health, stats: $0.stats, now: now) }
+    }
+
+    /// Counts a message `nextHop` took after `latency`, in its stats and its latency histogram.
+    func noteDelivered(to nextHop: String, bytes: Int, latency: Duration) {
+        state.withLockedValue { $0.stats.delivered(nextHop, bytes: bytes, latency: latency) }
+        metrics?.nextHopLatency(nextHop, latency)
+    }
+
+    /// Keeps the error of a failed attempt to `nextHop` and its wall time.
+    func noteFailed(_ nextHop: String, error: String) {
+        state.withLockedValue { $0.stats.failed(nextHop, error: error, at: Date().timeIntervalSince1970) }
+    }
 
     var now: Duration { ContinuousClock.now - epoch }
 
@@ -194,6 +212,7 @@ public final class DeliveryEngine: Service, Sendable {
             // queues it again at the next start.
             if Task.isCancelled { return }
             guard let endpoint = HostPort(candidate.endpoint) else { continue }
+            let attemptStarted = now
             let outcome = await SMTPDelivery.deliver(
                 host: endpoint.host, port: Int(endpoint.port),
                 configuration: SMTPClientConfiguration(heloName: SMTPHost(settings.nodeName) ?? SMTPHost("mxgp")!, tls: clientTLS == nil ? .never : .opportunistic),
@@ -206,9 +225,11 @@ public final class DeliveryEngine: Service, Sendable {
             if let error = sorted.lastError { lastError = error }
             if !delivered.isEmpty {
                 let answeredAt = Date()
+                let attemptTook = now - attemptStarted
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour,
                                            price: settings.owedPerMessage[candidate.neighbour] ?? 0)
                 state.withLockedValue { $0.health.succeeded(candidate.neighbour) }
+                noteDelivered(to: candidate.neighbour, bytes: delivery.data.count, latency: attemptTook)
                 for _ in delivered {
                     metrics?.delivery(result: "delivered")
                     metrics?.deliveryLatency(acceptedAt: delivery.receivedAt, deliveredAt: answeredAt)
@@ -216,6 +237,7 @@ public final class DeliveryEngine: Service, Sendable {
                 if attempt > 0 { metrics?.failover() }
             } else {
                 state.withLockedValue { $0.health.failed(candidate.neighbour, error: lastError, now: now) }
+                noteFailed(candidate.neighbour, error: lastError)
                 logger.notice("next hop failed; trying the next alternate", metadata: [
                     "queue_id": "\(delivery.id)", "next_hop": "\(candidate.neighbour)", "error": "\(lastError)"])
             }
