@@ -116,6 +116,10 @@ struct SimAttempt {
     /// What the next hop stores when the attempt succeeds (applied at the end, if it is still up).
     var custody: SimCustody?
     var lastError: String
+    /// When the attempt began (a transaction cut off mid-way fails at start + timeout).
+    var started: Duration
+    /// Set once the link failed under the transaction: the outcome is a timeout, due at start + timeout.
+    var cutOff = false
 }
 
 /// A message a node takes into custody.

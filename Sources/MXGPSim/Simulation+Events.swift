@@ -194,7 +194,7 @@ extension Simulation {
 
     /// Reports a session event to `options.trace`, if set.
     func trace(_ n: Int, _ p: Int, _ text: String) {
-        let line = "\(RouteClock.format(now)) \(nodes[n].name) ↔ \(nodes[nodes[n].peerings[p].neighbourNode].name): \(text)"
+        let line = "\(clockText) \(nodes[n].name) ↔ \(nodes[nodes[n].peerings[p].neighbourNode].name): \(text)"
         if keepsLog { eventLog.append(line) }
         options.trace?(line)
     }

@@ -220,7 +220,8 @@ extension Simulation {
         let link = SimLink(nodes[n].name, nodes[m].name)
         let rtt = (linkLatency[link] ?? .milliseconds(1)) * 2 + linkConditions[link, default: .init()].delay * 2
         var pending = SimAttempt(node: n, queueID: queueID, candidates: candidates, index: index, recipients: recipients,
-                                 outcome: SMTPClientOutcome(recipients: [], data: .deferred(.reason("")), tls: false), custody: nil, lastError: lastError)
+                                 outcome: SMTPClientOutcome(recipients: [], data: .deferred(.reason("")), tls: false), custody: nil, lastError: lastError,
+                                 started: now)
         func fail(_ why: String, after: Duration) {
             pending.outcome = Self.deferredOutcome(recipients, why)
             schedule(.mailDone(pending), at: now + after)
@@ -268,11 +269,18 @@ extension Simulation {
         let candidate = attempt.candidates[attempt.index]
         if let custody = attempt.custody, !nodes[custody.node].up || paused.contains(custody.node) {
             outcome = Self.deferredOutcome(attempt.recipients, "connection closed by \(candidate.endpoint)")
-        } else if let m = nodeIndex[candidate.neighbour], blackholed[SimLink(nodes[n].name, nodes[m].name)] != nil || downLinks.contains(SimLink(nodes[n].name, nodes[m].name)) {
-            // The link failed during the transaction: no 250 came back (the next hop may have
-            // stored it; a retry is then a duplicate it takes without a second copy).
-            outcome = Self.deferredOutcome(attempt.recipients, "timed out in the SMTP transaction with \(candidate.endpoint)")
+        } else if !attempt.cutOff, let m = nodeIndex[candidate.neighbour],
+                  blackholed[SimLink(nodes[n].name, nodes[m].name)] != nil || downLinks.contains(SimLink(nodes[n].name, nodes[m].name)) {
+            // The link failed during the transaction: the next hop got the message but its 250
+            // never came back (a retry is then a duplicate it takes without a second copy); the
+            // sender finds out when the transaction times out.
             if let custody = attempt.custody { takeCustody(custody, clientAddress: nodes[n].name) }
+            var timedOut = attempt
+            timedOut.cutOff = true
+            timedOut.custody = nil
+            timedOut.outcome = Self.deferredOutcome(attempt.recipients, "timed out after \(Int(mailTimers.transactionTimeout.inSecondsRounded)) s in the SMTP transaction with \(candidate.endpoint)")
+            schedule(.mailDone(timedOut), at: max(now, attempt.started + mailTimers.transactionTimeout))
+            return
         }
         let sorted = RelayAttempt.sort(outcome, lastCandidate: attempt.index == attempt.candidates.count - 1)
         var lastError = sorted.lastError ?? attempt.lastError
@@ -436,8 +444,11 @@ extension Simulation {
     public static let epoch: Int64 = 1_767_225_600
 
     func log(_ text: String) {
-        if keepsLog { eventLog.append("\(RouteClock.format(now)) \(text)") }
+        if keepsLog { eventLog.append("\(clockText) \(text)") }
     }
+
+    /// Virtual time since the scenario began (``markStart()``), negative before it.
+    var clockText: String { now >= startTime ? RouteClock.format(now - startTime) : "-" + RouteClock.format(startTime - now) }
 }
 
 /// An error a simulated command answers with.

@@ -163,7 +163,7 @@ extension ContainerLabTests {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let run = ScenarioRun(controller: controller, scenarioPath: "\(ScenarioParserTests.folder)/\(file)", runsDirectory: folder + "/runs",
-                              labName: name, backend: .compose)
+                              labName: name, backend: .lab(.compose))
         let (report, runFolder) = try await run.execute(progress: { _ in }, step: { _ in })
         #expect(report.passed, "\(file): \(report.steps.filter { $0.verdict == .failed }.map { "\($0.step): \($0.detail)" })")
         #expect(report.lost.isEmpty && report.duplicated.isEmpty)

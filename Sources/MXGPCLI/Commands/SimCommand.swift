@@ -1,17 +1,27 @@
 import ArgumentParser
 import MXGPCore
+import MXGPLab
 import MXGPSim
 import MXGPTopology
 
-/// `mxgp sim TOPOLOGY.yaml [--seed N] [--json]` and `mxgp sim --generate tiers --nodes N`.
-struct SimCommand: ParsableCommand {
+/// `mxgp sim TOPOLOGY.yaml [--seed N] [--json]`, `mxgp sim --generate tiers --nodes N` and
+/// `mxgp sim --replay RUN-FOLDER [--trace DOMAIN] [--message ID]`.
+struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
-        abstract: "Converge a topology in-process and print every node's routes.",
+        abstract: "Converge a topology in-process and print every node's routes, or replay a lab run.",
         discussion: """
             Every node runs the real codec, session state machine and decision process over
             in-memory links on a virtual clock. The same topology and seed give the same
             output, byte for byte. Exit status 0 when converged, 1 when not, 2 on bad input.
+
+            --replay RUN-FOLDER plays a recorded run (a folder runs/<scenario>/<stamp>/ that
+            mxgp lab run wrote, on any backend, or one from mxgp lab capture) in the simulator:
+            its topology, seed, sends, faults and heals at their recorded times, mail included.
+            It prints where each message went in the lab and in the replay, the route changes
+            of --trace DOMAIN, and with --message ID one message's story. A routing bug seen in
+            a lab becomes a deterministic reproduction that needs neither root nor Docker.
+            Exit status 0 when the replay found every message where the lab did.
             """
     )
 
@@ -40,11 +50,25 @@ struct SimCommand: ParsableCommand {
     var summary = false
 
     @Flag(help: "Print session events (established, down, failed handshakes) to standard error.")
-    var trace = false
+    var events = false
+
+    @Option(help: ArgumentHelp("Replay a recorded run folder (runs/<scenario>/<stamp>/) in the simulator.", valueName: "RUN-FOLDER"))
+    var replay: String?
+
+    @Option(help: ArgumentHelp("Print the route changes of DOMAIN at every node (repeatable).", valueName: "DOMAIN"))
+    var trace: [String] = []
+
+    @Option(help: ArgumentHelp("With --replay: one message's story, by its Message-ID in the recording or the replay.", valueName: "ID"))
+    var message: String?
 
     func validate() throws {
+        if replay != nil {
+            if topology != nil || generate != nil { throw ValidationError("--replay takes its topology from the run folder; give no topology file or --generate") }
+            return
+        }
+        if message != nil { throw ValidationError("--message needs --replay RUN-FOLDER") }
         if topology == nil && generate == nil {
-            throw ValidationError("give a topology file (e.g. Labs/quickstart.yaml) or --generate tiers")
+            throw ValidationError("give a topology file (e.g. Labs/quickstart.yaml), --generate tiers, or --replay RUN-FOLDER")
         }
         if topology != nil && generate != nil {
             throw ValidationError("give either a topology file or --generate, not both")
@@ -54,7 +78,13 @@ struct SimCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        if let replay {
+            var matched = false
+            try await labReporting { matched = try await self.replay(replay) }
+            if !matched { throw ExitCode(1) }
+            return
+        }
         try CLIError.reporting { try simulate() }
     }
 
@@ -64,11 +94,30 @@ struct SimCommand: ParsableCommand {
         if !converged { throw ExitCode(1) }
     }
 
+    /// Replays a run folder; returns whether every message went where the lab saw it go.
+    func replay(_ folder: String) async throws -> Bool {
+        let replay = try RunReplay.load(folder: folder)
+        let domains = try trace.map { text in
+            guard let domain = DomainName(text) else { throw CLIError("--trace \(text.debugDescription) is not a domain name") }
+            return domain
+        }
+        let result = await replay.run(trace: domains)
+        if let message, !result.pairs.contains(where: { ReplayRendering.matches($0, message) }) {
+            throw CLIError("no message \(message.debugDescription) in the recording or the replay of \(folder); the recorded ones are in \(folder)/messages.json")
+        }
+        if json {
+            print(try JSONOutput.render(ReplayRendering.json(replay, result)))
+        } else {
+            print(ReplayRendering.text(replay, result, message: message), terminator: "")
+        }
+        return result.pairs.allSatisfy(\.samePath) && result.routeDifferences.isEmpty
+    }
+
     /// Runs the simulation and renders the chosen output; `converged` decides the exit status.
     func render() throws -> (text: String, converged: Bool) {
         let topology = try loadTopology()
         var options = SimulationOptions(seed: seed)
-        if trace { options.trace = { printError($0) } }
+        if events { options.trace = { printError($0) } }
         for text in failLinks {
             let parts = text.split(separator: ",").map(String.init)
             guard parts.count == 2, parts.allSatisfy({ topology.node(named: $0) != nil }) else {

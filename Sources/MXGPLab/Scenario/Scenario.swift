@@ -55,7 +55,7 @@ public enum ScenarioAction: Sendable, Hashable {
         }
     }
 
-    static func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
+    public static func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
 }
 
 /// A `send:` step.

@@ -93,7 +93,7 @@ public struct ScenarioRun: Sendable {
         try report.junit.write(toFile: folder + "/junit.xml", atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(RunSchedule(scenario: scenarioPath, seed: report.seed, lab: report.lab, backend: backend.description, schedule: report.schedule))
+        try encoder.encode(RunSchedule(scenario: scenarioPath, seed: report.seed, lab: report.lab, backend: backend.description, schedule: report.schedule, seconds: report.seconds))
             .write(to: URL(fileURLWithPath: folder + "/schedule.json"))
         try encoder.encode(report.messages).write(to: URL(fileURLWithPath: folder + "/messages.json"))
         // The topology as run, so the folder replays on its own (`mxgp sim --replay`).
@@ -118,6 +118,8 @@ public struct RunSchedule: Sendable, Codable, Hashable {
     public var backend: String?
     /// Faults, heals, sends and complaints with their times.
     public var schedule: [ScheduleEntry]
+    /// How long the run took, in seconds (absent in older folders).
+    public var seconds: Double?
 }
 
 extension FileManager {
