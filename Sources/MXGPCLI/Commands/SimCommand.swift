@@ -132,15 +132,29 @@ struct SimCommand: AsyncParsableCommand {
             guard topology.node(named: name) != nil else { throw CLIError("--fail-node \(name.debugDescription): no such node in \(topology.name)") }
             options.failedNodes.insert(name)
         }
+        let watched = try trace.map { text in
+            guard let domain = DomainName(text) else { throw CLIError("--trace \(text.debugDescription) is not a domain name") }
+            return domain
+        }
         let clock = ContinuousClock()
         var result: SimulationResult!
+        var changes = ""
         let elapsed = clock.measure {
             let simulation = Simulation(topology: topology, options: options)
+            simulation.watchedDomains = Set(watched)
             result = simulation.run()
+            for domain in watched {
+                changes += "route changes of \(domain):\n"
+                for change in simulation.routeLog where change.domain == domain {
+                    changes += "  \(RouteClock.format(change.time)) \(change.node): "
+                        + (change.route.map { ($0.nextHop ?? "local") + ($0.path.isEmpty ? "" : " [" + $0.path.map(String.init).joined(separator: " ") + "]") } ?? "no route") + "\n"
+                }
+            }
             // The process exits right after printing: skip tearing down millions of routes.
             _ = Unmanaged.passRetained(simulation)
         }
         if json { return (try JSONOutput.render(SimulationJSON(result)) + "\n", result.converged) }
+        if !watched.isEmpty && !summary { return (RouteRendering.simulation(result, topology: topology.name) + changes, result.converged) }
         if summary {
             let line = "\(topology.name): \(topology.nodes.count) nodes, \(topology.links.count) links; "
                 + "\(result.converged ? "converged" : "NOT converged") in \(RouteRendering.format(elapsed)) wall, "
