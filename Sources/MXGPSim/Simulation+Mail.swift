@@ -117,14 +117,15 @@ extension Simulation {
         let data = MessageHeaders.prependingReceived(
             to: custody.data, helo: custody.fromNeighbour ?? "client", clientAddress: clientAddress, node: node.name,
             operatorNumber: node.operatorNumber, id: "sim\(nextQueueID)", date: Self.date(now))
-        if let from = custody.fromNeighbour {
-            let price = relationship(n, from) == .customer ? Int(price(n, from)) : 0
-            mail[n].book(from) { $0.messagesIn += 1; $0.bytesIn += custody.data.count; $0.earned += price }
-        }
         let messageId = MessageHeaders.messageID(in: data).map(Self.bare) ?? "sim\(nextQueueID)"
         guard mail[n].seen.insert(messageId).inserted else {
             log("\(node.name) already holds <\(messageId)>: duplicate taken without a second copy")
             return
+        }
+        // Booked with the message, once: a duplicate books nothing (as the store does).
+        if let from = custody.fromNeighbour {
+            let price = relationship(n, from) == .customer ? Int(price(n, from)) : 0
+            mail[n].book(from) { $0.messagesIn += 1; $0.bytesIn += custody.data.count; $0.earned += price }
         }
         let own = Set(node.domains.map(\.text))
         var queued: [String] = []
@@ -274,7 +275,10 @@ extension Simulation {
             // The link failed during the transaction: the next hop got the message but its 250
             // never came back (a retry is then a duplicate it takes without a second copy); the
             // sender finds out when the transaction times out.
-            if let custody = attempt.custody { takeCustody(custody, clientAddress: nodes[n].name) }
+            if let custody = attempt.custody {
+                takeCustody(custody, clientAddress: nodes[n].name)
+                unacknowledged[SimLink(nodes[n].name, nodes[m].name), default: 0] += 1
+            }
             var timedOut = attempt
             timedOut.cutOff = true
             timedOut.custody = nil
@@ -459,5 +463,5 @@ public struct SimError: Error, Sendable, CustomStringConvertible {
 
 extension Duration {
     /// Whole seconds, rounded.
-    var inSecondsRounded: Double { (Double(components.seconds) + Double(components.attoseconds) / 1e18).rounded() }
+    var inSecondsRounded: Double { inSeconds.rounded() }
 }

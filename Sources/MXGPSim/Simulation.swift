@@ -109,6 +109,9 @@ public final class Simulation {
     var paused: Set<Int> = []
     var stashed: [Int: [Event]] = [:]
     var submissions: [String: [SimSubmission]] = [:]
+    /// Per link: transactions whose next hop took the message but whose 250 was lost to a link
+    /// failure (the receiver may have booked a message the sender never paid for).
+    public internal(set) var unacknowledged: [SimLink: Int] = [:]
     var nextQueueID = 0
     /// Keep ``eventLog`` (off by default: a large simulation would fill it).
     public var keepsLog = false

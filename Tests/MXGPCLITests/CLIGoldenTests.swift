@@ -14,6 +14,8 @@ import Testing
         ("help-registry-sign.txt", RegistrySignCommand.self),
         ("help-send.txt", SendCommand.self),
         ("help-sim.txt", SimCommand.self),
+        ("help-sim-run.txt", SimRunCommand.self),
+        ("help-sim-explore.txt", SimExploreCommand.self),
         ("help-bench.txt", BenchCommand.self),
         ("help-bench-rib.txt", RIBBenchCommand.self),
         ("help-lab.txt", LabCommand.self),
@@ -33,13 +35,13 @@ import Testing
     static let quickstart = Golden.repository.appendingPathComponent("Labs/quickstart.yaml").path
 
     @Test func simTable() throws {
-        let output = try SimCommand.parse([Self.quickstart]).render()
+        let output = try SimRunCommand.parse([Self.quickstart]).render()
         #expect(output.converged)
         try Golden.check(output.text, "sim-quickstart.txt")
     }
 
     @Test func simJSON() throws {
-        let output = try SimCommand.parse([Self.quickstart, "--json"]).render()
+        let output = try SimRunCommand.parse([Self.quickstart, "--json"]).render()
         try Golden.check(output.text, "sim-quickstart.json")
         // The shape of DESIGN §8.
         let object = try JSONSerialization.jsonObject(with: Data(output.text.utf8)) as! [String: Any]
@@ -55,21 +57,21 @@ import Testing
     }
 
     @Test func simJSONIsByteForByteRepeatable() throws {
-        let a = try SimCommand.parse([Self.quickstart, "--json", "--seed", "5"]).render().text
-        let b = try SimCommand.parse([Self.quickstart, "--json", "--seed", "5"]).render().text
+        let a = try SimRunCommand.parse([Self.quickstart, "--json", "--seed", "5"]).render().text
+        let b = try SimRunCommand.parse([Self.quickstart, "--json", "--seed", "5"]).render().text
         #expect(a == b)
     }
 
     @Test func simShowsOriginValidityAndRefusedRoutes() throws {
         let path = Golden.repository.appendingPathComponent("Labs/hijack-protected.yaml").path
-        let output = try SimCommand.parse([path]).render()
+        let output = try SimRunCommand.parse([path]).render()
         #expect(output.converged)
         try Golden.check(output.text, "sim-hijack-protected.txt")
         #expect(output.text.contains("ineligible: bank.example from evil (path 64666): originInvalid"))
     }
 
     @Test func simWithAFailedLink() throws {
-        let output = try SimCommand.parse([Self.quickstart, "--fail-link", "colo1,up1"]).render()
+        let output = try SimRunCommand.parse([Self.quickstart, "--fail-link", "colo1,up1"]).render()
         try Golden.check(output.text, "sim-quickstart-fail-colo1-up1.txt")
     }
 
@@ -80,7 +82,7 @@ import Testing
     ])
     func badFaultArguments(extra: [String], message: String) throws {
         #expect {
-            _ = try SimCommand.parse([Self.quickstart] + extra).render()
+            _ = try SimRunCommand.parse([Self.quickstart] + extra).render()
         } throws: { error in
             "\(error)".contains(message)
         }
@@ -91,7 +93,7 @@ import Testing
         try "name: broken\nnodes:\n  a: { role: colo, operator: 1, region: US }\nlinks:\n  - { a: a, b: ghost }\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         #expect {
-            _ = try SimCommand.parse([file.path]).render()
+            _ = try SimRunCommand.parse([file.path]).render()
         } throws: { error in
             let text = "\(error)"
             return text.contains(file.lastPathComponent) && text.contains(":5:") && text.contains("ghost")

@@ -6,10 +6,10 @@ import MXGPTopology
 
 /// `mxgp sim TOPOLOGY.yaml [--seed N] [--json]`, `mxgp sim --generate tiers --nodes N` and
 /// `mxgp sim --replay RUN-FOLDER [--trace DOMAIN] [--message ID]`.
-struct SimCommand: AsyncParsableCommand {
+struct SimRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sim",
-        abstract: "Converge a topology in-process and print every node's routes, or replay a lab run.",
+        commandName: "run",
+        abstract: "Converge a topology in-process and print every node's routes, or replay a lab run (the default).",
         discussion: """
             Every node runs the real codec, session state machine and decision process over
             in-memory links on a virtual clock. The same topology and seed give the same

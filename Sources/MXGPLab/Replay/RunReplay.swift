@@ -39,35 +39,13 @@ public struct RunReplay: Sendable {
         return RunReplay(folder: folder, topology: topology, schedule: schedule, recorded: recorded, capturedRoutes: routes)
     }
 
-    /// The recorded schedule as a scenario: waits up to each entry's time, sends in the
-    /// background, faults and heals; then a delivery check. Complaints are not replayed.
+    /// The recorded schedule as a scenario: sends, faults and heals at their times, as long as
+    /// the recording ran, then the delivery check (when the recording has messages).
     public var scenario: Scenario {
-        var steps: [ScenarioStep] = []
-        var cursor = 0.0
-        for entry in schedule.schedule.sorted(by: { $0.at < $1.at }) {
-            if entry.at > cursor + 0.0005 {
-                steps.append(ScenarioStep(action: .wait(.milliseconds(Int64(((entry.at - cursor) * 1000).rounded()))), line: 0))
-                cursor = entry.at
-            }
-            switch entry.action {
-            case "send":
-                guard let send = entry.send else { continue }
-                steps.append(ScenarioStep(action: .send(ScenarioSend(from: send.from, to: send.to, count: send.count, rate: send.rate, background: true, id: send.id)), line: 0))
-            case "fault":
-                if let fault = entry.fault { steps.append(ScenarioStep(action: .fault(fault), line: 0)) }
-            case "heal":
-                steps.append(ScenarioStep(action: .heal(entry.fault), line: 0))
-            default:
-                continue
-            }
-        }
-        // As long as the recording ran, so what happened after the last entry happens here too.
-        if let seconds = schedule.seconds, seconds > cursor + 0.0005 {
-            steps.append(ScenarioStep(action: .wait(.milliseconds(Int64(((seconds - cursor) * 1000).rounded()))), line: 0))
-        }
-        if !recorded.isEmpty { steps.append(ScenarioStep(action: .check(within: .seconds(120)), line: 0)) }
-        return Scenario(name: URL(fileURLWithPath: schedule.scenario).deletingPathExtension().lastPathComponent,
-                        description: "replay of \(folder)", topologyPath: folder + "/topology.yaml", seed: schedule.seed, steps: steps)
+        Scenario(schedule: schedule.schedule, seconds: schedule.seconds,
+                 name: URL(fileURLWithPath: schedule.scenario).deletingPathExtension().lastPathComponent,
+                 description: "replay of \(folder)", topologyPath: folder + "/topology.yaml", seed: schedule.seed,
+                 check: recorded.isEmpty ? nil : .seconds(120))
     }
 
     /// Plays the run in the simulator, recording the route changes of `trace` (if given).

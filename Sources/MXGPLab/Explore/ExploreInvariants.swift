@@ -1,0 +1,111 @@
+import MXGPCore
+import MXGPSim
+import MXGPTopology
+
+/// One broken invariant of an explored run.
+public struct Violation: Sendable, Hashable, CustomStringConvertible {
+    /// Which invariant: `stale-route`, `decision`, `valley-free`, `origin`, `region`, `lost`, `duplicated`, `ledger`, `queue`.
+    public var kind: String
+    public var detail: String
+    public var description: String { "\(kind): \(detail)" }
+}
+
+/// The invariants `mxgp sim explore` checks after a run has healed and settled.
+public enum ExploreInvariants {
+    /// Every violation of `report` and the final state of `simulation` for `topology`.
+    public static func check(_ simulation: Simulation, report: ScenarioReport, topology: Topology, seed: UInt64) -> [Violation] {
+        var violations: [Violation] = []
+        // Messages: every 250 delivered exactly once or bounced with a DSN.
+        for id in report.lost { violations.append(Violation(kind: "lost", detail: "<\(id)> got a 250 and was neither delivered nor bounced")) }
+        for id in report.duplicated { violations.append(Violation(kind: "duplicated", detail: "<\(id)> was delivered more than once")) }
+        // No queue keeps mail once everything healed and settled.
+        for node in topology.nodes where simulation.queueDepth(of: node.name) > 0 {
+            violations.append(Violation(kind: "queue", detail: "\(node.name) still queues \(simulation.queueDepth(of: node.name)) messages after the heal"))
+        }
+        violations += routes(simulation, topology: topology, seed: seed)
+        violations += ledgers(simulation, topology: topology)
+        return violations
+    }
+
+    /// Routes after healing equal a fresh simulation's, and each obeys the documented rules.
+    static func routes(_ simulation: Simulation, topology: Topology, seed: UInt64) -> [Violation] {
+        var violations: [Violation] = []
+        let fresh = Simulation(topology: topology, options: SimulationOptions(seed: seed)).run()
+        let byOperator = Dictionary(topology.nodes.map { ($0.operatorNumber, $0) }, uniquingKeysWith: { a, _ in a })
+        let byName = Dictionary(topology.nodes.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let registry = topology.originRegistry
+        for node in topology.nodes {
+            let live = simulation.bestRoutes(of: node.name)
+            let expected = Dictionary((fresh.routes(of: node.name) ?? []).map { ($0.domain, $0) }, uniquingKeysWith: { a, _ in a })
+            let have = Dictionary(live.map { ($0.domain, $0) }, uniquingKeysWith: { a, _ in a })
+            for domain in Set(expected.keys).union(have.keys).sorted(by: { $0.text < $1.text }) {
+                let a = have[domain], b = expected[domain]
+                if a?.nextHop != b?.nextHop || a?.path != b?.path {
+                    violations.append(Violation(kind: "stale-route", detail: "\(node.name) \(domain): has \(text(a)), a fresh simulation has \(text(b))"))
+                }
+            }
+            for route in live where route.nextHop != nil {
+                // The decision: no alternate is better on the documented steps, in order.
+                for alternate in route.alternates where rank(alternate, byName).lexicographicallyPrecedes(rank(route, byName)) {
+                    violations.append(Violation(kind: "decision", detail: "\(node.name) \(route.domain): best \(text(route)) but \(text(alternate)) ranks higher"))
+                }
+                // Valley-free export (with OTC): a route learned from a peer or provider goes only to customers.
+                let hops = [node] + route.path.compactMap { byOperator[$0] }
+                for i in 1..<max(1, hops.count - 1) {
+                    let learnedFrom = relationship(hops[i], hops[i + 1], topology), sentTo = relationship(hops[i], hops[i - 1], topology)
+                    if learnedFrom != .customer && sentTo != .customer {
+                        violations.append(Violation(kind: "valley-free", detail: "\(node.name) \(route.domain): \(hops[i].name) passed a route from its \(learnedFrom.map(\.rawValue) ?? "?") \(hops[i + 1].name) to its \(sentTo.map(\.rawValue) ?? "?") \(hops[i - 1].name)"))
+                    }
+                }
+                if let registry, let origin = route.path.last, registry.validate(domain: route.domain, origin: origin) == .invalid {
+                    violations.append(Violation(kind: "origin", detail: "\(node.name) \(route.domain): origin \(origin) is not authorised, yet the route is best"))
+                }
+                for hop in hops.dropFirst() where hop.refuseRegions.contains(node.region) {
+                    violations.append(Violation(kind: "region", detail: "\(node.name) (\(node.region)) \(route.domain): the path crosses \(hop.name), which refuses \(node.region)"))
+                }
+            }
+        }
+        return violations
+    }
+
+    /// The documented order (PROTOCOL.md): higher local preference, lower price, shorter path,
+    /// lower neighbour operator number.
+    static func rank(_ route: RouteView, _ byName: [String: TopologyNode]) -> [Int64] {
+        [-Int64(route.localPreference), Int64(route.price), Int64(route.path.count), Int64(route.nextHop.flatMap { byName[$0]?.operatorNumber } ?? 0)]
+    }
+
+    /// Per link, what the sender booked out is what the receiver booked in, but for messages
+    /// whose 250 a link failure swallowed (the receiver has them; the sender does not know).
+    static func ledgers(_ simulation: Simulation, topology: Topology) -> [Violation] {
+        var violations: [Violation] = []
+        for link in topology.links {
+            for (from, to) in [(link.a, link.b), (link.b, link.a)] {
+                let out = simulation.ledger(of: from).first { $0.neighbour == to }
+                let into = simulation.ledger(of: to).first { $0.neighbour == from }
+                let sent = out?.messagesOut ?? 0, received = into?.messagesIn ?? 0
+                let unacknowledged = simulation.unacknowledged[SimLink(from, to)] ?? 0
+                if received < sent || received > sent + unacknowledged {
+                    violations.append(Violation(kind: "ledger", detail: "\(from) booked \(sent) out to \(to), \(to) booked \(received) in from \(from) (\(unacknowledged) 250s lost)"))
+                }
+                let owedPrice = relationship(byNameOf(from, topology), byNameOf(to, topology), topology) == .provider ? Int(link.price) : 0
+                if (out?.owed ?? 0) != sent * owedPrice {
+                    violations.append(Violation(kind: "ledger", detail: "\(from) owes \(to) \(out?.owed ?? 0) for \(sent) messages at price \(owedPrice)"))
+                }
+            }
+        }
+        return violations
+    }
+
+    static func byNameOf(_ name: String, _ topology: Topology) -> TopologyNode? { topology.node(named: name) }
+
+    /// What `other` is to `node` (nil when they are not linked).
+    static func relationship(_ node: TopologyNode?, _ other: TopologyNode?, _ topology: Topology) -> Relationship? {
+        guard let node, let other else { return nil }
+        return topology.neighbours(of: node.name).first { $0.node.name == other.name }?.relationship
+    }
+
+    static func text(_ route: RouteView?) -> String {
+        guard let route else { return "no route" }
+        return (route.nextHop ?? "local") + " [" + route.path.map(String.init).joined(separator: " ") + "]"
+    }
+}

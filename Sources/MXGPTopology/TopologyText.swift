@@ -1,0 +1,32 @@
+import MXGPCore
+
+extension Topology {
+    /// The topology as a topology file that ``TopologyParser`` reads back to the same value
+    /// (for generated topologies: `mxgp sim explore` writes them into run bundles). Node
+    /// policies are not written: a topology with a policy other than the default is written
+    /// without it, and says so in a comment.
+    public var yamlText: String {
+        var out = "# written by mxgp\nname: \(name)\nnodes:\n"
+        for node in nodes {
+            var fields = ["role: \(node.role.rawValue)", "operator: \(node.operatorNumber)", "region: \(node.region.code)"]
+            let own = node.domains.filter { !node.hijacked.contains($0) }
+            if !own.isEmpty { fields.append("domains: [\(own.map(\.text).joined(separator: ", "))]") }
+            if !node.hijacked.isEmpty { fields.append("hijack: [\(node.hijacked.map(\.text).joined(separator: ", "))]") }
+            if !node.refuseRegions.isEmpty { fields.append("refuse-regions: [\(node.refuseRegions.map(\.code).joined(separator: ", "))]") }
+            out += "  \(node.name): { \(fields.joined(separator: ", ")) }" + (node.policy == NodePolicy() ? "" : "  # its policy is not written") + "\n"
+        }
+        if let validation = originValidation {
+            out += "origin-validation:\n" + (validation.leaveOut.isEmpty ? "  leave-out: []\n" : "  leave-out: [\(validation.leaveOut.joined(separator: ", "))]\n")
+        }
+        out += "links:\n"
+        for link in links {
+            var fields = ["a: \(link.a)", "b: \(link.b)", "relationship: \(link.aRole.rawValue)"]
+            if link.price > 0 { fields.append("price: \(link.price)") }
+            if link.chargeback > 0 { fields.append("chargeback: \(link.chargeback)") }
+            if link.rateLimit > 0 { fields.append("rate-limit: \(link.rateLimit)") }
+            if let maxSize = link.maxSize { fields.append("max-size: \(maxSize)") }
+            out += "  - { \(fields.joined(separator: ", ")) }\n"
+        }
+        return out
+    }
+}
