@@ -159,7 +159,10 @@ extension Simulation {
     /// The delivery loop: every due message not already on its way is tried along its ranked
     /// routes, penalised next hops last (the delivery engine's drain).
     func mailTick(_ n: Int) {
-        guard mail[n].tickAt == now else { return }  // superseded by an earlier wakeup
+        // A tick runs when one is due; a later event of one already run finds nothing due. (A
+        // paused node's tick runs late, at the resume: `mxgp sim explore` seed 210 found that an
+        // exact-time check left such a node without ticks for ever.)
+        guard let due = mail[n].tickAt, due <= now else { return }
         mail[n].tickAt = nil
         guard nodes[n].up else { return }
         mail[n].queue.removeAll { $0.recipients.isEmpty }
@@ -200,8 +203,10 @@ extension Simulation {
         guard let first = order.first else { return }
         // One group per attempt chain (the usual case is one recipient); others wait for the next tick.
         mail[n].queue[i].inFlight = true
-        let ordered = RelayDecision.order(first, health: mail[n].health, now: now)
-        attempt(n, queueID: message.id, candidates: ordered, index: 0, recipients: groups[first]!, lastError: "no next hop answered")
+        let crossed = MessageHeaders.hops(in: message.data).map(\.node)
+        let ordered = RelayDecision.order(RelayDecision.withoutLoops(first, crossed: crossed), health: mail[n].health, now: now)
+        attempt(n, queueID: message.id, candidates: ordered, index: 0, recipients: groups[first]!,
+                lastError: ordered.isEmpty ? RelayDecision.loopOnly : "no next hop answered")
     }
 
     /// Tries candidate `index` for `recipients`; its outcome is applied when the dialogue ends.

@@ -72,3 +72,19 @@ import Testing
         #expect(RelayDecision.mayAccept(domain: dn(domain), from: source, engine: table()) == accepted)
     }
 }
+
+/// Mail is never handed back to a node it has crossed (`mxgp sim explore` seed 385: two
+/// peering Tier 1s handed a message to each other and the second dedupe lost it).
+@Suite struct RelayLoopTests {
+    static let candidates = ["up2", "t1b", "t1c"].map { NextHopCandidate(neighbour: $0, endpoint: "\($0):25") }
+
+    @Test(arguments: [
+        (["colo1", "up1", "t1b", "t1a"], ["up2", "t1c"]),
+        (["colo1", "up1", "t1a"], ["up2", "t1b", "t1c"]),
+        (["colo9", "up2", "t1b", "t1c", "t1a"], []),
+        ([], ["up2", "t1b", "t1c"]),
+    ])
+    func candidatesThatLoopAreLeftOut(crossed: [String], kept: [String]) {
+        #expect(RelayDecision.withoutLoops(Self.candidates, crossed: crossed).map(\.neighbour) == kept)
+    }
+}

@@ -57,6 +57,20 @@ public enum RelayDecision {
         return healthy + penalised
     }
 
+    /// The candidates that do not hand the message back to a node it has already crossed
+    /// (`crossed`: the node names of its Received lines). A node that took a message and
+    /// passed it on no longer holds it; given it back, its dedupe would answer 250 for a copy it
+    /// no longer has, and the message would be lost (found by `mxgp sim explore`, seed 385:
+    /// two peering Tier 1s whose customer tempfails handed the message to each other). With
+    /// none left, the message waits in the queue for a route that does not loop.
+    public static func withoutLoops(_ candidates: [NextHopCandidate], crossed: [String]) -> [NextHopCandidate] {
+        let crossed = Set(crossed)
+        return candidates.filter { !crossed.contains($0.neighbour) }
+    }
+
+    /// Why a message waits when ``withoutLoops(_:crossed:)`` left no candidate.
+    public static let loopOnly = "every route for it leads back to a node it has crossed"
+
     /// Whether mail for `domain` may be accepted from `source` (DESIGN §3): own domains from
     /// anyone; from a neighbour only for domains this node announces to it; from local
     /// clients for any routable domain; everything else is refused (550 5.7.1).

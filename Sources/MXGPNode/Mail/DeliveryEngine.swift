@@ -203,8 +203,9 @@ public final class DeliveryEngine: Service, Sendable {
     /// Tries the candidates in order (penalised ones last) until every recipient is delivered or bounced.
     func forward(_ delivery: QueuedDelivery, recipients: [QueuedRecipient], candidates: [NextHopCandidate]) async {
         var remaining = recipients.map(\.address)
-        let ordered = state.withLockedValue { RelayDecision.order(candidates, health: $0.health, now: now) }
-        var lastError = "no next hop answered"
+        let crossed = MessageHeaders.hops(in: [UInt8](delivery.data)).map(\.node)
+        let ordered = state.withLockedValue { RelayDecision.order(RelayDecision.withoutLoops(candidates, crossed: crossed), health: $0.health, now: now) }
+        var lastError = ordered.isEmpty ? RelayDecision.loopOnly : "no next hop answered"
         // Taken out of the queue once for the whole attempt; a crash mid-way puts them back (recover()).
         remaining = (try? await store.markDelivering(queueId: delivery.id, recipients: remaining, nextHop: ordered.first?.neighbour)) ?? remaining
         for (attempt, candidate) in ordered.enumerated() where !remaining.isEmpty {
