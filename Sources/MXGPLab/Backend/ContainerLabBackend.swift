@@ -70,6 +70,13 @@ extension ContainerLabBackend {
         }
     }
 
+    /// The container's PID 1 (`mxgp node`), as the host sees it.
+    public func processID(_ plan: LabPlan, node: String) async -> Int32? {
+        guard let container = await container(plan, node: node) else { return nil }
+        let result = await runner.run(["docker", "inspect", "--format", "{{.State.Pid}}", container], timeout: .seconds(15))
+        return Int32(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0 > 0 ? $0 : nil }
+    }
+
     public func state(_ plan: LabPlan, node: String) async -> NodeProcessState {
         await containerState(await container(plan, node: node))
     }

@@ -38,6 +38,8 @@ public protocol LabBackend: Sendable {
     func state(_ plan: LabPlan, node: String) async -> NodeProcessState
     /// One admin API request to a node (`GET /v1/routes`…): status and body.
     func admin(_ plan: LabPlan, node: String, method: String, path: String) async throws -> (status: Int, body: String)
+    /// The host PID of a node's `mxgp node` process (for memory and descriptor counts), if it runs.
+    func processID(_ plan: LabPlan, node: String) async -> Int32?
 }
 
 /// Errors of the lab commands: what happened and what to do next.

@@ -125,6 +125,10 @@ public struct NetnsBackend: LabBackend {
 
     // MARK: - Processes and kernel objects
 
+    public func processID(_ plan: LabPlan, node: String) async -> Int32? {
+        pid(plan.name, node).flatMap { processAlive($0) ? $0 : nil }
+    }
+
     func pid(_ lab: String, _ node: String) -> Int32? {
         guard let text = try? String(contentsOfFile: directory.pidPath(lab, node), encoding: .utf8) else { return nil }
         return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))

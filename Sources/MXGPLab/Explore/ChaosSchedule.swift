@@ -15,7 +15,9 @@ public enum ChaosSchedule {
         let others = topology.nodes.filter { $0.role != .colo }.map(\.name)
         var entries: [ScheduleEntry] = []
         guard colos.count >= 2 else { return [] }
-        for i in 0..<draw(2...5) {
+        // About the same density however long: 2 to 5 sends and 1 to 4 faults per 30 s.
+        let scale = max(1, Int(duration / 30))
+        for i in 0..<(draw(2...5) * scale) {
             let from = colos[draw(0...(colos.count - 1))]
             var to = colos[draw(0...(colos.count - 1))]
             if to.name == from.name { to = colos[(colos.firstIndex(of: from)! + 1) % colos.count] }
@@ -24,7 +26,7 @@ public enum ChaosSchedule {
             entries.append(ScheduleEntry(at: time(upTo: 0.7), action: "send", send: send))
         }
         var busy: [String: Double] = [:]  // node or link → when its fault is healed
-        for _ in 0..<draw(1...4) {
+        for _ in 0..<(draw(1...4) * scale) {
             let at = time(upTo: 0.8)
             let link = topology.links[draw(0...(topology.links.count - 1))]
             let node = topology.nodes[draw(0...(topology.nodes.count - 1))].name

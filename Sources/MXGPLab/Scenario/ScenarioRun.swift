@@ -82,26 +82,10 @@ public struct ScenarioRun: Sendable {
         return (report, folder)
     }
 
-    /// `runs/<scenario>/<timestamp>/`: the report (JSON and text), the fault schedule, every
-    /// message's history, the topology (for replay) and its picture with the run's faults. The
-    /// caller adds the logs.
+    /// Writes the run folder (``RunFolder``) under the run's folder for run folders.
     func writeRunFolder(_ report: ScenarioReport, topology: Topology, topologyPath: String, stamp: String) throws -> String {
-        let folder = "\(runsDirectory)/\(report.scenario)/\(stamp.replacingOccurrences(of: ":", with: ""))"
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
-        try report.json().write(toFile: folder + "/report.json", atomically: true, encoding: .utf8)
-        try report.junit.write(toFile: folder + "/junit.xml", atomically: true, encoding: .utf8)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(RunSchedule(scenario: scenarioPath, seed: report.seed, lab: report.lab, backend: backend.description, schedule: report.schedule, seconds: report.seconds))
-            .write(to: URL(fileURLWithPath: folder + "/schedule.json"))
-        try encoder.encode(report.messages).write(to: URL(fileURLWithPath: folder + "/messages.json"))
-        // The topology as run, so the folder replays on its own (`mxgp sim --replay`).
-        try fm.contentsOfFile(topologyPath).write(to: URL(fileURLWithPath: folder + "/topology.yaml"))
-        // The picture shows every fault the run applied.
-        let faults = report.schedule.filter { $0.action == "fault" }.compactMap(\.fault)
-        try LabGraph.dot(topology, faults: faults).write(toFile: folder + "/topology.dot", atomically: true, encoding: .utf8)
-        return folder
+        try RunFolder.write(report, topology: topology, topologyPath: topologyPath, scenarioPath: scenarioPath,
+                            backend: backend.description, runsDirectory: runsDirectory, stamp: stamp)
     }
 
     /// Now, for folder names.
