@@ -32,7 +32,7 @@ let overloadRows: [OverloadRow] = [
     ]),
     OverloadRow(name: "accept rate over a minute", settings: OverloadSettings(queueHigh: 0, rateHigh: 100, hold: .seconds(5)), steps: [
         (0, 999, 60, 0, nil), (30, 999, 40, 0, nil), (31, 0, 1, 0, .startDraining(why: "accepted 101/min > 100/min")),
-        // the first 60 leave the window at second 60; 41 left, not yet ≤ 50…
+        // all 101 still count at second 59; at 60 the first 60 leave the window: 41 ≤ 50 stops it
         (59, 0, 0, 0, nil), (60, 0, 0, 0, .stopDraining),
     ]),
     OverloadRow(name: "tempfails given", settings: OverloadSettings(queueHigh: 0, tempfailHigh: 4, hold: .seconds(1)), steps: [
