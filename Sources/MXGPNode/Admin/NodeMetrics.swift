@@ -64,6 +64,7 @@ public final class NodeMetrics: Sendable {
         decisionRunCounter = registry.makeCounter(descriptor: Self.decisionRunsDescriptor)
         originInvalidCounter = registry.makeCounter(descriptor: Self.originInvalidDescriptor)
         queueDepthGauge = registry.makeGauge(descriptor: Self.queueDepthDescriptor)
+        registry.makeGauge(descriptor: Self.drainingDescriptor).set(Int64(0))
         failoverCounter = registry.makeCounter(descriptor: Self.failoversDescriptor)
         deliveryLatencyHistogram = registry.makeDurationHistogram(descriptor: Self.deliveryLatencyDescriptor, buckets: Self.deliveryLatencyBuckets)
         chargebackCounter = registry.makeCounter(descriptor: Self.chargebacksDescriptor)
