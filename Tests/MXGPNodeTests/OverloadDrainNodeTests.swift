@@ -42,6 +42,12 @@ import Testing
         #expect(info.overload?.draining == true)
         #expect(info.overload?.why == "queue 5 > 3")
         #expect(await LoopbackNodes.poll { up1.metrics.render().contains("mxgp_draining 1.0") })
+        try await AdminAPITests.withServer(up1.peering) { client in
+            let body = try await client.request("GET", AdminPath.node).body
+            let node = try AdminJSON.decode(NodeInfo.self, from: body)
+            #expect(node.overload?.draining == true && node.overload?.why == "queue 5 > 3" && node.overload?.queueDepth == 5)
+            #expect(body.contains(#""draining" : true"#) || body.contains(#""draining": true"#))
+        }
 
         // The queue empties (the stuck messages bounce): at or below queue-low the mark goes.
         for id in ids { try await up1.store.bounced(queueId: id, recipients: ["x@nowhere.example"], reply: "550 5.1.2 test") }
