@@ -50,4 +50,22 @@ import Testing
         #expect(e.route(for: dn("bob.example"))?.nextHop == "up1")
         #expect(e.route(for: dn("bob.example"))?.reason == .price)
     }
+
+    /// Every arrival order of four routes, two of them draining, gives the same ranking:
+    /// healthy routes first (by local preference), then the draining ones (by local preference).
+    @Test func everyArrivalOrderRanksDrainedRoutesLast() {
+        let neighbours = [nb("c1", 11, .customer), nb("c2", 12, .customer), nb("peer", 13, .peer), nb("p1", 14, .provider)]
+        let routes: [(Int, PathAttributes)] = [
+            (0, attrs([11, 7]).with(draining: true)), (1, attrs([12, 9, 9, 7])), (2, attrs([13, 7])), (3, attrs([14, 7]).with(draining: true)),
+        ]
+        var results: Set<[String]> = []
+        for order in permutations(Array(0..<routes.count)) {
+            var e = engine(neighbours: neighbours)
+            for i in order { e.receive(UpdateMessage(attributes: routes[i].1, announced: [dn("x.example")]), from: routes[i].0) }
+            results.insert(e.candidates(for: dn("x.example")).map { e.neighbourConfig(Int($0.neighbour)).name })
+            #expect(e.route(for: dn("x.example"))?.reason == .localPref)
+            #expect(e.route(for: dn("x.example"))?.alternates.map(\.reason) == [.localPref, .notDraining, .notDraining])
+        }
+        #expect(results == [["c2", "peer", "c1", "p1"]])
+    }
 }
