@@ -41,6 +41,7 @@ WELL_KNOWN_TRANSITIVE = 0x40
 OPTIONAL_TRANSITIVE = 0xC0
 OPTIONAL = 0x80
 A_PATH, A_NEXT_HOP, A_PRICE, A_OTC, A_COMMUNITIES, A_REGION_POLICY, A_ORIGIN_PROOF = 1, 2, 3, 4, 5, 6, 7
+A_DRAINING = 8
 
 
 def u8(v): return struct.pack(">B", v)
@@ -359,6 +360,13 @@ def build():
         "price-len-8": ([PATH, NEXT_HOP, attr(0, A_PRICE, u32(0) + u32(7))], "PRICE of length 8"),
         "otc-len-2": ([PATH, NEXT_HOP, attr(OPTIONAL_TRANSITIVE, A_OTC, u16(1))], "OTC of length 2"),
         "otc-len-0": ([PATH, NEXT_HOP, attr(OPTIONAL_TRANSITIVE, A_OTC, b"")], "OTC of length 0"),
+        # DRAINING: length MUST be 0
+        "draining-len-1": ([PATH, NEXT_HOP, attr(OPTIONAL_TRANSITIVE, A_DRAINING, b"\x01")], "DRAINING of length 1 (must be 0)"),
+        "draining-len-4": ([PATH, NEXT_HOP, attr(OPTIONAL_TRANSITIVE, A_DRAINING, u32(1))], "DRAINING of length 4 (must be 0)"),
+        "draining-len-lies-long": ([PATH, NEXT_HOP, attr(OPTIONAL_TRANSITIVE, A_DRAINING, b"", length=3)],
+                                   "DRAINING length 3 with no bytes left in the block"),
+        "duplicate-draining": ([PATH, NEXT_HOP, attr(OPTIONAL_TRANSITIVE, A_DRAINING, b""), attr(OPTIONAL_TRANSITIVE, A_DRAINING, b"")],
+                               "DRAINING twice"),
         # OPERATOR_PATH
         "path-len-3": ([attr(WELL_KNOWN_TRANSITIVE, A_PATH, b"\x00\x00\x01"), NEXT_HOP], "OPERATOR_PATH of 3 bytes"),
         "path-len-6": ([attr(WELL_KNOWN_TRANSITIVE, A_PATH, u32(1) + u16(2)), NEXT_HOP], "OPERATOR_PATH of 6 bytes"),

@@ -30,7 +30,8 @@ public enum AdminJSON {
 /// has `"validation": "valid" | "invalid" | "notFound"` (absent without a registry). On the
 /// answer of `GET /v1/routes/{domain}` the best route and each alternate also carry
 /// `"usability"` (``AdminRouteUsability``): whether the data plane would send to that next
-/// hop now (absent elsewhere, and from older nodes).
+/// hop now (absent elsewhere, and from older nodes). A route that carries DRAINING (PROTOCOL
+/// §5.9) has `"draining": true` (absent otherwise).
 public struct AdminRoute: Codable, Sendable, Hashable {
     /// The neighbour mail goes to; nil for an own domain (written as an explicit null).
     public var nextHop: String?
@@ -48,12 +49,15 @@ public struct AdminRoute: Codable, Sendable, Hashable {
     public var alternates: [AdminRoute]?
     /// Whether the data plane would use the route's next hop now; only on single-domain lookups.
     public var usability: AdminRouteUsability?
+    /// True when the route carries DRAINING (its path crosses an overloaded node); absent otherwise.
+    public var draining: Bool?
 
     /// A route with every field given.
     public init(
         nextHop: String?, path: [OperatorNumber], price: UInt32, localPref: UInt32, reason: String, validation: String? = nil,
-        alternates: [AdminRoute]? = nil, usability: AdminRouteUsability? = nil
+        alternates: [AdminRoute]? = nil, usability: AdminRouteUsability? = nil, draining: Bool? = nil
     ) {
+        self.draining = draining
         self.usability = usability
         self.validation = validation
         self.nextHop = nextHop
@@ -64,7 +68,7 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         self.alternates = alternates
     }
 
-    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates, usability }
+    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates, usability, draining }
 
     /// Encodes `nextHop` as an explicit null for own domains.
     public func encode(to encoder: Encoder) throws {
@@ -77,6 +81,7 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         try c.encodeIfPresent(validation, forKey: .validation)
         try c.encodeIfPresent(alternates, forKey: .alternates)
         try c.encodeIfPresent(usability, forKey: .usability)
+        try c.encodeIfPresent(draining, forKey: .draining)
     }
 }
 

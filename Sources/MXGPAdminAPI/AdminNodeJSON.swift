@@ -68,6 +68,9 @@ public struct NodeInfo: Codable, Sendable, Hashable {
     public var ownDomains: [DomainName]
     /// The mxgp version it runs.
     public var version: String
+    /// Whether the node is overloaded and marks its routes DRAINING; absent when the node has
+    /// no `overload:` config.
+    public var overload: AdminOverload?
 
     /// Who a node is.
     public init(name: String, operatorNumber: OperatorNumber, role: NodeRole, region: Region, ownDomains: [DomainName], version: String) {
@@ -77,5 +80,32 @@ public struct NodeInfo: Codable, Sendable, Hashable {
         self.region = region
         self.ownDomains = ownDomains
         self.version = version
+    }
+}
+
+/// `overload` of `GET /v1/node`: `{"draining": true, "sinceSeconds": 12.5, "why": "queue 612 > 500",
+/// "queueDepth": 612, "acceptedPerMinute": 900, "tempfailsPerMinute": 0}`.
+public struct AdminOverload: Codable, Sendable, Hashable {
+    /// True while every exported route carries DRAINING.
+    public var draining: Bool
+    /// Seconds since the node last started or stopped draining; nil when it never did.
+    public var sinceSeconds: Double?
+    /// Why it drains (`queue 612 > 500`); nil when it does not.
+    public var why: String?
+    /// Queue depth at the last sample.
+    public var queueDepth: Int
+    /// Messages accepted in the last minute.
+    public var acceptedPerMinute: Int
+    /// 4xx answers given in the last minute.
+    public var tempfailsPerMinute: Int
+
+    /// An overload status with every field given.
+    public init(draining: Bool, sinceSeconds: Double?, why: String?, queueDepth: Int, acceptedPerMinute: Int, tempfailsPerMinute: Int) {
+        self.draining = draining
+        self.sinceSeconds = sinceSeconds
+        self.why = why
+        self.queueDepth = queueDepth
+        self.acceptedPerMinute = acceptedPerMinute
+        self.tempfailsPerMinute = tempfailsPerMinute
     }
 }

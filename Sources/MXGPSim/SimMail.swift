@@ -91,6 +91,8 @@ struct SimNodeMail {
     var health: NextHopHealth
     var meter = RateWindow(window: .seconds(60))
     var tempfailPercent = 0
+    /// The node's own load against its topology `overload:` (the node's monitor); nil: never drains.
+    var overload: OverloadMonitor?
     /// Message-IDs this node took custody of (dedupe) and handed on (complaint checks).
     var seen: Set<String> = []
     var carried: Set<String> = []

@@ -254,6 +254,7 @@ extension Simulation {
             nodes[n] = fresh
             mail[n].health = NextHopHealth(base: mailTimers.nextHopPenalty, cap: .seconds(300))
             mail[n].meter = RateWindow(window: .seconds(60))
+            mail[n].overload = topology.nodes[n].overload.map(OverloadMonitor.init(settings:))  // a fresh process: not draining
             schedule(.start(node: n), at: now)
             wakeMail(n, at: now)
             noteRoutes(n)

@@ -74,6 +74,7 @@ extension Simulation {
     func admission(at n: Int, from neighbour: Int?, check: SMTPRecipientCheck) -> SMTPRecipientDecision {
         guard let mailbox = check.recipient.mailbox else { return .accept }
         let tempfail = drawTempfail(n)
+        if tempfail != nil { mail[n].overload?.tempfailed(now: now) }
         guard let domain = mailbox.domain else { return tempfail.map(SMTPRecipientDecision.reject) ?? .relayDenied }
         let source: MailSource = neighbour.map { .neighbour(nodes[$0].name) } ?? .localClient
         var refusal: SMTPReply?
@@ -82,6 +83,7 @@ extension Simulation {
             refusal = MailAdmission.contractRefusal(neighbour: name, contract: contracts[n][name], size: check.declaredSize) {
                 mail[n].meter.admit(name, limit: $0, now: now, take: false)
             }?.reply
+            if let refusal, refusal.code / 100 == 4 { mail[n].overload?.tempfailed(now: now) }
         }
         let mayAccept = tempfail == nil && refusal == nil && RelayDecision.mayAccept(domain: domain, from: source, engine: nodes[n].engine)
         return MailAdmission.recipient(domain: domain, source: source, tempfail: tempfail, contractRefusal: refusal, mayAccept: mayAccept)
@@ -102,9 +104,11 @@ extension Simulation {
             return refusal.reply
         }
         let now = self.now
-        return MailAdmission.contractRefusal(neighbour: name, contract: contracts[n][name], size: data.count) {
+        let reply = MailAdmission.contractRefusal(neighbour: name, contract: contracts[n][name], size: data.count) {
             mail[n].meter.admit(name, limit: $0, now: now, take: true)
         }?.reply
+        if let reply, reply.code / 100 == 4 { mail[n].overload?.tempfailed(now: now) }
+        return reply
     }
 
     /// Stores a message at a node: its Received line, then own-domain recipients into their
@@ -118,6 +122,7 @@ extension Simulation {
             to: custody.data, helo: custody.fromNeighbour ?? "client", clientAddress: clientAddress, node: node.name,
             operatorNumber: node.operatorNumber, id: "sim\(nextQueueID)", date: Self.date(now))
         let messageId = MessageHeaders.messageID(in: data).map(Self.bare) ?? "sim\(nextQueueID)"
+        mail[n].overload?.accepted(now: now)  // the node counts every message it stores, duplicates too
         guard mail[n].seen.insert(messageId).inserted else {
             log("\(node.name) already holds <\(messageId)>: duplicate taken without a second copy")
             return
@@ -174,6 +179,7 @@ extension Simulation {
         returnBounces(n)
         // Anything still due waits for the delivery engine's next tick (every 250 ms).
         if let next = mail[n].queue.filter({ !$0.inFlight }).map(\.nextAttempt).min() { wakeMail(n, at: max(next, now + .milliseconds(250))) }
+        overloadSample(n)
     }
 
     func startDelivery(_ n: Int, queueIndex i: Int) {

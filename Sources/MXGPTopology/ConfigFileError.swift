@@ -75,6 +75,8 @@ public struct ConfigFileError: Error, CustomStringConvertible, Hashable, Sendabl
         case badTimer
         /// A contract value that is malformed or out of range (node configs).
         case badContract
+        /// An `overload:` watermark that is malformed, out of range or inconsistent (node configs).
+        case badOverload
         /// A log level other than trace, debug, info, notice, warning, error, critical (node configs).
         case badLogLevel
         /// A file or folder path that is empty or unusable (node configs).

@@ -42,6 +42,8 @@ public struct NodeConfig: Hashable, Sendable {
     public var store: String
     /// The least severe log level printed (`log-level:`).
     public var logLevel: LogLevel
+    /// When the node calls itself overloaded and announces DRAINING (`overload:`); nil: never.
+    public var overload: OverloadSettings?
 
     /// Creates a config; defaults follow `docs/NODE.md` (admin socket and store derive from `name`).
     public init(
@@ -49,8 +51,9 @@ public struct NodeConfig: Hashable, Sendable {
         listen: Listen? = nil, smtpEndpoint: HostPort, localNetworks: [IPNetwork] = NodeConfig.defaultLocalNetworks,
         neighbours: [NeighbourConfig] = [], policy: NodePolicy = NodePolicy(), refuseRegions: [Region] = [],
         timers: Timers = .production, tls: TLSFiles? = nil, originValidation: OriginValidationFiles? = nil, store: String? = nil,
-        logLevel: LogLevel = .info, deliverTo: HostPort? = nil
+        logLevel: LogLevel = .info, deliverTo: HostPort? = nil, overload: OverloadSettings? = nil
     ) {
+        self.overload = overload
         self.originValidation = originValidation
         self.deliverTo = deliverTo
         self.name = name

@@ -46,6 +46,7 @@ extension NodeConfig {
         }
         lines += T.originValidationLines(originValidation)
         lines += ["store: \(T.scalar(store))", "log-level: \(logLevel.rawValue)"]
+        lines += T.overloadLines(overload)
         return lines
     }
 }

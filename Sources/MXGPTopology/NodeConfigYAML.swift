@@ -22,6 +22,7 @@ public enum NodeConfigParser {
     public static let topKeys = [
         "name", "operator", "region", "role", "domains", "listen", "smtp-endpoint", "deliver-to", "local-networks",
         "neighbours", "policy", "refuse-regions", "timers", "tls", "origin-validation", "store", "log-level",
+        "overload",
     ]
     /// Keys of `listen`.
     public static let listenKeys = ["mxgp", "smtp", "admin", "admin-tcp"]
@@ -151,6 +152,7 @@ struct NodeConfigReader {
         let originValidation = values["origin-validation"].flatMap { self.originValidation($0) }
         let store = values["store"].flatMap { self.path($0, "store", example: "/var/lib/mxgp/colo1") }
         let logLevel = values["log-level"].flatMap { self.logLevel($0) } ?? .info
+        let overload = values["overload"].flatMap { self.overload($0) }
         lines["role"] = YAMLContext.line(of: values["role"])
         lines["policy"] = YAMLContext.line(of: values["policy"])
 
@@ -160,7 +162,7 @@ struct NodeConfigReader {
             name: name, operatorNumber: operatorNumber, region: region, role: role, domains: domains, listen: listen,
             smtpEndpoint: smtpEndpoint, localNetworks: networks, neighbours: neighbours, policy: policy,
             refuseRegions: refuse, timers: timers, tls: tls, originValidation: originValidation, store: store, logLevel: logLevel,
-            deliverTo: deliverTo)
+            deliverTo: deliverTo, overload: overload)
         validate(config)
         return config
     }

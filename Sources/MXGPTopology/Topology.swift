@@ -55,6 +55,9 @@ public struct TopologyNode: Hashable, Sendable {
     public var policy: NodePolicy
     /// Regions whose mail this node refuses (announced as REGION_POLICY).
     public var refuseRegions: [Region]
+    /// When the node calls itself overloaded and marks its routes DRAINING (`overload:`,
+    /// written into its node config by the lab and run by the simulator); nil: never.
+    public var overload: OverloadSettings?
     /// Line in the topology file, for error messages (0 if unknown).
     public var line: Int
 

@@ -20,7 +20,7 @@ public enum TopologyParser {
     /// Keys at the top of a topology file.
     public static let topologyKeys = ["name", "nodes", "links", "origin-validation"]
     /// Keys of a node.
-    public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions"]
+    public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions", "overload"]
     /// Keys of a link.
     public static let linkKeys = ["a", "b", "relationship", "price", "chargeback", "rate-limit", "max-size", "impairment"]
     /// Keys of a link impairment.
@@ -190,10 +190,15 @@ struct Reader {
         if let node = values["policy"], let parsed = PolicyYAML.nodePolicy(from: node, owner: what, context: &context) {
             policy = parsed
         }
+        var overload: OverloadSettings?
+        if let node = values["overload"], !YAMLContext.isNull(node) {
+            overload = OverloadYAML.settings(node, "the overload of \(what)", context: &context)
+        }
         guard context.errors.count == errorsBefore, let role, let operatorNumber, let region else { return nil }
         var result = TopologyNode(name: name, role: role, operatorNumber: operatorNumber, region: region, domains: domains,
                                   policy: policy, refuseRegions: refuseRegions, line: line)
         result.hijacked = hijacked
+        result.overload = overload
         return result
     }
 

@@ -74,6 +74,32 @@ import Testing
         #expect(try CtlRendering.lookup(viaDefault).hasPrefix("x.test: the default route (.)\n"))
     }
 
+    /// up1 drains (PROTOCOL §5.9): carol.example moved to up2 on the drain step; bob.example has
+    /// only routes that cross up1, both marked, and price decides as usual.
+    static let drainingRoutesJSON = """
+        {"routes": {
+          "carol.example": {"nextHop": "up2", "path": [200, 64503], "price": 5, "localPref": 100, "reason": "notDraining",
+            "alternates": [{"nextHop": "up1", "path": [100, 1, 2, 200, 64503], "price": 3, "localPref": 100, "reason": "notDraining", "draining": true}]},
+          "bob.example": {"nextHop": "up1", "path": [100, 64502], "price": 3, "localPref": 100, "reason": "price", "draining": true,
+            "alternates": [{"nextHop": "up2", "path": [200, 2, 1, 100, 64502], "price": 5, "localPref": 100, "reason": "price", "draining": true}]}
+        }}
+        """
+
+    @Test func drainingRoutes() throws {
+        try Golden.check(try CtlRendering.routes(Self.drainingRoutesJSON), "ctl-routes-draining.txt")
+        let lookup = """
+            {"domain": "carol.example", "matched": "carol.example",
+             "route": {"nextHop": "up2", "path": [200, 64503], "price": 5, "localPref": 100, "reason": "notDraining",
+               "alternates": [{"nextHop": "up1", "path": [100, 1, 2, 200, 64503], "price": 3, "localPref": 100, "reason": "notDraining", "draining": true}]}}
+            """
+        try Golden.check(try CtlRendering.lookup(lookup), "ctl-routes-lookup-draining.txt")
+        // Without the mark the key is absent, so older bodies and goldens are unchanged.
+        let plain = AdminRoute(nextHop: "up1", path: [100], price: 3, localPref: 100, reason: "only")
+        #expect(try !AdminJSON.encode(plain).contains("draining"))
+        let marked = AdminRoute(nextHop: "up1", path: [100], price: 3, localPref: 100, reason: "only", draining: true)
+        #expect(try AdminJSON.decode(AdminRoute.self, from: AdminJSON.encode(marked)) == marked)
+    }
+
     @Test func dataPlaneNotThereYet() throws {
         let reason = "the mail data plane has not landed yet"
         let text = try CtlRendering.queue(#"{"available": false, "reason": "\#(reason)", "queue": []}"#)

@@ -29,6 +29,7 @@ enum CodecSamples {
         operatorPath: [65003, 65002, 65001], nextHop: "relay-1.example:2525", price: 12,
         onlyToCustomer: 65002, communities: [Community(65001, 1, 2), Community(65002, 0, 0), Community(4_294_967_295, 7, 9)],
         regionPolicy: [Region("RU")!, Region("KP")!], originProof: OriginProof(region: Region("DE")!, registrySerial: 42, signature: signature),
+        draining: true,
         unknown: [RawAttribute(flags: AttributeFlags.optional | AttributeFlags.transitive, type: 200, value: [1, 2, 3])])
 
     static func update(_ attributes: PathAttributes, announced: [String] = ["example.com"], withdrawn: [String] = []) -> MXGPMessage {
@@ -78,6 +79,7 @@ enum CodecSamples {
             operatorPath: [1], nextHop: "relay:25", originProof: OriginProof(region: Region("FR")!)))),
         CodecSampleMessage("UPDATE origin proof signed", update(PathAttributes(
             operatorPath: [1], nextHop: "relay:25", originProof: OriginProof(region: Region("FR")!, registrySerial: .max, signature: signature)))),
+        CodecSampleMessage("UPDATE draining", update(PathAttributes(operatorPath: [1], nextHop: "relay:25", draining: true))),
         CodecSampleMessage("UPDATE unknown optional transitive", update(PathAttributes(
             operatorPath: [1], nextHop: "relay:25",
             unknown: [
@@ -177,6 +179,18 @@ struct CodecRoundTripTests {
             0x40, 2, 0, 4, 0x68, 0x3A, 0x32, 0x35,  // NEXT_HOP
             0x00, 3, 0, 4, 0, 0, 0, 1,  // PRICE
             0xC0, 4, 0, 4, 0, 0, 0, 9,  // OTC
+            1, 0x2E,  // announced "."
+        ])
+        let drain = MXGPMessage.update(UpdateMessage(
+            attributes: PathAttributes(operatorPath: [7], nextHop: "h:25", draining: true), announced: [.root]))
+        #expect(Array(drain.encoded().readableBytesView) == [
+            0x4D, 0x58, 0, 0, 0, 45, 2,
+            0, 0, 0, 0,  // no withdrawn
+            0, 0, 0, 28,  // attributes length
+            0x40, 1, 0, 4, 0, 0, 0, 7,  // OPERATOR_PATH
+            0x40, 2, 0, 4, 0x68, 0x3A, 0x32, 0x35,  // NEXT_HOP
+            0x00, 3, 0, 4, 0, 0, 0, 0,  // PRICE
+            0xC0, 8, 0, 0,  // DRAINING: optional transitive, empty
             1, 0x2E,  // announced "."
         ])
         let report = MXGPMessage.report(ReportMessage(messageID: "i", reporter: 5, path: [6], reason: "r"))

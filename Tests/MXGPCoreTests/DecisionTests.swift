@@ -10,6 +10,11 @@ struct DecisionRow: Sendable, CustomTestStringConvertible {
 }
 
 let decisionRows: [DecisionRow] = [
+    // A draining route loses to a healthy one that is worse on every later step (higher local
+    // preference, cheaper, shorter path, lower operator): the step sits before local preference.
+    DecisionRow(
+        step: .notDraining, better: cand(1, lp: 100, price: 9, path: [1, 2, 3], op: 9),
+        worse: cand(2, lp: 300, price: 0, path: [2], op: 1, draining: true)),
     DecisionRow(step: .localPref, better: cand(1, lp: 300, price: 9, path: [1, 2, 3], op: 9), worse: cand(2, lp: 200, price: 0, path: [2], op: 1)),
     DecisionRow(step: .price, better: cand(1, lp: 100, price: 1, path: [1, 2, 3], op: 9), worse: cand(2, lp: 100, price: 2, path: [2], op: 1)),
     DecisionRow(step: .pathLength, better: cand(1, lp: 100, price: 1, path: [1, 2], op: 9), worse: cand(2, lp: 100, price: 1, path: [2, 3, 4], op: 1)),
@@ -31,6 +36,39 @@ let decisionRows: [DecisionRow] = [
         #expect(reverse?.aWins == false)
         #expect(reverse?.step == row.step)
         #expect(DecisionProcess.reason(ranked: DecisionProcess.rank([row.worse, row.better])) == (row.step == .own ? .own : row.step))
+    }
+
+    /// Two draining routes tie on the drain step and fall through to the usual steps.
+    @Test(arguments: [
+        (BestPathReason.localPref, cand(1, lp: 300, price: 9, draining: true), cand(2, lp: 200, draining: true)),
+        (.price, cand(1, price: 1, path: [1, 2, 3], draining: true), cand(2, price: 2, path: [2], draining: true)),
+        (.pathLength, cand(1, path: [1], op: 9, draining: true), cand(2, path: [2, 3], op: 1, draining: true)),
+        (.neighbourOperator, cand(1, path: [1], op: 3, draining: true), cand(2, path: [2], op: 4, draining: true)),
+    ])
+    func twoDrainingRoutesFallThrough(step: BestPathReason, better: Candidate, worse: Candidate) {
+        #expect(DecisionProcess.decide(better, worse)?.step == step)
+        #expect(DecisionProcess.decide(better, worse)?.aWins == true)
+        #expect(DecisionProcess.reason(ranked: DecisionProcess.rank([worse, better])) == step)
+    }
+
+    /// A draining route is still used when it is the only one: draining ranks, it never refuses.
+    @Test func drainingRouteWinsWhenAlone() {
+        let ranked = DecisionProcess.rank([cand(1, lp: 300, draining: true)])
+        #expect(ranked.count == 1)
+        #expect(DecisionProcess.reason(ranked: ranked) == .onlyRoute)
+    }
+
+    /// The own route wins even when it would be draining.
+    @Test func ownRouteBeatsDrainStep() {
+        let own = Candidate(
+            neighbour: Candidate.ownNeighbour, localPreference: ownRouteLocalPreference, price: 0, neighbourOperator: 500,
+            attributes: attrs([]).with(draining: true))
+        #expect(DecisionProcess.decide(own, cand(2, lp: 300))?.step == .own)
+    }
+
+    /// The steps in order; the drain step comes first, right before local preference.
+    @Test func stepOrder() {
+        #expect(DecisionProcess.steps == [.notDraining, .localPref, .price, .pathLength, .neighbourOperator])
     }
 
     @Test func onlyRouteReason() {

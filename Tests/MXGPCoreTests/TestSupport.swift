@@ -11,8 +11,10 @@ func attrs(_ path: [OperatorNumber], price: UInt32 = 0, otc: OperatorNumber? = n
 func dn(_ text: String) -> DomainName { DomainName(text)! }
 
 /// A candidate for decision tests.
-func cand(_ neighbour: Int32, lp: UInt32 = 100, price: UInt32 = 0, path: [OperatorNumber] = [1], op: OperatorNumber = 1) -> Candidate {
-    Candidate(neighbour: neighbour, localPreference: lp, price: price, neighbourOperator: op, attributes: attrs(path))
+func cand(
+    _ neighbour: Int32, lp: UInt32 = 100, price: UInt32 = 0, path: [OperatorNumber] = [1], op: OperatorNumber = 1, draining: Bool = false
+) -> Candidate {
+    Candidate(neighbour: neighbour, localPreference: lp, price: price, neighbourOperator: op, attributes: attrs(path).with(draining: draining))
 }
 
 /// An engine for node `me` (operator 500, region US) with the given neighbours, all Established.

@@ -31,7 +31,8 @@ final class MailLab: @unchecked Sendable {
 
     init(
         _ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil,
-        deliverTo: [String: HostPort] = [:], transactionTimeout: Duration = .seconds(60), nextHopPenalty: Duration = .seconds(1)
+        deliverTo: [String: HostPort] = [:], transactionTimeout: Duration = .seconds(60), nextHopPenalty: Duration = .seconds(1),
+        overload: [String: OverloadSettings] = [:]
     ) async throws {
         self.topology = topology
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-mail-\(UUID().uuidString)")
@@ -47,12 +48,12 @@ final class MailLab: @unchecked Sendable {
         for (i, name) in names.enumerated() {
             let node = topology.node(named: name)!
             let tls = try pki?.tls(node: name, operator: node.operatorNumber)
-            let peering = try PeeringService(
-                settings: PeeringSettings.forTopologyNode(
-                    name, in: topology,
-                    mxgpAddress: { other in HostPort(host: hosts[other]!, port: UInt16(mxgpPorts[names.firstIndex(of: other)!])) },
-                    smtpEndpoint: "\(hosts[name]!):\(smtpPorts[i])", listen: HostPort(host: hosts[name]!, port: UInt16(mxgpPorts[i])), tls: tls)!,
-                logger: testLogger(name))
+            var peeringSettings = PeeringSettings.forTopologyNode(
+                name, in: topology,
+                mxgpAddress: { other in HostPort(host: hosts[other]!, port: UInt16(mxgpPorts[names.firstIndex(of: other)!])) },
+                smtpEndpoint: "\(hosts[name]!):\(smtpPorts[i])", listen: HostPort(host: hosts[name]!, port: UInt16(mxgpPorts[i])), tls: tls)!
+            if let settings = overload[name] { peeringSettings.overload = settings }
+            let peering = try PeeringService(settings: peeringSettings, logger: testLogger(name))
             var settings = MailSettings(
                 nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
                 localNetworks: localClients.contains(name) ? [IPNetwork("127.0.0.1/32")!] : [],

@@ -13,6 +13,7 @@ struct LabsTests {
         ("large-50.yaml", 50, 78),
         ("hijack.yaml", 6, 5),
         ("hijack-protected.yaml", 6, 5),
+        ("overload.yaml", 7, 7),
     ]
 
     @Test("every Labs/*.yaml parses without errors or warnings")
@@ -30,6 +31,13 @@ struct LabsTests {
                 Issue.record("\(file):\n\(error)")
             }
         }
+    }
+
+    @Test("overload.yaml: only up1 watches its load, with low watermarks")
+    func overloadLab() throws {
+        let topology = try Topology.load(path: labsDirectory.appendingPathComponent("overload.yaml").path).topology
+        #expect(topology.node(named: "up1")?.overload == OverloadSettings(queueHigh: 3, queueLow: 0, hold: .seconds(2)))
+        #expect(topology.nodes.filter { $0.overload != nil }.map(\.name) == ["up1"])
     }
 
     @Test("lab sizes", arguments: LabsTests.expected.map(\.file))

@@ -143,6 +143,17 @@ let nodeConfigErrorCases: [NodeConfigErrorCase] = [
           line: 9, fixFragment: "did you mean \"production\"?"),
     .init(label: "tls without key", yaml: nodeYAML(extra: ["tls:", "  certificate: a.pem", "  ca: ca.pem"]), kind: .missingKey,
           fragment: "tls has no \"key\"", line: 10),
+    .init(label: "overload key typo", yaml: nodeYAML(extra: ["overload: { queue_high: 5 }"]), kind: .unknownKey,
+          fragment: "\"queue_high\" in overload", line: 9, fixFragment: "did you mean \"queue-high\"?"),
+    .init(label: "overload negative", yaml: nodeYAML(extra: ["overload:", "  queue-high: -1"]), kind: .badOverload,
+          fragment: "overload.queue-high is \"-1\"", line: 10),
+    .init(label: "overload low not below high", yaml: nodeYAML(extra: ["overload:", "  queue-high: 50", "  queue-low: 50"]),
+          kind: .badOverload, fragment: "overload.queue-low (50) is not below overload.queue-high (50)", line: 11, fixFragment: "flapping"),
+    .init(label: "overload rate low above high", yaml: nodeYAML(extra: ["overload: { rate-high: 100, rate-low: 200 }"]),
+          kind: .badOverload, fragment: "overload.rate-low (200) is not below overload.rate-high (100)", line: 9),
+    .init(label: "overload bad hold", yaml: nodeYAML(extra: ["overload: { hold: soon }"]), kind: .badOverload,
+          fragment: "overload.hold is \"soon\"", line: 9, fixFragment: "like 10s"),
+    .init(label: "overload not a mapping", yaml: nodeYAML(extra: ["overload: 500"]), kind: .wrongType, fragment: "overload", line: 9),
     .init(label: "log level", yaml: nodeYAML(extra: ["log-level: warn"]), kind: .badLogLevel, fragment: "log-level \"warn\"", line: 9,
           fixFragment: "did you mean \"warning\"?"),
     .init(label: "policy names an unknown neighbour", yaml: nodeYAML(extra: ["policy:", "  import:", "    - { match: { neighbour: up9 }, action: reject }"]),
@@ -214,6 +225,18 @@ struct NodeConfigTests {
         config.neighbours = [.init(name: "y", operatorNumber: 8, relationship: .peer)]
         config.timers = .lab
         #expect(try NodeConfig.parse(yaml: config.yamlText) == config)
+    }
+
+    @Test("overload: absent is off, {} takes every default, keys override, and it round trips")
+    func overload() throws {
+        #expect(try NodeConfig.parse(yaml: nodeYAML()).overload == nil)
+        #expect(try NodeConfig.parse(yaml: nodeYAML(extra: ["overload: off"])).overload == nil)
+        #expect(try NodeConfig.parse(yaml: nodeYAML(extra: ["overload: {}"])).overload == OverloadSettings())
+        let config = try NodeConfig.parse(yaml: nodeYAML(extra: ["overload: { queue-high: 40, rate-high: 600, tempfail-high: 30, hold: 2s }"]))
+        #expect(config.overload == OverloadSettings(queueHigh: 40, queueLow: 20, rateHigh: 600, rateLow: 300, tempfailHigh: 30, tempfailLow: 15, hold: .seconds(2)))
+        #expect(config.yamlText.contains("overload:\n  queue-high: 40\n  queue-low: 20\n"))
+        #expect(try NodeConfig.parse(yaml: config.yamlText) == config)
+        #expect(!(try NodeConfig.parse(yaml: nodeYAML()).yamlText.contains("overload")), "no overload line when it is off")
     }
 
     @Test("defaults are filled in")

@@ -35,9 +35,9 @@ public enum CtlRendering {
         var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + ["ALTERNATES"])
         for (domain, route) in routes.sorted(by: { $0.key < $1.key }) {
             table.add(
-                [domain, route.nextHop ?? "(own)", path(route.path), String(route.price), String(route.localPref), route.reason]
+                [domain, hop(route), path(route.path), String(route.price), String(route.localPref), route.reason]
                     + (validating ? [route.validation ?? "-"] : [])
-                    + [(route.alternates ?? []).isEmpty ? "-" : (route.alternates ?? []).compactMap(\.nextHop).joined(separator: ",")])
+                    + [(route.alternates ?? []).isEmpty ? "-" : (route.alternates ?? []).filter { $0.nextHop != nil }.map(hop).joined(separator: ",")])
         }
         return table.render() + refused
     }
@@ -62,7 +62,7 @@ public enum CtlRendering {
         var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + (usability ? ["USABLE"] : []))
         for (i, route) in ranked.enumerated() {
             table.add([
-                i == 0 ? "best" : String(i + 1), route.nextHop ?? "(own)", path(route.path), String(route.price), String(route.localPref),
+                i == 0 ? "best" : String(i + 1), hop(route), path(route.path), String(route.price), String(route.localPref),
                 i == 0 ? route.reason : "lost on \(route.reason)",
             ] + (validating ? [route.validation ?? "-"] : []) + (usability ? [usable(route.usability)] : []))
         }
@@ -123,6 +123,11 @@ public enum CtlRendering {
     }
 
     static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+
+    /// The next hop of a route, `(own)` for an own domain, with ` (draining)` when it carries DRAINING.
+    static func hop(_ route: AdminRoute) -> String {
+        (route.nextHop ?? "(own)") + (route.draining == true ? " (draining)" : "")
+    }
 
     static func path(_ path: [OperatorNumber]) -> String { path.isEmpty ? "-" : path.map(String.init).joined(separator: " ") }
 

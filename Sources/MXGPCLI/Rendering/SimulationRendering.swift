@@ -29,12 +29,17 @@ public enum RouteRendering {
         var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + ["ALTERNATES"])
         for route in routes {
             table.add(
-                [route.domain.text, route.nextHop ?? "(own)", route.path.isEmpty ? "-" : route.path.map(String.init).joined(separator: " "),
+                [route.domain.text, hop(route), route.path.isEmpty ? "-" : route.path.map(String.init).joined(separator: " "),
                  String(route.price), String(route.localPreference), route.reason.rawValue]
                     + (validating ? [route.validation?.rawValue ?? "-"] : [])
-                    + [route.alternates.isEmpty ? "-" : route.alternates.compactMap(\.nextHop).joined(separator: ",")])
+                    + [route.alternates.isEmpty ? "-" : route.alternates.filter { $0.nextHop != nil }.map(hop).joined(separator: ",")])
         }
         return table.render()
+    }
+
+    /// The next hop of a route, `(own)` for an own domain, with ` (draining)` when it carries DRAINING.
+    static func hop(_ route: RouteView) -> String {
+        (route.nextHop ?? "(own)") + (route.draining ? " (draining)" : "")
     }
 
     /// The routes a node received and refused as ineligible, one line each

@@ -212,6 +212,7 @@ public enum AttributeType: UInt8, Sendable, CaseIterable {
     case communities = 5
     case regionPolicy = 6
     case originProof = 7
+    case draining = 8
 }
 
 /// Path attribute flag bits.

@@ -71,6 +71,9 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
     public let regionPolicy: [Region]
     /// What the origin says about itself.
     public let originProof: OriginProof?
+    /// DRAINING (RFC 8326 style): some node on this path is overloaded and asks senders to
+    /// move new mail to a healthy alternate. Ranks the route below every non-draining one.
+    public let draining: Bool
     /// Unknown optional attributes passed through.
     public let unknown: [RawAttribute]
 
@@ -82,6 +85,7 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         communities: [Community] = [],
         regionPolicy: [Region] = [],
         originProof: OriginProof? = nil,
+        draining: Bool = false,
         unknown: [RawAttribute] = []
     ) {
         self.operatorPath = operatorPath
@@ -91,6 +95,7 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         self.communities = PathAttributes.sortedUnique(communities)
         self.regionPolicy = PathAttributes.sortedUnique(regionPolicy)
         self.originProof = originProof
+        self.draining = draining
         self.unknown = unknown
     }
 
@@ -118,7 +123,8 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         onlyToCustomer: OperatorNumber?? = nil,
         communities: [Community]? = nil,
         regionPolicy: [Region]? = nil,
-        originProof: OriginProof?? = nil
+        originProof: OriginProof?? = nil,
+        draining: Bool? = nil
     ) -> PathAttributes {
         PathAttributes(
             operatorPath: operatorPath ?? self.operatorPath,
@@ -128,6 +134,7 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
             communities: communities ?? self.communities,
             regionPolicy: regionPolicy ?? self.regionPolicy,
             originProof: originProof ?? self.originProof,
+            draining: draining ?? self.draining,
             unknown: unknown
         )
     }
@@ -136,7 +143,8 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         if a === b { return true }
         return a.operatorPath == b.operatorPath && a.nextHop == b.nextHop && a.price == b.price
             && a.onlyToCustomer == b.onlyToCustomer && a.communities == b.communities
-            && a.regionPolicy == b.regionPolicy && a.originProof == b.originProof && a.unknown == b.unknown
+            && a.regionPolicy == b.regionPolicy && a.originProof == b.originProof && a.draining == b.draining
+            && a.unknown == b.unknown
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -153,6 +161,7 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         if !communities.isEmpty { parts.append("communities=\(communities.map(\.description).joined(separator: ","))") }
         if !regionPolicy.isEmpty { parts.append("refuses=\(regionPolicy.map(\.code).joined(separator: ","))") }
         if let proof = originProof { parts.append("origin-region=\(proof.region)") }
+        if draining { parts.append("draining") }
         return parts.joined(separator: " ")
     }
 }

@@ -4,13 +4,15 @@ public enum BestPathReason: String, Sendable, Hashable, CaseIterable, Codable {
     case own
     /// The only eligible route.
     case onlyRoute = "only"
-    /// Step 1: highest local preference.
+    /// Step 1: a route without DRAINING beats a draining one (RFC 8326 style).
+    case notDraining
+    /// Step 2: highest local preference.
     case localPref
-    /// Step 2: lowest PRICE.
+    /// Step 3: lowest PRICE.
     case price
-    /// Step 3: shortest OPERATOR_PATH.
+    /// Step 4: shortest OPERATOR_PATH.
     case pathLength
-    /// Step 4: lowest neighbour operator number.
+    /// Step 5: lowest neighbour operator number.
     case neighbourOperator = "neighbour"
 }
 
@@ -39,17 +41,20 @@ public struct Candidate: Sendable, Hashable {
     /// True for the node's own domain.
     public var isOwn: Bool { neighbour == Candidate.ownNeighbour }
     public var pathLength: Int { attributes.operatorPath.count }
+    /// True when the route carries DRAINING.
+    public var isDraining: Bool { attributes.draining }
 }
 
 /// The default decision process: a list of named steps applied in order (DESIGN §2).
 public enum DecisionProcess {
     /// The comparison steps, in order.
-    public static let steps: [BestPathReason] = [.localPref, .price, .pathLength, .neighbourOperator]
+    public static let steps: [BestPathReason] = [.notDraining, .localPref, .price, .pathLength, .neighbourOperator]
 
     /// Compares two candidates on one step: negative when `a` is better, positive when `b` is, 0 on a tie.
     @inline(__always)
     public static func compare(_ a: Candidate, _ b: Candidate, on step: BestPathReason) -> Int {
         switch step {
+        case .notDraining: return a.isDraining == b.isDraining ? 0 : (b.isDraining ? -1 : 1)
         case .localPref: return a.localPreference == b.localPreference ? 0 : (a.localPreference > b.localPreference ? -1 : 1)
         case .price: return a.price == b.price ? 0 : (a.price < b.price ? -1 : 1)
         case .pathLength: return a.pathLength == b.pathLength ? 0 : (a.pathLength < b.pathLength ? -1 : 1)

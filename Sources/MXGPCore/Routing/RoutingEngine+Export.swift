@@ -30,7 +30,8 @@ extension RoutingEngine {
         let regions = local.refuseRegions.isEmpty ? best.attributes.regionPolicy : best.attributes.regionPolicy + local.refuseRegions
         return PathAttributes(
             operatorPath: path, nextHop: target.nextHop ?? local.nextHop, price: price, onlyToCustomer: otc, communities: communities,
-            regionPolicy: regions, originProof: best.attributes.originProof, unknown: best.attributes.unknown)
+            regionPolicy: regions, originProof: best.attributes.originProof,
+            draining: draining || best.attributes.draining, unknown: best.attributes.unknown)
     }
 
     /// Computes what changed for every established neighbour since the last flush and
@@ -180,6 +181,7 @@ extension PathAttributes {
         if !communities.isEmpty { size += 4 + communities.count * 12 }
         if !regionPolicy.isEmpty { size += 4 + regionPolicy.count * 2 }
         if let proof = originProof { size += 4 + 7 + proof.signature.count }
+        if draining { size += 4 }
         for raw in unknown { size += 4 + raw.value.count }
         return size
     }

@@ -15,11 +15,15 @@ public struct RouteView: Sendable, Hashable {
     public var validation: OriginValidity?
     /// The eligible alternates after the best, in rank order.
     public var alternates: [RouteView]
+    /// True when the route carries DRAINING (PROTOCOL §5.9): its path crosses an overloaded node.
+    public var draining: Bool
 
     public init(
         domain: DomainName, nextHop: String?, endpoint: String, path: [OperatorNumber], price: UInt32,
-        localPreference: UInt32, reason: BestPathReason, validation: OriginValidity? = nil, alternates: [RouteView] = []
+        localPreference: UInt32, reason: BestPathReason, validation: OriginValidity? = nil, alternates: [RouteView] = [],
+        draining: Bool = false
     ) {
+        self.draining = draining
         self.validation = validation
         self.domain = domain
         self.nextHop = nextHop
@@ -146,6 +150,7 @@ extension RoutingEngine {
             localPreference: candidate.localPreference,
             reason: reason,
             validation: originValidator?.validate(domain: domain, origin: candidate.isOwn ? local.operatorNumber : candidate.attributes.originOperator ?? local.operatorNumber),
-            alternates: [])
+            alternates: [],
+            draining: candidate.isDraining)
     }
 }

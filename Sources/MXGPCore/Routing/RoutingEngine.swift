@@ -41,6 +41,8 @@ public struct RoutingEngine: Sendable {
     /// announced again with the same verdict is not counted twice).
     public private(set) var originInvalidRoutes = 0
     var ownAttributesCache: PathAttributes?
+    /// True while the node announces itself overloaded: every exported route carries DRAINING.
+    public internal(set) var draining = false
 
     public init(local: LocalRoutingConfig, neighbours: [NeighbourRoutingConfig] = []) {
         self.local = local

@@ -19,6 +19,7 @@ enum AttributeDecoder {
         var communities: [Community] = []
         var regions: [Region] = []
         var proof: OriginProof?
+        var draining = false
         var unknown: [RawAttribute] = []
         while block.readableBytes > 0 {
             guard let flags = block.readInteger(as: UInt8.self), let typeCode = block.readInteger(as: UInt8.self),
@@ -76,13 +77,16 @@ enum AttributeDecoder {
                       value.readableBytes == 0
                 else { return fail("ORIGIN_PROOF is malformed") }
                 proof = OriginProof(region: region, registrySerial: serial, signature: signature)
+            case .draining:
+                guard length == 0 else { return fail("DRAINING has length \(length), expected 0") }
+                draining = true
             }
         }
         guard let path, !path.isEmpty else { return fail("OPERATOR_PATH is missing or empty") }
         guard let nextHop else { return fail("NEXT_HOP is missing") }
         return .success(PathAttributes(
             operatorPath: path, nextHop: nextHop, price: price, onlyToCustomer: otc, communities: communities,
-            regionPolicy: regions, originProof: proof, unknown: unknown))
+            regionPolicy: regions, originProof: proof, draining: draining, unknown: unknown))
     }
 
     /// True for `host:port` (or `[v6]:port`) with a decimal port in 1...65535, made of

@@ -111,6 +111,7 @@ extension PathAttributes {
             buffer.writeInteger(UInt8(proof.signature.count))
             buffer.writeBytes(proof.signature)
         }
+        if draining { header(optionalTransitive, .draining, 0) }
         for raw in unknown {
             buffer.writeMultipleIntegers(raw.flags, raw.type, UInt16(raw.value.count))
             buffer.writeBytes(raw.value)

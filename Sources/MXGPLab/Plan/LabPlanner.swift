@@ -87,7 +87,7 @@ public enum LabPlanner {
                 NodeConfig.OriginValidationFiles(
                     registry: "\(layout.pkiDirectory)/\(LabLayout.registryFile)", publicKey: "\(layout.pkiDirectory)/\(LabLayout.registryPublicKeyFile)")
             },
-            store: layout.storePath(node.name))
+            store: layout.storePath(node.name), overload: node.overload)
     }
 
     /// Four hex digits from the lab name (FNV-1a), so concurrent labs create distinct veth names.

@@ -7,7 +7,8 @@ extension AdminRoute {
         self.init(
             nextHop: view.nextHop, path: view.path, price: view.price, localPref: view.localPreference,
             reason: view.reason.rawValue, validation: view.validation?.rawValue,
-            alternates: includeAlternates ? view.alternates.map { AdminRoute($0, includeAlternates: false) } : nil)
+            alternates: includeAlternates ? view.alternates.map { AdminRoute($0, includeAlternates: false) } : nil,
+            draining: view.draining ? true : nil)
     }
 }
 

@@ -21,6 +21,7 @@ import Prometheus
 /// | `mxgp_messages_out_total` | counter | `type` | MXGP messages sent, by type. |
 /// | `mxgp_notifications_total` | counter | `direction`, `code`, `subcode` | NOTIFICATIONs sent and received; code 2 is a refused OPEN (wrong role, a certificate naming another operator…), 4 a hold-timer expiry, 6 a cease. |
 /// | `mxgp_queue_depth` | gauge | | Messages waiting in the outbound mail queue. |
+/// | `mxgp_draining` | gauge | | 1 while the node is overloaded and marks its routes DRAINING (`overload:`), else 0. |
 /// | `mxgp_deliveries_total` | counter | `result` | Mail deliveries (`delivered`, `deferred`, `bounced`). |
 /// | `mxgp_failovers_total` | counter | | Deliveries that fell over to an alternate route. |
 /// | `mxgp_delivery_latency_seconds` | histogram | | Per recipient, from the message's acceptance (its `receivedAt` in the store) to the next hop's 250 to DATA, or to the local mailbox commit. |
@@ -63,6 +64,7 @@ public final class NodeMetrics: Sendable {
         decisionRunCounter = registry.makeCounter(descriptor: Self.decisionRunsDescriptor)
         originInvalidCounter = registry.makeCounter(descriptor: Self.originInvalidDescriptor)
         queueDepthGauge = registry.makeGauge(descriptor: Self.queueDepthDescriptor)
+        registry.makeGauge(descriptor: Self.drainingDescriptor).set(Int64(0))
         failoverCounter = registry.makeCounter(descriptor: Self.failoversDescriptor)
         deliveryLatencyHistogram = registry.makeDurationHistogram(descriptor: Self.deliveryLatencyDescriptor, buckets: Self.deliveryLatencyBuckets)
         chargebackCounter = registry.makeCounter(descriptor: Self.chargebacksDescriptor)
@@ -179,6 +181,9 @@ public final class NodeMetrics: Sendable {
     /// Sets `mxgp_queue_depth`: messages waiting in the outbound queue.
     public func queueDepth(_ count: Int) { queueDepthGauge.set(Int64(count)) }
 
+    /// Sets `mxgp_draining`: 1 while the node announces DRAINING, else 0.
+    public func draining(_ on: Bool) { registry.makeGauge(descriptor: Self.drainingDescriptor).set(Int64(on ? 1 : 0)) }
+
     /// Counts one delivery attempt outcome (`mxgp_deliveries_total{result=…}`): delivered, deferred or bounced.
     public func delivery(result: String) {
         registry.makeCounter(descriptor: Self.deliveriesDescriptor, labels: [("result", result)]).increment()
@@ -220,6 +225,7 @@ public final class NodeMetrics: Sendable {
     static var messagesInDescriptor: MetricNameDescriptor { descriptor("messages_in", unit: "total", help: "MXGP messages received, by type.") }
     static var messagesOutDescriptor: MetricNameDescriptor { descriptor("messages_out", unit: "total", help: "MXGP messages sent, by type.") }
     static var queueDepthDescriptor: MetricNameDescriptor { descriptor("queue_depth", unit: "", help: "Messages waiting in the outbound mail queue.") }
+    static var drainingDescriptor: MetricNameDescriptor { descriptor("draining", unit: "", help: "1 while the node is overloaded and marks its routes DRAINING, else 0.") }
     static var deliveriesDescriptor: MetricNameDescriptor { descriptor("deliveries", unit: "total", help: "Mail delivery attempts by result (delivered, deferred, bounced).") }
     static var failoversDescriptor: MetricNameDescriptor { descriptor("failovers", unit: "total", help: "Deliveries that fell over to an alternate route.") }
     static var refusalsDescriptor: MetricNameDescriptor { descriptor("refusals", unit: "total", help: "Mail refused from neighbours by reason (rate-limit, max-size, region).") }

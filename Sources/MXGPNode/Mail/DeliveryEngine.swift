@@ -135,7 +135,10 @@ public final class DeliveryEngine: Service, Sendable {
                 if !started { state.withLockedValue { _ = $0.inFlight.remove(delivery.id) } }
             }
         }
-        if let depth = try? await store.queueDepth() { metrics?.queueDepth(depth) }
+        if let depth = try? await store.queueDepth() {
+            metrics?.queueDepth(depth)
+            if let status = await peering.overloadSample(queueDepth: depth) { metrics?.draining(status.draining) }
+        }
         await returnBounces()
     }
 

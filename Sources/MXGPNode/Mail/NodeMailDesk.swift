@@ -49,6 +49,7 @@ public struct NodeMailDesk: MailFrontDesk {
         guard let mailbox = check.recipient.mailbox else { return .accept }  // <postmaster>
         let tempfail = faults.tempfailReply(node: settings.nodeName)
         guard let domain = mailbox.domain else { return tempfail.map(SMTPRecipientDecision.reject) ?? .relayDenied }
+        if tempfail != nil { peering.noteLoad(tempfails: 1) }
         let (source, _) = await source(of: client)
         var refusal: SMTPReply?
         if tempfail == nil, case .neighbour(let name) = source { refusal = contractRefusal(neighbour: name, size: check.declaredSize, take: false) }
@@ -67,6 +68,7 @@ public struct NodeMailDesk: MailFrontDesk {
             meter.admit(name, limit: $0, take: take)
         }
         guard let refusal else { return nil }
+        if refusal.reply.code / 100 == 4 { peering.noteLoad(tempfails: 1) }
         refused(name, refusal.reason, refusal.detail)
         return refusal.reply
     }
@@ -121,9 +123,11 @@ public struct NodeMailDesk: MailFrontDesk {
                 for recipient in recipients where recipient.local { metrics?.deliveryLatency(acceptedAt: now, deliveredAt: committedAt) }
             }
             stored()
+            peering.noteLoad(accepted: 1)
             return .stored(queueID: result.id)
         } catch {
             logger.error("could not store a message; answering 451", metadata: ["error": "\(error)"])
+            peering.noteLoad(tempfails: 1)
             return .refused(.temporaryFailure)
         }
     }

@@ -22,6 +22,6 @@ extension PeeringSettings {
                     session: config.sessionConfiguration(for: neighbour), maxDomains: neighbour.maxDomains,
                     maxDomainsAction: neighbour.maxDomainsAction)
             },
-            listen: config.listen.mxgp, tls: tls, originValidator: originValidator)
+            listen: config.listen.mxgp, tls: tls, originValidator: originValidator, overload: config.overload)
     }
 }

@@ -43,6 +43,8 @@ final class PeeringController: @unchecked Sendable {
     var domainLimitObserver: (@Sendable (DomainLimitAction) -> Void)?
     /// Called for every REPORT received, with the name of the neighbour that sent it.
     var reportHandler: (@Sendable (_ report: ReportMessage, _ neighbour: String) -> Void)?
+    /// The node's own load against `settings.overload`; nil when the node never drains.
+    var overload: OverloadMonitor?
 
     /// Tells every observer about a message in (`inbound`) or out.
     func observeMessage(_ inbound: Bool, _ message: MXGPMessage) {
@@ -55,6 +57,7 @@ final class PeeringController: @unchecked Sendable {
         self.logger = logger
         self.engine = RoutingEngine(local: settings.local, neighbours: settings.neighbours.map(\.routing))
         engine.originValidator = settings.originValidator
+        overload = settings.overload.map(OverloadMonitor.init(settings:))
         self.peers = settings.neighbours.enumerated().map { i, n in
             Peer(config: n, session: SessionStateMachine(configuration: n.session, jitterSeed: UInt64(settings.local.operatorNumber) &* 31 &+ UInt64(i)))
         }

@@ -77,8 +77,14 @@ public final class PeeringService: Service, NodeStatusProvider, Sendable {
     // MARK: NodeStatusProvider
 
     public func info() async -> NodeInfo {
-        let local = (try? await onLoop { $0.settings.local })!
-        return NodeInfo(name: local.name, operatorNumber: local.operatorNumber, role: local.role, region: local.region, ownDomains: local.ownDomains, version: version)
+        let (local, status, now) = (try? await onLoop { ($0.settings.local, $0.overloadStatus(), $0.now) })!
+        var info = NodeInfo(name: local.name, operatorNumber: local.operatorNumber, role: local.role, region: local.region, ownDomains: local.ownDomains, version: version)
+        info.overload = status.map {
+            AdminOverload(
+                draining: $0.draining, sinceSeconds: $0.since.map { Double((now - $0).wholeMilliseconds) / 1000 }, why: $0.why,
+                queueDepth: $0.queueDepth, acceptedPerMinute: $0.acceptedPerMinute, tempfailsPerMinute: $0.tempfailsPerMinute)
+        }
+        return info
     }
 
     public func peers() async -> [PeerStatus] { (try? await onLoop { $0.peerStatuses() }) ?? [] }
@@ -102,6 +108,27 @@ public final class PeeringService: Service, NodeStatusProvider, Sendable {
     /// Sessions by phase and route counts, for metrics.
     public func counters() async -> (sessions: [String: Int], routes: Int, decisionRuns: Int, originInvalidRoutes: Int) {
         (try? await onLoop { ($0.sessionCounts(), $0.engine.routeCount, $0.engine.decisionRuns, $0.engine.originInvalidRoutes) }) ?? ([:], 0, 0, 0)
+    }
+}
+
+// MARK: Overload
+
+extension PeeringService {
+    /// One load sample from the delivery engine's tick: the overload monitor decides, and a
+    /// start or stop of DRAINING is applied to the routing engine and re-advertised. Returns
+    /// the status after the sample; nil when the node has no `overload:` config.
+    public func overloadSample(queueDepth: Int) async -> OverloadStatus? {
+        (try? await onLoop { $0.overloadSample(queueDepth: queueDepth) }) ?? nil
+    }
+
+    /// Counts messages taken and 4xx answers given, for the overload monitor's per-minute rates.
+    public func noteLoad(accepted: Int = 0, tempfails: Int = 0) {
+        controller.loop.execute { [controller] in controller.overloadCount(accepted: accepted, tempfails: tempfails) }
+    }
+
+    /// The overload monitor's view now; nil when the node has no `overload:` config.
+    public func overloadStatus() async -> OverloadStatus? {
+        (try? await onLoop { $0.overloadStatus() }) ?? nil
     }
 }
 

@@ -72,11 +72,14 @@ public struct PeeringSettings: Sendable {
     public var advertisementInterval: Duration
     /// Checks origins against the registry when set.
     public var originValidator: (any OriginValidating)?
+    /// When the node calls itself overloaded and marks its routes DRAINING; nil: never.
+    public var overload: OverloadSettings?
 
     public init(
         local: LocalRoutingConfig, neighbours: [PeeringNeighbour], listen: HostPort?, tls: PeeringTLS? = nil,
-        advertisementInterval: Duration = .zero, originValidator: (any OriginValidating)? = nil
+        advertisementInterval: Duration = .zero, originValidator: (any OriginValidating)? = nil, overload: OverloadSettings? = nil
     ) {
+        self.overload = overload
         self.local = local
         self.neighbours = neighbours
         self.listen = listen

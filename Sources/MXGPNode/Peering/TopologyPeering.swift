@@ -24,6 +24,6 @@ extension PeeringSettings {
                     neighbourOperator: neighbour.node.operatorNumber, neighbourRelationship: neighbour.relationship,
                     holdTime: holdTime, fastLivenessMilliseconds: fastLivenessMilliseconds, reconnect: reconnect))
         }
-        return PeeringSettings(local: local, neighbours: neighbours, listen: listen, tls: tls)
+        return PeeringSettings(local: local, neighbours: neighbours, listen: listen, tls: tls, overload: node.overload)
     }
 }
