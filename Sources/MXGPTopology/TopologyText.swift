@@ -1,3 +1,4 @@
+import Foundation
 import MXGPCore
 
 extension Topology {
@@ -13,6 +14,8 @@ extension Topology {
             if !own.isEmpty { fields.append("domains: [\(own.map(\.text).joined(separator: ", "))]") }
             if !node.hijacked.isEmpty { fields.append("hijack: [\(node.hijacked.map(\.text).joined(separator: ", "))]") }
             if !node.refuseRegions.isEmpty { fields.append("refuse-regions: [\(node.refuseRegions.map(\.code).joined(separator: ", "))]") }
+            let overload = NodeConfigText.overloadLines(node.overload).dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+            if !overload.isEmpty { fields.append("overload: { \(overload.joined(separator: ", ")) }") }
             out += "  \(node.name): { \(fields.joined(separator: ", ")) }" + (node.policy == NodePolicy() ? "" : "  # its policy is not written") + "\n"
         }
         if let validation = originValidation {

@@ -68,10 +68,11 @@ public enum ExploreInvariants {
         return violations
     }
 
-    /// The documented order (PROTOCOL.md): higher local preference, lower price, shorter path,
-    /// lower neighbour operator number.
+    /// The documented order (PROTOCOL.md §9.4): not draining, higher local preference, lower
+    /// price, shorter path, lower neighbour operator number.
     static func rank(_ route: RouteView, _ byName: [String: TopologyNode]) -> [Int64] {
-        [-Int64(route.localPreference), Int64(route.price), Int64(route.path.count), Int64(route.nextHop.flatMap { byName[$0]?.operatorNumber } ?? 0)]
+        [route.draining ? 1 : 0, -Int64(route.localPreference), Int64(route.price), Int64(route.path.count),
+         Int64(route.nextHop.flatMap { byName[$0]?.operatorNumber } ?? 0)]
     }
 
     /// Per link, what the sender booked out is what the receiver booked in, but for messages
