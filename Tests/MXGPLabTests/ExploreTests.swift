@@ -25,6 +25,24 @@ import Testing
         }
     }
 
+    /// No two faults on the same node or link overlap, also in long schedules (the 10-minute
+    /// soak once drew a restart inside a kill's span, which a lab refuses).
+    @Test func faultsNeverOverlapOnANodeOrLink() {
+        for seed: UInt64 in 1...100 {
+            let topology = TopologyGenerator.chaos(seed: seed)
+            let schedule = ChaosSchedule.generate(topology, seed: seed, duration: 600)
+            var spans: [String: [ClosedRange<Double>]] = [:]
+            for entry in schedule where entry.action == "fault" {
+                let fault = entry.fault!
+                let end = fault.persists ? schedule.first { $0.action == "heal" && $0.fault == fault && $0.at >= entry.at }!.at : entry.at + 1
+                for node in fault.nodes {
+                    #expect(!(spans[node] ?? []).contains { $0.overlaps(entry.at...end) }, "seed \(seed): \(fault.description) at \(entry.at)")
+                    spans[node, default: []].append(entry.at...end)
+                }
+            }
+        }
+    }
+
     struct Broken: CustomTestStringConvertible, Sendable {
         var name: String
         var schedule: [ScheduleEntry]

@@ -25,7 +25,10 @@ public enum ChaosSchedule {
                 from: from.name, to: "u\(i + 1)@\(to.domains[0].text)", count: draw(1...10), rate: Double(draw(2...10)), background: true, id: "s\(i + 1)"))
             entries.append(ScheduleEntry(at: time(upTo: 0.7), action: "send", send: send))
         }
-        var busy: [String: Double] = [:]  // node or link → when its fault is healed
+        // Per node and link, the time spans its faults take: one fault at a time, so heals undo
+        // exactly what was applied (a fault done at once, like restart, takes a second; the
+        // soak test found a restart drawn inside a kill's span, which a lab refuses).
+        var spans: [String: [ClosedRange<Double>]] = [:]
         for _ in 0..<(draw(1...4) * scale) {
             let at = time(upTo: 0.8)
             let link = topology.links[draw(0...(topology.links.count - 1))]
@@ -41,15 +44,13 @@ public enum ChaosSchedule {
             case 7: fault = .sessionReset(a: link.a, b: link.b)
             default: fault = .smtpTempfail(node: node, percent: draw(0...1) == 0 ? 50 : 100)
             }
-            // One fault at a time per node or link, so heals undo exactly what was applied.
+            let healAt = fault.persists ? min(duration, at + Double(draw(10...100)) / 10) : at + 1
+            let span = at...healAt
             let keys = fault.nodes.count == 2 ? [SimKey.link(fault.nodes[0], fault.nodes[1])] + fault.nodes : fault.nodes
-            guard keys.allSatisfy({ (busy[$0] ?? -1) < at }) else { continue }
+            guard keys.allSatisfy({ key in !(spans[key] ?? []).contains { $0.overlaps(span) } }) else { continue }
+            for key in keys { spans[key, default: []].append(span) }
             entries.append(ScheduleEntry(at: at, action: "fault", fault: fault))
-            if fault.persists {
-                let healAt = min(duration, at + Double(draw(10...100)) / 10)
-                for key in keys { busy[key] = healAt }
-                entries.append(ScheduleEntry(at: healAt, action: "heal", fault: fault))
-            }
+            if fault.persists { entries.append(ScheduleEntry(at: healAt, action: "heal", fault: fault)) }
         }
         entries.append(ScheduleEntry(at: duration, action: "heal", fault: nil))
         return entries.sorted { $0.at < $1.at }

@@ -125,6 +125,9 @@ public actor SimScenarioTarget: ScenarioTarget {
             throw LabError("lab \(name) has no node \(node.debugDescription); its nodes: \(topology.nodes.map(\.name).joined(separator: ", "))")
         }
         switch fault {
+        case .kill(let node), .pause(let node), .restart(let node):
+            // As on a lab: a process fault needs a running process.
+            guard simulation.isUp(node) else { throw LabError("node \(node) of lab \(name) is not running") }
         case .cut(let a, let b, _), .down(let a, let b), .loss(let a, let b, _), .rate(let a, let b, _), .delay(let a, let b, _, _), .sessionReset(let a, let b):
             guard topology.neighbours(of: a).contains(where: { $0.node.name == b }) else {
                 throw LabError("\(a) and \(b) are not linked in lab \(name); \(a)'s neighbours: \(topology.neighbours(of: a).map(\.node.name).joined(separator: ", "))")
