@@ -1,0 +1,82 @@
+import Testing
+@testable import MXGPCore
+
+/// One delivery fed to the rule: next hop, latency and start in ms, answer time = start + latency.
+private struct Sample: Sendable, CustomStringConvertible {
+    var hop: String
+    var latency: Int
+    var started: Int
+    var description: String { "\(hop) \(latency)ms@\(started)" }
+    var now: Duration { .milliseconds(started + latency) }
+}
+
+@Suite struct SlowNextHopsTests {
+    /// limit 1 s, median over 3, probe every 10 s.
+    func rule() -> SlowNextHops { SlowNextHops(limit: .seconds(1), samples: 3, retryAfter: .seconds(10)) }
+
+    /// Each row: the deliveries, whether `p` is degraded at `at` ms, and the last change.
+    @Test(arguments: [
+        // Fewer samples than the window: never degraded.
+        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 100)], 6_200, false, nil),
+        // Median of three above the limit: degraded.
+        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 100), Sample(hop: "p", latency: 20, started: 200)], 3_200,
+         true, SlowNextHops.Change.degraded(median: .seconds(3))),
+        // One slow delivery among fast ones: the median is fast.
+        ([Sample(hop: "p", latency: 5000, started: 0), Sample(hop: "p", latency: 20, started: 100), Sample(hop: "p", latency: 20, started: 200)], 5_100, false, nil),
+        // Exactly the limit is not slow.
+        ([Sample(hop: "p", latency: 1000, started: 0), Sample(hop: "p", latency: 1000, started: 1), Sample(hop: "p", latency: 1000, started: 2)], 1_100, false, nil),
+        // Another next hop's slowness does not count.
+        ([Sample(hop: "q", latency: 3000, started: 0), Sample(hop: "q", latency: 3000, started: 1), Sample(hop: "q", latency: 3000, started: 2)], 3_100, false, nil),
+        // Degraded at 3.1 s: probe due at 13.1 s; before it the hop is avoided, after it not.
+        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100)], 13_099,
+         true, .degraded(median: .seconds(3))),
+        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100)], 13_100,
+         false, .degraded(median: .seconds(3))),
+        // A delivery in flight when it became degraded, fast or not, changes nothing.
+        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100),
+          Sample(hop: "p", latency: 10, started: 3000)], 4_000, true, nil),
+        // A fast probe recovers at once.
+        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100),
+          Sample(hop: "p", latency: 10, started: 13_100)], 13_200, false, .recovered),
+        // A slow probe keeps it degraded for another 10 s from its answer (16.1 s → 26.1 s).
+        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100),
+          Sample(hop: "p", latency: 3000, started: 13_100)], 26_000, true, nil),
+        // After recovering, one slow delivery is not enough to degrade it again.
+        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100),
+          Sample(hop: "p", latency: 10, started: 13_100), Sample(hop: "p", latency: 3000, started: 13_200)], 16_300, false, nil),
+    ] as [([Sample], Int, Bool, SlowNextHops.Change?)])
+    func degradesAndRecovers(samples: [Sample], at: Int, degraded: Bool, lastChange: SlowNextHops.Change?) {
+        var slow = rule()
+        var last: SlowNextHops.Change?
+        for sample in samples {
+            last = slow.delivered(sample.hop, latency: .milliseconds(sample.latency), started: .milliseconds(sample.started), now: sample.now)
+        }
+        #expect(slow.isDegraded("p", now: .milliseconds(at)) == degraded)
+        #expect(last == lastChange)
+    }
+
+    @Test func offNeverDegrades() {
+        var slow = SlowNextHops(limit: nil)
+        for i in 0..<10 { #expect(slow.delivered("p", latency: .seconds(60), started: .seconds(i), now: .seconds(i + 60)) == nil) }
+        #expect(!slow.isDegraded("p", now: .seconds(70)))
+    }
+
+    /// Each row: which of p (rank 1), q (rank 2), r (rank 3) are penalised and degraded, and the order.
+    @Test(arguments: [
+        ([], [], ["p", "q", "r"]),
+        ([], ["p"], ["q", "r", "p"]),
+        (["p"], [], ["q", "r", "p"]),
+        (["q"], ["p"], ["r", "p", "q"]),
+        (["p"], ["p"], ["q", "r", "p"]),  // penalised wins over degraded
+        ([], ["p", "q", "r"], ["p", "q", "r"]),  // all degraded: rank order
+        (["r"], ["p", "q"], ["p", "q", "r"]),
+    ] as [([String], [String], [String])])
+    func orderPutsDegradedBetweenHealthyAndPenalised(penalised: [String], degraded: [String], expected: [String]) {
+        let candidates = ["p", "q", "r"].map { NextHopCandidate(neighbour: $0, endpoint: "\($0):25") }
+        var health = NextHopHealth(base: .seconds(5))
+        for hop in penalised { health.failed(hop, error: "421", now: .zero) }
+        var slow = SlowNextHops(limit: .seconds(1), samples: 1, retryAfter: .seconds(60))
+        for hop in degraded { slow.delivered(hop, latency: .seconds(2), started: .zero, now: .seconds(2)) }
+        #expect(RelayDecision.order(candidates, health: health, slow: slow, now: .seconds(3)).map(\.neighbour) == expected)
+    }
+}
