@@ -313,6 +313,9 @@ extension Simulation {
             log("\(nodes[n].name) → \(candidate.neighbour): <\(message.messageId)> taken")
         } else {
             mail[n].health.failed(candidate.neighbour, error: lastError, now: now)
+            if mail[n].slow.failed(candidate.neighbour, took: now - attempt.started, started: attempt.started, now: now) != nil {
+                log("\(nodes[n].name) → \(candidate.neighbour): next hop is slow; new mail prefers an alternate")
+            }
             log("\(nodes[n].name) → \(candidate.neighbour): <\(message.messageId)> not taken: \(lastError)")
         }
         if !sorted.bounced.isEmpty {

@@ -55,6 +55,22 @@ private struct Sample: Sendable, CustomStringConvertible {
         #expect(last == lastChange)
     }
 
+    /// Each row: failed attempts' durations in ms (all started 100 ms apart), whether `p` is then degraded.
+    @Test(arguments: [
+        ([5000, 5000, 5000], true),  // three transaction timeouts
+        ([5000, 20, 5000, 5000], true),  // the quick failure is no sample: still three slow ones
+        ([5000, 20, 5000], false),  // …and here only two
+        ([20, 30, 40], false),  // quick failures (refused, 421): penalties, not slowness
+        ([5000, 5000], false),
+    ] as [([Int], Bool)])
+    func slowFailuresCount(tooks: [Int], degraded: Bool) {
+        var slow = rule()
+        for (i, took) in tooks.enumerated() {
+            slow.failed("p", took: .milliseconds(took), started: .milliseconds(i * 100), now: .milliseconds(i * 100 + took))
+        }
+        #expect(slow.isDegraded("p", now: .seconds(6)) == degraded)
+    }
+
     @Test func offNeverDegrades() {
         var slow = SlowNextHops(limit: nil)
         for i in 0..<10 { #expect(slow.delivered("p", latency: .seconds(60), started: .seconds(i), now: .seconds(i + 60)) == nil) }

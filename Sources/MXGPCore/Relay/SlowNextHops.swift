@@ -10,7 +10,8 @@
 /// it ranks as usual again, so the next message to it is a probe. A probe (a delivery that
 /// started at or after that time) as fast as `limit` ends the degradation at once; a slow one
 /// starts another `retryAfter`. Deliveries that started before the probe time (in flight when
-/// it became degraded) do not count. Failures are ``NextHopHealth``'s business, not this one's.
+/// it became degraded) do not count. Failed attempts count only when they took longer than the
+/// limit (``failed(_:took:started:now:)``); penalising failures is ``NextHopHealth``'s business.
 /// Pure: times are passed in.
 public struct SlowNextHops: Sendable, Hashable {
     /// Why a next hop is degraded, and when it is probed next.
@@ -71,6 +72,15 @@ public struct SlowNextHops: Sendable, Hashable {
         guard window.count == samples, let median = NextHopStats.percentile(0.5, of: window), median > limit else { return nil }
         degradations[nextHop] = Degradation(since: now, median: median, probeAt: now + retryAfter)
         return .degraded(median: median)
+    }
+
+    /// Records a failed attempt to `nextHop` that took `took` (started at `started`, failed at
+    /// `now`). A failure slower than the limit — a transaction timeout on a lossy link — counts
+    /// as a slow sample; a quick one (connection refused, a 4xx) is ``NextHopHealth``'s alone.
+    @discardableResult
+    public mutating func failed(_ nextHop: String, took: Duration, started: Duration, now: Duration) -> Change? {
+        guard let limit, took > limit else { return nil }
+        return delivered(nextHop, latency: took, started: started, now: now)
     }
 
     /// True while `nextHop` is degraded and not yet due for a probe.

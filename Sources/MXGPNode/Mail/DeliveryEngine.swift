@@ -255,7 +255,15 @@ public final class DeliveryEngine: Service, Sendable {
                 }
                 if attempt > 0 { metrics?.failover() }
             } else {
-                state.withLockedValue { $0.health.failed(candidate.neighbour, error: lastError, now: now) }
+                let failedAt = now
+                let slowed = state.withLockedValue { state -> SlowNextHops.Change? in
+                    state.health.failed(candidate.neighbour, error: lastError, now: failedAt)
+                    return state.slow.failed(candidate.neighbour, took: failedAt - attemptStarted, started: attemptStarted, now: failedAt)
+                }
+                if case .degraded(let median) = slowed {
+                    logger.notice("next hop is slow; new mail prefers an alternate", metadata: [
+                        "next_hop": "\(candidate.neighbour)", "median_latency": "\(median)"])
+                }
                 noteFailed(candidate.neighbour, error: lastError)
                 logger.notice("next hop failed; trying the next alternate", metadata: [
                     "queue_id": "\(delivery.id)", "next_hop": "\(candidate.neighbour)", "error": "\(lastError)"])
