@@ -2,7 +2,7 @@ import Testing
 @testable import MXGPCore
 
 /// One delivery fed to the rule: next hop, latency and start in ms, answer time = start + latency.
-private struct Sample: Sendable, CustomStringConvertible {
+struct SlowSample: Sendable, CustomStringConvertible {
     var hop: String
     var latency: Int
     var started: Int
@@ -17,35 +17,35 @@ private struct Sample: Sendable, CustomStringConvertible {
     /// Each row: the deliveries, whether `p` is degraded at `at` ms, and the last change.
     @Test(arguments: [
         // Fewer samples than the window: never degraded.
-        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 100)], 6_200, false, nil),
+        ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 100)], 6_200, false, nil),
         // Median of three above the limit: degraded.
-        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 100), Sample(hop: "p", latency: 20, started: 200)], 3_200,
+        ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 100), SlowSample(hop: "p", latency: 20, started: 200)], 3_200,
          true, SlowNextHops.Change.degraded(median: .seconds(3))),
         // One slow delivery among fast ones: the median is fast.
-        ([Sample(hop: "p", latency: 5000, started: 0), Sample(hop: "p", latency: 20, started: 100), Sample(hop: "p", latency: 20, started: 200)], 5_100, false, nil),
+        ([SlowSample(hop: "p", latency: 5000, started: 0), SlowSample(hop: "p", latency: 20, started: 100), SlowSample(hop: "p", latency: 20, started: 200)], 5_100, false, nil),
         // Exactly the limit is not slow.
-        ([Sample(hop: "p", latency: 1000, started: 0), Sample(hop: "p", latency: 1000, started: 1), Sample(hop: "p", latency: 1000, started: 2)], 1_100, false, nil),
+        ([SlowSample(hop: "p", latency: 1000, started: 0), SlowSample(hop: "p", latency: 1000, started: 1), SlowSample(hop: "p", latency: 1000, started: 2)], 1_100, false, nil),
         // Another next hop's slowness does not count.
-        ([Sample(hop: "q", latency: 3000, started: 0), Sample(hop: "q", latency: 3000, started: 1), Sample(hop: "q", latency: 3000, started: 2)], 3_100, false, nil),
+        ([SlowSample(hop: "q", latency: 3000, started: 0), SlowSample(hop: "q", latency: 3000, started: 1), SlowSample(hop: "q", latency: 3000, started: 2)], 3_100, false, nil),
         // Degraded at 3.1 s: probe due at 13.1 s; before it the hop is avoided, after it not.
-        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100)], 13_099,
+        ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 50), SlowSample(hop: "p", latency: 3000, started: 100)], 13_099,
          true, .degraded(median: .seconds(3))),
-        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100)], 13_100,
+        ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 50), SlowSample(hop: "p", latency: 3000, started: 100)], 13_100,
          false, .degraded(median: .seconds(3))),
         // A delivery in flight when it became degraded, fast or not, changes nothing.
-        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100),
-          Sample(hop: "p", latency: 10, started: 3000)], 4_000, true, nil),
+        ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 50), SlowSample(hop: "p", latency: 3000, started: 100),
+          SlowSample(hop: "p", latency: 10, started: 3000)], 4_000, true, nil),
         // A fast probe recovers at once.
-        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100),
-          Sample(hop: "p", latency: 10, started: 13_100)], 13_200, false, .recovered),
+        ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 50), SlowSample(hop: "p", latency: 3000, started: 100),
+          SlowSample(hop: "p", latency: 10, started: 13_100)], 13_200, false, .recovered),
         // A slow probe keeps it degraded for another 10 s from its answer (16.1 s → 26.1 s).
-        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100),
-          Sample(hop: "p", latency: 3000, started: 13_100)], 26_000, true, nil),
+        ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 50), SlowSample(hop: "p", latency: 3000, started: 100),
+          SlowSample(hop: "p", latency: 3000, started: 13_100)], 26_000, true, nil),
         // After recovering, one slow delivery is not enough to degrade it again.
-        ([Sample(hop: "p", latency: 3000, started: 0), Sample(hop: "p", latency: 3000, started: 50), Sample(hop: "p", latency: 3000, started: 100),
-          Sample(hop: "p", latency: 10, started: 13_100), Sample(hop: "p", latency: 3000, started: 13_200)], 16_300, false, nil),
-    ] as [([Sample], Int, Bool, SlowNextHops.Change?)])
-    func degradesAndRecovers(samples: [Sample], at: Int, degraded: Bool, lastChange: SlowNextHops.Change?) {
+        ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 50), SlowSample(hop: "p", latency: 3000, started: 100),
+          SlowSample(hop: "p", latency: 10, started: 13_100), SlowSample(hop: "p", latency: 3000, started: 13_200)], 16_300, false, nil),
+    ] as [([SlowSample], Int, Bool, SlowNextHops.Change?)])
+    func degradesAndRecovers(samples: [SlowSample], at: Int, degraded: Bool, lastChange: SlowNextHops.Change?) {
         var slow = rule()
         var last: SlowNextHops.Change?
         for sample in samples {
