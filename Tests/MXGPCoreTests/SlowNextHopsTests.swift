@@ -26,7 +26,8 @@ struct SlowSample: Sendable, CustomStringConvertible {
         // Exactly the limit is not slow.
         ([SlowSample(hop: "p", latency: 1000, started: 0), SlowSample(hop: "p", latency: 1000, started: 1), SlowSample(hop: "p", latency: 1000, started: 2)], 1_100, false, nil),
         // Another next hop's slowness does not count.
-        ([SlowSample(hop: "q", latency: 3000, started: 0), SlowSample(hop: "q", latency: 3000, started: 1), SlowSample(hop: "q", latency: 3000, started: 2)], 3_100, false, nil),
+        ([SlowSample(hop: "q", latency: 3000, started: 0), SlowSample(hop: "q", latency: 3000, started: 1), SlowSample(hop: "q", latency: 3000, started: 2)], 3_100, false,
+         .degraded(median: .seconds(3))),
         // Degraded at 3.1 s: probe due at 13.1 s; before it the hop is avoided, after it not.
         ([SlowSample(hop: "p", latency: 3000, started: 0), SlowSample(hop: "p", latency: 3000, started: 50), SlowSample(hop: "p", latency: 3000, started: 100)], 13_099,
          true, .degraded(median: .seconds(3))),

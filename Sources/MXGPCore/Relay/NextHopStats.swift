@@ -80,13 +80,13 @@ public struct NextHopStats: Sendable, Hashable {
 public enum NextHopState: String, Sendable, Hashable, CaseIterable {
     /// The session is up and the next hop is not penalised.
     case healthy
-    /// The session is up and the next hop is not penalised, but its recent deliveries are slow
-    /// (``SlowNextHops``): it is tried after the healthy ones, before the penalised ones.
-    case degraded
     /// The session is up but recent failures penalise the next hop: it is tried only after the healthy ones.
     case penalised
     /// The MXGP session with the neighbour is not established: its routes are gone.
     case down
+    /// The session is up and the next hop is not penalised, but its recent deliveries are slow
+    /// (``SlowNextHops``): it is tried after the healthy ones, before the penalised ones.
+    case degraded
 
     /// The state of `neighbour` at `now`: `down` without an established session, else
     /// `penalised` while `health` penalises it, else `degraded` while `slow` avoids it, else `healthy`.
