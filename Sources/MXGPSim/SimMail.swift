@@ -18,8 +18,15 @@ public struct SimMailTimers: Sendable, Hashable {
     public var submissionGap: Duration = .milliseconds(5)
     /// TCP's first retransmission timeout on a lossy link (doubles per consecutive loss).
     public var retransmissionTimeout: Duration = .milliseconds(200)
+    /// Median delivery latency above which a next hop is degraded, and how long it is avoided
+    /// before a probe: the lab profile's `timers.slow-next-hop` and `slow-next-hop-retry`.
+    public var slowNextHop: Duration? = NodeConfig.Timers.lab.slowNextHop
+    public var slowNextHopRetry: Duration = NodeConfig.Timers.lab.slowNextHopRetry
 
     public init() {}
+
+    /// A fresh slow-next-hop rule with these timers.
+    var slowNextHops: SlowNextHops { SlowNextHops(limit: slowNextHop, retryAfter: slowNextHopRetry) }
 }
 
 /// One neighbour's account at a node, as a node's ledger keeps it.
@@ -89,6 +96,8 @@ struct SimNodeMail {
     var mailboxes: [String: [SimMailboxMessage]] = [:]
     var ledger: [String: SimLedgerEntry] = [:]
     var health: NextHopHealth
+    /// Next hops whose recent deliveries are slow (the delivery engine's `SlowNextHops`).
+    var slow: SlowNextHops
     var meter = RateWindow(window: .seconds(60))
     var tempfailPercent = 0
     /// The node's own load against its topology `overload:` (the node's monitor); nil: never drains.

@@ -253,6 +253,7 @@ extension Simulation {
             for p in fresh.peerings.indices { fresh.peerings[p].reverseIndex = nodes[n].peerings[p].reverseIndex }
             nodes[n] = fresh
             mail[n].health = NextHopHealth(base: mailTimers.nextHopPenalty, cap: .seconds(300))
+            mail[n].slow = mailTimers.slowNextHops
             mail[n].meter = RateWindow(window: .seconds(60))
             mail[n].overload = topology.nodes[n].overload.map(OverloadMonitor.init(settings:))  // a fresh process: not draining
             schedule(.start(node: n), at: now)

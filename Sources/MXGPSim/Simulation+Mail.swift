@@ -210,7 +210,7 @@ extension Simulation {
         // One group per attempt chain (the usual case is one recipient); others wait for the next tick.
         mail[n].queue[i].inFlight = true
         let crossed = MessageHeaders.hops(in: message.data).map(\.node)
-        let ordered = RelayDecision.order(RelayDecision.withoutLoops(first, crossed: crossed), health: mail[n].health, now: now)
+        let ordered = RelayDecision.order(RelayDecision.withoutLoops(first, crossed: crossed), health: mail[n].health, slow: mail[n].slow, now: now)
         attempt(n, queueID: message.id, candidates: ordered, index: 0, recipients: groups[first]!,
                 lastError: ordered.isEmpty ? RelayDecision.loopOnly : "no next hop answered")
     }
@@ -305,11 +305,17 @@ extension Simulation {
             let price = relationship(n, candidate.neighbour) == .provider ? Int(price(n, candidate.neighbour)) : 0
             mail[n].book(candidate.neighbour) { $0.messagesOut += 1; $0.bytesOut += message.data.count; $0.owed += price }
             mail[n].health.succeeded(candidate.neighbour)
+            if let change = mail[n].slow.delivered(candidate.neighbour, latency: now - attempt.started, started: attempt.started, now: now) {
+                log("\(nodes[n].name) → \(candidate.neighbour): next hop \(change == .recovered ? "is fast again" : "is slow; new mail prefers an alternate")")
+            }
             mail[n].carried.insert(message.messageId)
             mail[n].queue[q].recipients.removeAll { sorted.delivered.contains($0) }
             log("\(nodes[n].name) → \(candidate.neighbour): <\(message.messageId)> taken")
         } else {
             mail[n].health.failed(candidate.neighbour, error: lastError, now: now)
+            if mail[n].slow.failed(candidate.neighbour, took: now - attempt.started, started: attempt.started, now: now) != nil {
+                log("\(nodes[n].name) → \(candidate.neighbour): next hop is slow; new mail prefers an alternate")
+            }
             log("\(nodes[n].name) → \(candidate.neighbour): <\(message.messageId)> not taken: \(lastError)")
         }
         if !sorted.bounced.isEmpty {

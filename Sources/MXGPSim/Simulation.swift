@@ -157,7 +157,7 @@ public final class Simulation {
         }
         for n in topology.nodes.indices {
             let neighbours = topology.neighbours(of: topology.nodes[n].name)
-            mail.append(SimNodeMail(health: NextHopHealth(base: mailTimers.nextHopPenalty, cap: .seconds(300))))
+            mail.append(SimNodeMail(health: NextHopHealth(base: mailTimers.nextHopPenalty, cap: .seconds(300)), slow: mailTimers.slowNextHops))
             mail[n].overload = topology.nodes[n].overload.map(OverloadMonitor.init(settings:))
             contracts.append(Dictionary(uniqueKeysWithValues: neighbours.map {
                 ($0.node.name, MailContract(rateLimit: Int($0.link.rateLimit), maxSize: Int($0.link.maxSize ?? 10 * 1024 * 1024), chargeback: Int($0.link.chargeback)))

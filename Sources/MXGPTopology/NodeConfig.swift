@@ -205,12 +205,20 @@ public struct NodeConfig: Hashable, Sendable {
         public var connectRetryReset: Duration
         /// Fast-liveness interval in milliseconds (10…65535) to offer, nil for off.
         public var fastLivenessMilliseconds: UInt16?
+        /// Median delivery latency above which a next hop is degraded (new mail prefers an
+        /// alternate, see `SlowNextHops`); nil: off. Production 10 s, lab 1 s.
+        public var slowNextHop: Duration?
+        /// How long a degraded next hop is avoided before a probe delivery. Production 60 s, lab 10 s.
+        public var slowNextHopRetry: Duration
 
         /// Creates timers.
         public init(
             profile: TimerProfile, holdTime: UInt16, connectRetry: Duration, connectRetryMax: Duration,
-            connectRetryReset: Duration, fastLivenessMilliseconds: UInt16? = nil
+            connectRetryReset: Duration, fastLivenessMilliseconds: UInt16? = nil,
+            slowNextHop: Duration? = .seconds(10), slowNextHopRetry: Duration = .seconds(60)
         ) {
+            self.slowNextHop = slowNextHop
+            self.slowNextHopRetry = slowNextHopRetry
             self.profile = profile
             self.holdTime = holdTime
             self.connectRetry = connectRetry
@@ -237,7 +245,7 @@ public struct NodeConfig: Hashable, Sendable {
         public static let lab = Timers(
             profile: .lab, holdTime: SessionConfiguration.labHoldTime,
             connectRetry: ReconnectBackoff.lab.initial, connectRetryMax: ReconnectBackoff.lab.cap,
-            connectRetryReset: ReconnectBackoff.lab.resetAfter)
+            connectRetryReset: ReconnectBackoff.lab.resetAfter, slowNextHop: .seconds(1), slowNextHopRetry: .seconds(10))
 
         /// The keepalive interval in seconds implied by the hold time (0 when hold is 0).
         public var keepaliveSeconds: UInt16 { holdTime / 3 }

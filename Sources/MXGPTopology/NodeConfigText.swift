@@ -39,6 +39,14 @@ extension NodeConfig {
             "  connect-retry-reset: \(T.duration(timers.connectRetryReset))",
             "  fast-liveness: \(timers.fastLivenessMilliseconds.map { "\($0)ms" } ?? "off")",
         ]
+        // Only when they differ from the profile's, so existing configs print as before.
+        let defaults = NodeConfig.Timers.defaults(for: timers.profile)
+        if timers.slowNextHop != defaults.slowNextHop {
+            lines.append("  slow-next-hop: \(timers.slowNextHop.map(T.duration) ?? "off")")
+        }
+        if timers.slowNextHopRetry != defaults.slowNextHopRetry {
+            lines.append("  slow-next-hop-retry: \(T.duration(timers.slowNextHopRetry))")
+        }
         if let tls {
             lines += ["tls:", "  certificate: \(T.scalar(tls.certificate))", "  key: \(T.scalar(tls.key))", "  ca: \(T.scalar(tls.ca))"]
         } else {

@@ -50,6 +50,18 @@ extension NodeConfigReader {
            let ms = duration(node, "timers.fast-liveness", range: 10...65_535, fix: "use off or an interval from 10ms to 65535ms, like 200ms") {
             timers.fastLivenessMilliseconds = UInt16(ms)
         }
+        if let node = values["slow-next-hop"] {
+            if NodeConfigReader.isOff(node) {
+                timers.slowNextHop = nil
+            } else if let ms = duration(node, "timers.slow-next-hop", range: 10...3_600_000,
+                                        fix: "use off or a delivery latency from 10ms to 1h, like 10s (lab: 1s)") {
+                timers.slowNextHop = .milliseconds(ms)
+            }
+        }
+        if let node = values["slow-next-hop-retry"], let ms = duration(node, "timers.slow-next-hop-retry", range: 100...86_400_000,
+                                                                        fix: "use a duration from 100ms to 24h, like 60s (lab: 10s)") {
+            timers.slowNextHopRetry = .milliseconds(ms)
+        }
         return timers
     }
 

@@ -53,6 +53,7 @@ import Testing
     @Test(arguments: [
         (nil as AdminRouteUsability?, "-"),
         (AdminRouteUsability(usable: true, state: "healthy"), "yes"),
+        (AdminRouteUsability(usable: true, state: "degraded"), "yes: degraded"),
         (AdminRouteUsability(usable: false, state: "penalised", penaltyLeftSeconds: 3, lastError: "timeout\nafter 60 s"), "no: penalised 3s (timeout after 60 s)"),
         (AdminRouteUsability(usable: false, state: "penalised"), "no: penalised"),
         (AdminRouteUsability(usable: false, state: "down"), "no: session down"),
@@ -88,8 +89,9 @@ import Testing
             AdminNextHop(neighbour: "a", state: "healthy", consecutiveFailures: 1, lastError: "old"),
             AdminNextHop(neighbour: "b", state: "penalised", consecutiveFailures: 2, lastError: "421", penaltyLeftSeconds: 4),
             AdminNextHop(neighbour: "c", state: "down"),
+            AdminNextHop(neighbour: "d", state: "degraded"),
         ]
-        #expect(LabStatus.NextHopProblem.unhealthy(hops).map(\.summary) == ["b penalised 4s", "c down"])
+        #expect(LabStatus.NextHopProblem.unhealthy(hops).map(\.summary) == ["b penalised 4s", "c down", "d degraded"])
     }
 
     @Test func parsing() throws {

@@ -89,8 +89,23 @@ import Testing
         #expect(NextHopState.of("up1", sessionEstablished: established, health: health, now: .milliseconds(atMilliseconds)) == expected)
     }
 
+    /// With a slow next hop (degraded at 2 s, probe due at 12 s): one row per combination that matters.
+    @Test(arguments: [
+        (true, false, 3000, NextHopState.degraded),
+        (true, true, 2500, .penalised),      // penalised wins over degraded (1 s penalty from 2 s)
+        (false, false, 3000, .down),         // down wins over both
+        (true, false, 12_000, .healthy),     // due for a probe: ranked as usual
+    ])
+    func stateWhenSlow(established: Bool, failed: Bool, atMilliseconds: Int, expected: NextHopState) {
+        var health = NextHopHealth(base: .seconds(1))
+        if failed { health.failed("up1", error: "timed out", now: .seconds(2)) }
+        var slow = SlowNextHops(limit: .seconds(1), samples: 1, retryAfter: .seconds(10))
+        slow.delivered("up1", latency: .seconds(2), started: .zero, now: .seconds(2))
+        #expect(NextHopState.of("up1", sessionEstablished: established, health: health, slow: slow, now: .milliseconds(atMilliseconds)) == expected)
+    }
+
     @Test func gaugeValues() {
-        #expect(NextHopState.allCases.map(\.gaugeValue) == [0, 1, 2])
+        #expect(NextHopState.allCases.map(\.gaugeValue) == [0, 1, 2, 3])
     }
 
     @Test(arguments: [(0, 4000), (1500, 2500), (4000, 0), (9000, 0)])

@@ -32,7 +32,7 @@ final class MailLab: @unchecked Sendable {
     init(
         _ topology: Topology, localClients: Set<String>, lifetime: TimeInterval = 86400, pki: TLSPeeringTests.LabPKI? = nil,
         deliverTo: [String: HostPort] = [:], transactionTimeout: Duration = .seconds(60), nextHopPenalty: Duration = .seconds(1),
-        overload: [String: OverloadSettings] = [:]
+        overload: [String: OverloadSettings] = [:], slowNextHops: SlowNextHops = SlowNextHops(limit: nil)
     ) async throws {
         self.topology = topology
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mxgp-mail-\(UUID().uuidString)")
@@ -70,6 +70,7 @@ final class MailLab: @unchecked Sendable {
             })
             settings.region = node.region
             settings.refuseRegions = Set(node.refuseRegions)
+            settings.slowNextHops = slowNextHops
             let store = try NodeStore(directoryPath: settings.storeDirectory)
             let metrics = NodeMetrics()
             let engine = DeliveryEngine(

@@ -139,6 +139,12 @@ let nodeConfigErrorCases: [NodeConfigErrorCase] = [
           kind: .badTimer, fragment: "connect-retry-max (5s) is below timers.connect-retry (10s)", line: 11),
     .init(label: "fast liveness too fast", yaml: nodeYAML(extra: ["timers: { fast-liveness: 5ms }"]), kind: .badTimer,
           fragment: "timers.fast-liveness is \"5ms\"", line: 9),
+    .init(label: "slow next hop not a duration", yaml: nodeYAML(extra: ["timers: { slow-next-hop: slow }"]), kind: .badTimer,
+          fragment: "timers.slow-next-hop is \"slow\"", line: 9, fixFragment: "like 10s"),
+    .init(label: "slow next hop too small", yaml: nodeYAML(extra: ["timers: { slow-next-hop: 5ms }"]), kind: .badTimer,
+          fragment: "timers.slow-next-hop is \"5ms\"", line: 9, fixFragment: "use off or a delivery latency"),
+    .init(label: "slow next hop retry too short", yaml: nodeYAML(extra: ["timers: { slow-next-hop-retry: 10ms }"]), kind: .badTimer,
+          fragment: "timers.slow-next-hop-retry is \"10ms\"", line: 9, fixFragment: "from 100ms to 24h"),
     .init(label: "profile typo", yaml: nodeYAML(extra: ["timers: { profile: prod }"]), kind: .badTimer, fragment: "timers.profile \"prod\"",
           line: 9, fixFragment: "did you mean \"production\"?"),
     .init(label: "tls without key", yaml: nodeYAML(extra: ["tls:", "  certificate: a.pem", "  ca: ca.pem"]), kind: .missingKey,
@@ -273,6 +279,19 @@ struct NodeConfigTests {
         #expect(config.timers.connectRetry == .milliseconds(100))
         #expect(config.timers.connectRetryMax == .seconds(2))
         #expect(config.timers.fastLivenessMilliseconds == 200)
+    }
+
+    /// Each row: the `timers` mapping, then the slow-next-hop limit and probe interval it gives.
+    @Test(arguments: [
+        ("{}", Duration?.some(.seconds(10)), Duration.seconds(60)),
+        ("{ profile: lab }", .seconds(1), .seconds(10)),
+        ("{ profile: lab, slow-next-hop: 250ms, slow-next-hop-retry: 2s }", .milliseconds(250), .seconds(2)),
+        ("{ slow-next-hop: off }", nil, .seconds(60)),
+    ])
+    func slowNextHop(timers: String, limit: Duration?, retry: Duration) throws {
+        let config = try NodeConfig.parse(yaml: nodeYAML(extra: ["timers: \(timers)"]))
+        #expect(config.timers.slowNextHop == limit)
+        #expect(config.timers.slowNextHopRetry == retry)
     }
 
     @Test("warnings: colo without domains or provider, isolated node, exposed admin, host bits")

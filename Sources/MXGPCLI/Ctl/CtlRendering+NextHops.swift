@@ -17,11 +17,11 @@ extension CtlRendering {
         return table.render()
     }
 
-    /// The USABLE cell of a ranked route: `yes`, `no: penalised 12s (421 …)`, `no: session down`;
-    /// `-` for an own domain.
+    /// The USABLE cell of a ranked route: `yes`, `yes: degraded` (slow, tried after the healthy
+    /// ones), `no: penalised 12s (421 …)`, `no: session down`; `-` for an own domain.
     static func usable(_ usability: AdminRouteUsability?) -> String {
         guard let usability else { return "-" }
-        if usability.usable { return "yes" }
+        if usability.usable { return usability.state == "degraded" ? "yes: degraded" : "yes" }
         switch usability.state {
         case "penalised":
             let left = usability.penaltyLeftSeconds.map { " \($0)s" } ?? ""

@@ -84,20 +84,27 @@ public enum NextHopState: String, Sendable, Hashable, CaseIterable {
     case penalised
     /// The MXGP session with the neighbour is not established: its routes are gone.
     case down
+    /// The session is up and the next hop is not penalised, but its recent deliveries are slow
+    /// (``SlowNextHops``): it is tried after the healthy ones, before the penalised ones.
+    case degraded
 
     /// The state of `neighbour` at `now`: `down` without an established session, else
-    /// `penalised` while `health` penalises it, else `healthy`.
-    public static func of(_ neighbour: String, sessionEstablished: Bool, health: NextHopHealth, now: Duration) -> NextHopState {
+    /// `penalised` while `health` penalises it, else `degraded` while `slow` avoids it, else `healthy`.
+    public static func of(_ neighbour: String, sessionEstablished: Bool, health: NextHopHealth,
+                          slow: SlowNextHops = SlowNextHops(limit: nil), now: Duration) -> NextHopState {
         if !sessionEstablished { return .down }
-        return health.isPenalised(neighbour, now: now) ? .penalised : .healthy
+        if health.isPenalised(neighbour, now: now) { return .penalised }
+        return slow.isDegraded(neighbour, now: now) ? .degraded : .healthy
     }
 
-    /// The value of the `mxgp_nexthop_state` gauge: 0 healthy, 1 penalised, 2 down.
+    /// The value of the `mxgp_nexthop_state` gauge: 0 healthy, 1 penalised, 2 down, 3 degraded
+    /// (3 so the existing values keep their meaning).
     public var gaugeValue: Int {
         switch self {
         case .healthy: return 0
         case .penalised: return 1
         case .down: return 2
+        case .degraded: return 3
         }
     }
 }
@@ -116,11 +123,15 @@ public struct NextHopSnapshot: Sendable {
     public var health: NextHopHealth
     /// The counters and latencies.
     public var stats: NextHopStats
+    /// Which next hops are degraded (slow).
+    public var slow: SlowNextHops
     /// The engine's monotonic time the penalties are measured against.
     public var now: Duration
 
     /// A snapshot with every field given.
-    public init(health: NextHopHealth = NextHopHealth(), stats: NextHopStats = NextHopStats(), now: Duration = .zero) {
+    public init(health: NextHopHealth = NextHopHealth(), stats: NextHopStats = NextHopStats(),
+                slow: SlowNextHops = SlowNextHops(limit: nil), now: Duration = .zero) {
+        self.slow = slow
         self.health = health
         self.stats = stats
         self.now = now

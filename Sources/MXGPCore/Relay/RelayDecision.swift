@@ -52,9 +52,19 @@ public enum RelayDecision {
     /// The candidates in the order to try now: penalised next hops go last (in their rank order),
     /// so the relay moves to the next alternate at once without waiting for the control plane.
     public static func order(_ candidates: [NextHopCandidate], health: NextHopHealth, now: Duration) -> [NextHopCandidate] {
-        let healthy = candidates.filter { !health.isPenalised($0.neighbour, now: now) }
+        order(candidates, health: health, slow: SlowNextHops(limit: nil), now: now)
+    }
+
+    /// The candidates in the order to try now: healthy ones first, then degraded ones (slow,
+    /// see ``SlowNextHops``), then penalised ones, each group in rank order. A penalised next
+    /// hop goes last even when it is also degraded. This is a data-plane preference: the
+    /// routes stay as the control plane chose them.
+    public static func order(_ candidates: [NextHopCandidate], health: NextHopHealth, slow: SlowNextHops, now: Duration) -> [NextHopCandidate] {
         let penalised = candidates.filter { health.isPenalised($0.neighbour, now: now) }
-        return healthy + penalised
+        let usable = candidates.filter { !health.isPenalised($0.neighbour, now: now) }
+        let degraded = usable.filter { slow.isDegraded($0.neighbour, now: now) }
+        let healthy = usable.filter { !slow.isDegraded($0.neighbour, now: now) }
+        return healthy + degraded + penalised
     }
 
     /// The candidates that do not hand the message back to a node it has already crossed

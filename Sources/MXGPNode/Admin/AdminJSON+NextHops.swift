@@ -45,14 +45,14 @@ public enum NextHopReport {
     /// The state of neighbour `name`: `down` unless `peers` shows its session Established.
     public static func state(of name: String, peers: [PeerStatus], snapshot: NextHopSnapshot) -> NextHopState {
         let established = peers.contains { $0.name == name && $0.state == "Established" }
-        return NextHopState.of(name, sessionEstablished: established, health: snapshot.health, now: snapshot.now)
+        return NextHopState.of(name, sessionEstablished: established, health: snapshot.health, slow: snapshot.slow, now: snapshot.now)
     }
 
     /// Whether the data plane would send to `nextHop` now; nil for an own domain (no next hop).
     public static func usability(of nextHop: String?, peers: [PeerStatus], snapshot: NextHopSnapshot) -> AdminRouteUsability? {
         guard let nextHop else { return nil }
         let state = state(of: nextHop, peers: peers, snapshot: snapshot)
-        guard state == .penalised else { return AdminRouteUsability(usable: state == .healthy, state: state.rawValue) }
+        guard state == .penalised else { return AdminRouteUsability(usable: state == .healthy || state == .degraded, state: state.rawValue) }
         return AdminRouteUsability(
             usable: false, state: state.rawValue, penaltyLeftSeconds: wholeSeconds(snapshot.health.penaltyLeft(of: nextHop, now: snapshot.now)),
             lastError: snapshot.health.penalty(of: nextHop)?.lastError)

@@ -6,7 +6,7 @@ import Prometheus
 /// failures of each configured neighbour, copied from `GET /v1/nexthops` every second by the
 /// metrics refresher, and each next hop's delivery latency as deliveries finish.
 extension NodeMetrics {
-    /// Sets `mxgp_nexthop_state{neighbour=…}` (0 healthy, 1 penalised, 2 down) and
+    /// Sets `mxgp_nexthop_state{neighbour=…}` (0 healthy, 1 penalised, 2 down, 3 degraded) and
     /// `mxgp_nexthop_consecutive_failures{neighbour=…}` from the next-hop view; the gauges of
     /// neighbours no longer in it (removed by a reload) are dropped.
     public func nextHops(_ nexthops: [AdminNextHop]) {
@@ -35,7 +35,7 @@ extension NodeMetrics {
     }
 
     static var nextHopStateDescriptor: MetricNameDescriptor {
-        descriptor("nexthop_state", unit: "", help: "Each configured neighbour as a next hop: 0 healthy, 1 penalised after failures, 2 session down.")
+        descriptor("nexthop_state", unit: "", help: "Each configured neighbour as a next hop: 0 healthy, 1 penalised after failures, 2 session down, 3 degraded (slow).")
     }
     static var nextHopFailuresDescriptor: MetricNameDescriptor {
         descriptor("nexthop_consecutive_failures", unit: "", help: "Failed delivery attempts in a row to each next hop since its last success.")

@@ -29,7 +29,7 @@ import Prometheus
 /// | `mxgp_complaints_total` | counter | `event` | Spam complaints: `filed` here, `received` from a neighbour, `forwarded` toward the origin, `dropped` (not carried, duplicate, no session). |
 /// | `mxgp_chargebacks_total` | counter | | Chargeback units booked against neighbours. |
 /// | `mxgp_domain_limit_total` | counter | `action` | Times a neighbour went over its `max-domains`, by the configured action (`warn`, `block`, `reset`). |
-/// | `mxgp_nexthop_state` | gauge | `neighbour` | Each configured neighbour as a next hop: 0 healthy, 1 penalised (recent failures; tried after healthy ones), 2 down (no MXGP session). |
+/// | `mxgp_nexthop_state` | gauge | `neighbour` | Each configured neighbour as a next hop: 0 healthy, 1 penalised (recent failures; tried after healthy ones), 2 down (no MXGP session), 3 degraded (slow: median delivery latency over `timers.slow-next-hop`; tried after healthy ones, before penalised ones). |
 /// | `mxgp_nexthop_consecutive_failures` | gauge | `neighbour` | Failed delivery attempts in a row to the next hop since its last success. |
 /// | `mxgp_nexthop_delivery_latency_seconds` | histogram | `neighbour` | Per message, how long the next hop took to take it: attempt start (connect or pooled connection) to its answer to DATA (`local MTA` for `deliver-to`). |
 public final class NodeMetrics: Sendable {

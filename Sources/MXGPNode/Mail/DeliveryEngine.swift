@@ -29,6 +29,8 @@ public final class DeliveryEngine: Service, Sendable {
         var inFlight: Set<String> = []
         /// Messages, bytes, latencies and last error per next hop (`GET /v1/nexthops`).
         var stats = NextHopStats()
+        /// Next hops whose recent deliveries are slow (tried after the healthy ones).
+        var slow: SlowNextHops
     }
     /// The deliveries running now, children of `run()`.
     private let work = ServiceWork()
@@ -55,7 +57,7 @@ public final class DeliveryEngine: Service, Sendable {
         self.metrics = metrics
         self.logger = logger
         self.group = group
-        self.state = NIOLockedValueBox(State(health: NextHopHealth(base: settings.nextHopPenalty, cap: .seconds(300))))
+        self.state = NIOLockedValueBox(State(health: NextHopHealth(base: settings.nextHopPenalty, cap: .seconds(300)), slow: settings.slowNextHops))
         (self.wakeups, self.wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -71,13 +73,26 @@ public final class DeliveryEngine: Service, Sendable {
 
     /// Next-hop penalties, counters and latencies now (`GET /v1/nexthops`, metrics).
     public func nextHopSnapshot() -> NextHopSnapshot {
-        state.withLockedValue { NextHopSnapshot(health: $0.health, stats: $0.stats, now: now) }
+        state.withLockedValue { NextHopSnapshot(health: $0.health, stats: $0.stats, slow: $0.slow, now: now) }
     }
 
     /// Counts a message `nextHop` took after `latency`, in its stats and its latency histogram.
-    func noteDelivered(to nextHop: String, bytes: Int, latency: Duration) {
-        state.withLockedValue { $0.stats.delivered(nextHop, bytes: bytes, latency: latency) }
+    /// The attempt started at `started` (engine time); a slow median makes the next hop degraded.
+    func noteDelivered(to nextHop: String, bytes: Int, latency: Duration, started: Duration) {
+        let change = state.withLockedValue { state -> SlowNextHops.Change? in
+            state.stats.delivered(nextHop, bytes: bytes, latency: latency)
+            return state.slow.delivered(nextHop, latency: latency, started: started, now: now)
+        }
         metrics?.nextHopLatency(nextHop, latency)
+        switch change {
+        case .degraded(let median):
+            logger.notice("next hop is slow; new mail prefers an alternate", metadata: [
+                "next_hop": "\(nextHop)", "median_latency": "\(median)"])
+        case .recovered:
+            logger.notice("slow next hop is fast again", metadata: ["next_hop": "\(nextHop)", "latency": "\(latency)"])
+        case nil:
+            break
+        }
     }
 
     /// Keeps the error of a failed attempt to `nextHop` and its wall time.
@@ -203,11 +218,11 @@ public final class DeliveryEngine: Service, Sendable {
         }
     }
 
-    /// Tries the candidates in order (penalised ones last) until every recipient is delivered or bounced.
+    /// Tries the candidates in order (degraded ones after the healthy, penalised ones last) until every recipient is delivered or bounced.
     func forward(_ delivery: QueuedDelivery, recipients: [QueuedRecipient], candidates: [NextHopCandidate]) async {
         var remaining = recipients.map(\.address)
         let crossed = MessageHeaders.hops(in: [UInt8](delivery.data)).map(\.node)
-        let ordered = state.withLockedValue { RelayDecision.order(RelayDecision.withoutLoops(candidates, crossed: crossed), health: $0.health, now: now) }
+        let ordered = state.withLockedValue { RelayDecision.order(RelayDecision.withoutLoops(candidates, crossed: crossed), health: $0.health, slow: $0.slow, now: now) }
         var lastError = ordered.isEmpty ? RelayDecision.loopOnly : "no next hop answered"
         // Taken out of the queue once for the whole attempt; a crash mid-way puts them back (recover()).
         remaining = (try? await store.markDelivering(queueId: delivery.id, recipients: remaining, nextHop: ordered.first?.neighbour)) ?? remaining
@@ -233,14 +248,22 @@ public final class DeliveryEngine: Service, Sendable {
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour,
                                            price: settings.owedPerMessage[candidate.neighbour] ?? 0)
                 state.withLockedValue { $0.health.succeeded(candidate.neighbour) }
-                noteDelivered(to: candidate.neighbour, bytes: delivery.data.count, latency: attemptTook)
+                noteDelivered(to: candidate.neighbour, bytes: delivery.data.count, latency: attemptTook, started: attemptStarted)
                 for _ in delivered {
                     metrics?.delivery(result: "delivered")
                     metrics?.deliveryLatency(acceptedAt: delivery.receivedAt, deliveredAt: answeredAt)
                 }
                 if attempt > 0 { metrics?.failover() }
             } else {
-                state.withLockedValue { $0.health.failed(candidate.neighbour, error: lastError, now: now) }
+                let failedAt = now
+                let slowed = state.withLockedValue { state -> SlowNextHops.Change? in
+                    state.health.failed(candidate.neighbour, error: lastError, now: failedAt)
+                    return state.slow.failed(candidate.neighbour, took: failedAt - attemptStarted, started: attemptStarted, now: failedAt)
+                }
+                if case .degraded(let median) = slowed {
+                    logger.notice("next hop is slow; new mail prefers an alternate", metadata: [
+                        "next_hop": "\(candidate.neighbour)", "median_latency": "\(median)"])
+                }
                 noteFailed(candidate.neighbour, error: lastError)
                 logger.notice("next hop failed; trying the next alternate", metadata: [
                     "queue_id": "\(delivery.id)", "next_hop": "\(candidate.neighbour)", "error": "\(lastError)"])

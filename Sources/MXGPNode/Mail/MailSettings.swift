@@ -46,6 +46,9 @@ public struct MailSettings: Sendable {
     public var region: Region?
     /// Regions whose mail this node refuses from neighbours (550 5.7.1).
     public var refuseRegions: Set<Region> = []
+    /// When a next hop counts as degraded (slow) and how often it is probed (`timers.slow-next-hop`,
+    /// `timers.slow-next-hop-retry`); off unless set (the config's defaults set it).
+    public var slowNextHops = SlowNextHops(limit: nil)
 
     public init(
         nodeName: String, operatorNumber: OperatorNumber, ownDomains: [DomainName], localNetworks: [IPNetwork],
@@ -106,5 +109,6 @@ extension MailSettings {
         setContracts(config.neighbours)
         region = config.region
         refuseRegions = Set(config.refuseRegions)
+        slowNextHops = SlowNextHops(limit: config.timers.slowNextHop, retryAfter: config.timers.slowNextHopRetry)
     }
 }
