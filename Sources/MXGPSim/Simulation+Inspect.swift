@@ -35,6 +35,12 @@ extension Simulation {
         return mail[n].ledger.values.sorted { $0.neighbour < $1.neighbour }
     }
 
+    /// Messages `from` handed to `to` whose 250 a link failure swallowed after `to` took them.
+    public func unacknowledged(from: String, to: String) -> Int { unacknowledgedCounts["\(from)>\(to)"] ?? 0 }
+
+    /// Messages `from` handed to `to` that `to` already held (a 250, no second copy, no booking).
+    public func duplicatesTaken(from: String, to: String) -> Int { duplicateCounts["\(from)>\(to)"] ?? 0 }
+
     /// The node's next-hop penalties now.
     public func penalties(of node: String) -> [String: NextHopHealth.Penalty] {
         guard let n = nodeIndex[node] else { return [:] }

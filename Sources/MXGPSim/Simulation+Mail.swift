@@ -125,6 +125,7 @@ extension Simulation {
         mail[n].overload?.accepted(now: now)  // the node counts every message it stores, duplicates too
         guard mail[n].seen.insert(messageId).inserted else {
             log("\(node.name) already holds <\(messageId)>: duplicate taken without a second copy")
+            if let from = custody.fromNeighbour { duplicateCounts["\(from)>\(node.name)", default: 0] += 1 }
             return
         }
         // Booked with the message, once: a duplicate books nothing (as the store does).
@@ -288,7 +289,7 @@ extension Simulation {
             // sender finds out when the transaction times out.
             if let custody = attempt.custody {
                 takeCustody(custody, clientAddress: nodes[n].name)
-                unacknowledged[SimLink(nodes[n].name, nodes[m].name), default: 0] += 1
+                unacknowledgedCounts["\(nodes[n].name)>\(nodes[m].name)", default: 0] += 1
             }
             var timedOut = attempt
             timedOut.cutOff = true

@@ -109,9 +109,12 @@ public final class Simulation {
     var paused: Set<Int> = []
     var stashed: [Int: [Event]] = [:]
     var submissions: [String: [SimSubmission]] = [:]
-    /// Per link: transactions whose next hop took the message but whose 250 was lost to a link
-    /// failure (the receiver may have booked a message the sender never paid for).
-    public internal(set) var unacknowledged: [SimLink: Int] = [:]
+    /// Per direction (`from>to`): transactions whose next hop took the message but whose 250 was
+    /// lost to a link failure (the receiver booked a message the sender does not know it handed over).
+    var unacknowledgedCounts: [String: Int] = [:]
+    /// Per direction (`from>to`): messages the receiver already held, taken with a 250 but
+    /// without a second copy or a second booking (the sender books them: it got its 250).
+    var duplicateCounts: [String: Int] = [:]
     var nextQueueID = 0
     /// Keep ``eventLog`` (off by default: a large simulation would fill it).
     public var keepsLog = false

@@ -75,8 +75,11 @@ public enum ExploreInvariants {
          Int64(route.nextHop.flatMap { byName[$0]?.operatorNumber } ?? 0)]
     }
 
-    /// Per link, what the sender booked out is what the receiver booked in, but for messages
-    /// whose 250 a link failure swallowed (the receiver has them; the sender does not know).
+    /// Per link and direction, what the sender booked out is what the receiver booked in, but
+    /// for messages whose 250 a link failure swallowed (the receiver booked them; the sender does
+    /// not know it handed them over) and duplicates (a message that came back after a lost 250
+    /// elsewhere: the sender books it, its 250 came; the receiver took no second copy and books
+    /// nothing, as the node's store does). The simulator counts both, so the check is exact.
     static func ledgers(_ simulation: Simulation, topology: Topology) -> [Violation] {
         var violations: [Violation] = []
         for link in topology.links {
@@ -84,9 +87,9 @@ public enum ExploreInvariants {
                 let out = simulation.ledger(of: from).first { $0.neighbour == to }
                 let into = simulation.ledger(of: to).first { $0.neighbour == from }
                 let sent = out?.messagesOut ?? 0, received = into?.messagesIn ?? 0
-                let unacknowledged = simulation.unacknowledged[SimLink(from, to)] ?? 0
-                if received < sent || received > sent + unacknowledged {
-                    violations.append(Violation(kind: "ledger", detail: "\(from) booked \(sent) out to \(to), \(to) booked \(received) in from \(from) (\(unacknowledged) 250s lost)"))
+                let unacknowledged = simulation.unacknowledged(from: from, to: to), duplicates = simulation.duplicatesTaken(from: from, to: to)
+                if received != sent - duplicates + unacknowledged {
+                    violations.append(Violation(kind: "ledger", detail: "\(from) booked \(sent) out to \(to), \(to) booked \(received) in from \(from) (\(unacknowledged) 250s lost, \(duplicates) duplicates)"))
                 }
                 let owedPrice = relationship(byNameOf(from, topology), byNameOf(to, topology), topology) == .provider ? Int(link.price) : 0
                 if (out?.owed ?? 0) != sent * owedPrice {
