@@ -7,7 +7,7 @@ import Testing
 
 /// `mxgp sim explore`: the generators are deterministic, the invariants catch what they are
 /// about, shrinking finds the fault that matters, and a fixed budget of seeds passes.
-@Suite struct ExploreTests {
+@Suite(.serialized) struct ExploreTests {
     static let quickstart = TestBinary.repository.appendingPathComponent("Labs/quickstart.yaml").path
 
     @Test func generatorsAreDeterministicAndTopologiesRoundTripThroughYAML() throws {
@@ -111,7 +111,7 @@ import Testing
 }
 
 /// The seeds that found bugs, kept as regression tests.
-@Suite struct ExploreRegressionTests {
+@Suite(.serialized) struct ExploreRegressionTests {
     /// 210: a paused node's mail tick ran late and the simulator never ticked it again (3
     /// messages queued for ever). 383 and 385: mail handed back to a node it had crossed was
     /// taken as a duplicate and lost (RelayDecision.withoutLoops).

@@ -5,7 +5,7 @@ import Testing
 @testable import MXGPLab
 
 /// The scenario pack in the simulator (`mxgp lab run --backend sim`): no root, no Docker.
-@Suite struct SimScenarioTests {
+@Suite(.serialized) struct SimScenarioTests {
     /// Runs a scenario file in the simulator; returns the report and the run folder.
     static func run(_ path: String, runs: String, seed: UInt64? = nil) async throws -> (ScenarioReport, String) {
         let controller = LabController(directory: LabDirectory(root: runs + "/labs"), binary: "/nonexistent/mxgp")

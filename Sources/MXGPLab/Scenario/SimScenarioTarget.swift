@@ -43,7 +43,17 @@ public actor SimScenarioTarget: ScenarioTarget {
     public func withSimulation<T>(_ body: (Simulation) -> T) -> T { body(simulation) }
 
     public func elapsed() async -> Duration { simulation.virtualNow - simulation.startTime }
-    public func pause(for duration: Duration) async { simulation.advance(to: simulation.virtualNow + duration) }
+    public func pause(for duration: Duration) async { await advance(to: simulation.virtualNow + duration) }
+
+    /// Runs the simulation up to `end` in slices of 200 ms of virtual time, yielding between
+    /// them: a long wait must not hold a thread of the cooperative pool (2 on a 2-core
+    /// machine) for seconds, or every other task in the process starves (node tests did).
+    func advance(to end: Duration) async {
+        repeat {
+            simulation.advance(to: min(end, simulation.virtualNow + .milliseconds(200)))
+            await Task.yield()
+        } while simulation.virtualNow < end
+    }
     public nonisolated func startStamp(running seconds: Double) -> String { "2026-01-01T00:00:00Z" }
 
     public func startSend(_ send: ScenarioSend, sender: String, subject: String, id: String) async -> @Sendable () async -> [(messageId: String, status: String)] {
@@ -53,8 +63,8 @@ public actor SimScenarioTarget: ScenarioTarget {
 
     /// Lets time run until the send's last message was answered; one held by a paused node
     /// counts as deferred (the client would time out).
-    func answers(_ id: String, count: Int, last: Duration) -> [(messageId: String, status: String)] {
-        if simulation.virtualNow <= last { simulation.advance(to: last + .milliseconds(1)) }
+    func answers(_ id: String, count: Int, last: Duration) async -> [(messageId: String, status: String)] {
+        if simulation.virtualNow <= last { await advance(to: last + .milliseconds(1)) }
         var answers = simulation.submissions(of: id).map { ($0.messageId, $0.status) }
         while answers.count < count { answers.append(("unanswered-\(id)-\(answers.count + 1)", "deferred")) }
         return answers
