@@ -64,8 +64,26 @@ public final class NodeStore: Sendable {
     /// Group commit counters since the store was opened.
     public func groupCommitStats() async -> GroupCommitStats { await committer.stats }
 
-    /// Closes the database connections; the store must not be used afterwards.
+    /// Closes the database connections; the store must not be used afterwards. Blocks until
+    /// every read in flight is done: from async code use ``closeWhenIdle()`` instead.
     public func close() throws { try pool.close() }
+
+    /// ``close()`` on a dispatch thread rather than the caller's. Closing waits for reads in
+    /// flight, and those need a thread of the cooperative pool to finish: two stores closed at
+    /// once from async code blocked both threads of a 2-core machine's pool for good (a CI run
+    /// hung in MailLab.stop()).
+    public func closeWhenIdle() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            DispatchQueue.global().async {
+                do {
+                    try self.pool.close()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
 
     /// Tables present in the database (for diagnostics and tests).
     public func tableNames() async throws -> [String] {

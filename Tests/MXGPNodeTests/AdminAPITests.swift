@@ -257,7 +257,7 @@ final class FakeNode: NodeStatusProvider {
             #expect(unknown.status == 404)
             #expect((try Self.object(unknown)["error"] as? String)?.contains("<nope@example>") == true)
         }
-        try store.close()
+        try await store.closeWhenIdle()
     }
 
     @Test func unknownPathsAnswer404JSON() async throws {

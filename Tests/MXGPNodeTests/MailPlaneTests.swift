@@ -101,7 +101,7 @@ final class MailLab: @unchecked Sendable {
             node.runner.cancel()
             await node.mail.stop()
             await node.peering.stop()
-            try? node.store.close()
+            try? await node.store.closeWhenIdle()
         }
         try? FileManager.default.removeItem(at: directory)
     }
