@@ -31,10 +31,9 @@ enum ReplayRendering {
                 out += "    lab:    " + path(pair.recordedHops, pair.recordedCopies) + "\n"
                 out += "    replay: " + path(pair.replayedHops, pair.replayedCopies) + " <\(pair.replayedId)>\n"
             }
-            if let message, let pair = shown.first {
+            if message != nil, let pair = shown.first {
                 let lines = result.log.filter { $0.contains("<\(pair.replayedId)>") }
                 if !lines.isEmpty { out += "  in the replay:\n" + lines.map { "    \($0)\n" }.joined() }
-                _ = message
             }
         }
         let differences = result.routeDifferences
