@@ -20,9 +20,10 @@ public enum TopologyParser {
     /// Keys at the top of a topology file.
     public static let topologyKeys = ["name", "nodes", "links", "origin-validation"]
     /// Keys of a node.
-    public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions", "overload"]
+    public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions", "overload",
+                                   "countries", "refuse-destinations", "expected-complaint-rate", "complaint-rate-weight"]
     /// Keys of a link.
-    public static let linkKeys = ["a", "b", "relationship", "price", "chargeback", "rate-limit", "max-size", "impairment"]
+    public static let linkKeys = ["a", "b", "relationship", "price", "covers", "chargeback", "rate-limit", "max-size", "impairment"]
     /// Keys of a link impairment.
     public static let impairmentKeys = ["delay", "jitter", "loss", "rate"]
     /// The node name rule in words, for messages.
@@ -120,6 +121,8 @@ struct Reader {
         if let node = values["nodes"] { topology.nodes = nodes(from: node) }
         if let node = values["links"] { topology.links = links(from: node, nodes: topology.nodes) }
         if let node = values["origin-validation"] { topology.originValidation = originValidation(from: node, declared: declaredNames) }
+        // Contracts by country and refused destinations go by the registry's countries.
+        if topology.usesCountries && topology.originValidation == nil { topology.originValidation = TopologyOriginValidation() }
         return topology
     }
 
@@ -194,11 +197,17 @@ struct Reader {
         if let node = values["overload"], !YAMLContext.isNull(node) {
             overload = OverloadYAML.settings(node, "the overload of \(what)", context: &context)
         }
+        let countries = values["countries"].flatMap { context.countries($0, "the countries of \(what)") } ?? []
+        let refuseDestinations = values["refuse-destinations"].flatMap { context.countries($0, "the refuse-destinations of \(what)") } ?? []
+        let complaintRate = context.complaintRate(prior: values["expected-complaint-rate"], weight: values["complaint-rate-weight"], what: what)
         guard context.errors.count == errorsBefore, let role, let operatorNumber, let region else { return nil }
         var result = TopologyNode(name: name, role: role, operatorNumber: operatorNumber, region: region, domains: domains,
                                   policy: policy, refuseRegions: refuseRegions, line: line)
         result.hijacked = hijacked
         result.overload = overload
+        result.countries = countries
+        result.refuseDestinations = refuseDestinations
+        result.complaintRate = complaintRate
         return result
     }
 
@@ -253,9 +262,8 @@ struct Reader {
                               fix: "use customer, provider or peer (a's role toward b), or leave it out to infer it from the roles")
             }
         }
-        let price = values["price"].flatMap {
-            context.number($0, "the price of \(what)", kind: .badPrice, fix: "use a whole number of price units per message, 0 or more")
-        } ?? 0
+        let terms = context.contractTerms(price: values["price"], covers: values["covers"], what: what)
+        let price = terms?.price ?? 0
         let chargeback = values["chargeback"].flatMap {
             context.number($0, "the chargeback of \(what)", kind: .badContract, fix: "use a whole number of price units per complaint, 0 or more")
         } ?? 0
@@ -271,6 +279,7 @@ struct Reader {
         let aRole = relationship ?? Relationship.inferred(local: ends[1].role, neighbour: ends[0].role)
         var link = TopologyLink(a: ends[0].name, b: ends[1].name, aRole: aRole, price: price, impairment: impairment, line: line)
         link.chargeback = chargeback
+        link.coverage = terms?.coverage ?? .everywhere
         link.rateLimit = rateLimit
         link.maxSize = maxSize
         return link

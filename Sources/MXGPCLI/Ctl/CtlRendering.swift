@@ -101,11 +101,12 @@ public enum CtlRendering {
         let ledger = try decode(AdminLedger.self, json)
         guard ledger.available else { return unavailable("ledger", ledger.reason) }
         if ledger.ledger.isEmpty { return "(ledger empty)\n" }
-        var table = TextTable(["NEIGHBOUR", "MSGS-IN", "MSGS-OUT", "BYTES-IN", "BYTES-OUT", "OWED", "EARNED", "CHARGEBACKS", "COMPLAINTS"])
+        var table = TextTable(["NEIGHBOUR", "MSGS-IN", "MSGS-OUT", "BYTES-IN", "BYTES-OUT", "OWED", "EARNED", "CHARGEBACKS", "COMPLAINTS", "CB-PAYABLE", "COMPLAINTS-PAYABLE"])
         for entry in ledger.ledger {
             table.add([
                 entry.neighbour, String(entry.messagesIn), String(entry.messagesOut), String(entry.bytesIn), String(entry.bytesOut),
                 String(entry.owed), String(entry.earned), String(entry.chargebacks), String(entry.complaints),
+                String(entry.chargebacksPayable), String(entry.complaintsPayable),
             ])
         }
         return table.render()

@@ -69,6 +69,17 @@ public final class PeeringService: Service, NodeStatusProvider, Sendable {
         (try? await onLoop { $0.sendReport(report, to: name) }) ?? false
     }
 
+    /// Sets the expected complaint rate (parts per million) the decision weighs CHARGEBACK with;
+    /// routes whose best changed are re-advertised.
+    public func setComplaintRate(_ ppm: UInt32) async {
+        _ = try? await onLoop { controller in
+            guard controller.engine.local.complaintRatePPM != ppm else { return }
+            controller.logger.notice("expected complaint rate changed", metadata: ["ppm": "\(ppm)"])
+            controller.engine.setComplaintRate(ppm)
+            controller.scheduleFlush()
+        }
+    }
+
     /// Runs `body` on the controller's event loop.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable (PeeringController) throws -> T) async throws -> T {
         try await controller.loop.submit { [controller] in try body(controller) }.get()
