@@ -343,6 +343,23 @@ public struct AdminLedgerEntry: Codable, Sendable, Hashable {
         self.chargebacks = chargebacks
         self.complaints = complaints
     }
+
+    enum CodingKeys: String, CodingKey {
+        case neighbour, messagesIn, messagesOut, bytesIn, bytesOut, owed, earned, chargebacks, complaints, chargebacksPayable, complaintsPayable
+    }
+
+    /// Decodes an entry; the payable fields are 0 when a node older than them leaves them out.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            neighbour: try c.decode(String.self, forKey: .neighbour), messagesIn: try c.decode(Int.self, forKey: .messagesIn),
+            messagesOut: try c.decode(Int.self, forKey: .messagesOut), bytesIn: try c.decode(Int.self, forKey: .bytesIn),
+            bytesOut: try c.decode(Int.self, forKey: .bytesOut), owed: try c.decode(Int.self, forKey: .owed),
+            earned: try c.decode(Int.self, forKey: .earned), chargebacks: try c.decode(Int.self, forKey: .chargebacks),
+            complaints: try c.decode(Int.self, forKey: .complaints),
+            chargebacksPayable: try c.decodeIfPresent(Int.self, forKey: .chargebacksPayable) ?? 0,
+            complaintsPayable: try c.decodeIfPresent(Int.self, forKey: .complaintsPayable) ?? 0)
+    }
 }
 
 /// `GET /v1/ledger`: `{"available": false, "reason": "...", "ledger": []}` until the data plane lands.
