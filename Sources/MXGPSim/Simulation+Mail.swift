@@ -130,7 +130,9 @@ extension Simulation {
         }
         // Booked with the message, once: a duplicate books nothing (as the store does).
         if let from = custody.fromNeighbour {
-            let price = relationship(n, from) == .customer ? Int(price(n, from)) : 0
+            let domain = custody.recipients.first.flatMap { $0.split(separator: "@").last.map(String.init) }.flatMap(DomainName.init)
+            let price = relationship(n, from) == .customer
+                ? Int(nodes[n].engine.earnedPrice(for: domain, from: from, fallback: price(n, from))) : 0
             mail[n].book(from) { $0.messagesIn += 1; $0.bytesIn += custody.data.count; $0.earned += price }
         }
         let own = Set(node.domains.map(\.text))
@@ -303,7 +305,7 @@ extension Simulation {
         let message = mail[n].queue[q]
         if !sorted.delivered.isEmpty {
             if let custody = attempt.custody { takeCustody(custody, clientAddress: nodes[n].name) }
-            let price = relationship(n, candidate.neighbour) == .provider ? Int(price(n, candidate.neighbour)) : 0
+            let price = relationship(n, candidate.neighbour) == .provider ? Int(candidate.price) : 0
             mail[n].book(candidate.neighbour) { $0.messagesOut += 1; $0.bytesOut += message.data.count; $0.owed += price }
             mail[n].health.succeeded(candidate.neighbour)
             if let change = mail[n].slow.delivered(candidate.neighbour, latency: now - attempt.started, started: attempt.started, now: now) {

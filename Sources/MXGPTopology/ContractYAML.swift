@@ -108,14 +108,19 @@ extension ContractTerms {
     public var priceText: String {
         if coverage.prices.isEmpty { return "\(price)" }
         var parts = coverage.prices.sorted { $0.key < $1.key }.map { "\($0.key.code): \($0.value)" }
-        if coverage.covers != Set(coverage.prices.keys) { parts.append("\"*\": \(price)") }
+        if writesDefault { parts.append("\"*\": \(price)") }
         return "{ " + parts.joined(separator: ", ") + " }"
     }
 
-    /// The YAML text of `covers:`, nil when it need not be written (every country, or the
-    /// countries the price mapping names).
+    /// True when the price mapping needs its `"*"`: the contract covers more than the priced
+    /// countries, or has a default price of its own.
+    var writesDefault: Bool { coverage.covers != Set(coverage.prices.keys) || price != 0 }
+
+    /// The YAML text of `covers:`, nil when it need not be written (every country, or exactly
+    /// the countries a price mapping without `"*"` names).
     public var coversText: String? {
-        guard let covers = coverage.covers, covers != Set(coverage.prices.keys) else { return nil }
+        guard let covers = coverage.covers else { return nil }
+        if covers == Set(coverage.prices.keys) && !coverage.prices.isEmpty && !writesDefault { return nil }
         return "[" + covers.sorted().map(\.code).joined(separator: ", ") + "]"
     }
 }

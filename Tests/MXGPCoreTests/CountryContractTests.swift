@@ -118,6 +118,24 @@ struct CountryBook: OriginValidating {
         #expect(toCustomer["dst.example"]?.regionPolicy == [Region("DE")!])
     }
 
+    /// Per message: candidates whose REGION_POLICY lists the origin region are skipped; local
+    /// clients (whose mail originates in the node's region) are refused when every route refuses it.
+    @Test func regionsAreDecidedPerMessage() {
+        var e = engine(neighbours: [nb("strict", 7, .provider), nb("open", 8, .provider)], region: "DE")
+        e.receive(UpdateMessage(attributes: attrs([7, 1], price: 1, regions: ["DE"]), announced: [dn("dst.example")]), from: 0)
+        #expect(e.route(for: dn("dst.example"))?.nextHop == "strict")  // kept: a node in a refused region does not drop it
+        #expect(RelayDecision.mayAccept(domain: dn("dst.example"), from: .localClient, engine: e) == false)
+        e.receive(UpdateMessage(attributes: attrs([8, 1], price: 5), announced: [dn("dst.example")]), from: 1)
+        #expect(RelayDecision.mayAccept(domain: dn("dst.example"), from: .localClient, engine: e))
+        guard case .forward(let hops) = RelayDecision.target(for: dn("dst.example"), in: e) else { Issue.record("no route"); return }
+        let de = RelayDecision.usable(hops, crossed: [], origin: Region("DE"))
+        #expect(de.candidates.map(\.neighbour) == ["open"])
+        #expect(RelayDecision.usable(hops, crossed: [], origin: Region("US")).candidates.map(\.neighbour) == ["strict", "open"])
+        let none = RelayDecision.usable(Array(hops.prefix(1)), crossed: [], origin: Region("DE"))
+        #expect(none.candidates.isEmpty && none.error.contains("refuses mail originating in DE"))
+        #expect(RelayDecision.usable(hops, crossed: ["strict", "open"], origin: Region("DE")).error == RelayDecision.loopOnly)
+    }
+
     /// CHARGEBACK on the wire: round trip, and a bad length makes the block malformed
     /// (treat-as-withdraw), never a crash.
     @Test func chargebackAttributeCodec() throws {

@@ -69,4 +69,19 @@ import Testing
         #expect(again.neighbours.first?.contract == contract)
         #expect(again.refuseDestinations == config.refuseDestinations && again.complaintRate == config.complaintRate)
     }
+
+    /// The policy match's old name still works, with a warning that names the new one.
+    @Test func originRegionIsTheOldNameOfDestinationRegion() throws {
+        let yaml = """
+            name: p
+            nodes:
+              up1:  { role: upstream, operator: 100, region: US }
+              colo: { role: colo, operator: 64501, region: US, domains: [c.example], policy: { import: [ { match: { origin-region: RU }, action: reject } ] } }
+            links:
+              - { a: colo, b: up1 }
+            """
+        let result = try TopologyParser.parse(yaml: yaml, file: "p.yaml")
+        #expect(result.warnings.contains { $0.message.contains("old name of destination-region") && $0.line == 4 })
+        #expect(result.topology.node(named: "colo")?.policy.importPolicy.rules.first?.match.originRegion == Region("RU"))
+    }
 }

@@ -19,6 +19,9 @@ public struct RouteView: Sendable, Hashable {
     public var draining: Bool
     /// CHARGEBACK of the route: what the next hop charges per complaint (0: none).
     public var chargeback: UInt32 = 0
+    /// The PRICE as the neighbour announced it (``price`` is after import policy): what this
+    /// node owes per message sent over the route.
+    public var announcedPrice: UInt32 = 0
     /// REGION_POLICY of the route: regions whose mail some node on its path refuses. Mail
     /// originating in one of them does not take this route (``RelayDecision/admitting(_:origin:)``).
     public var refusesRegions: [Region] = []
@@ -26,8 +29,9 @@ public struct RouteView: Sendable, Hashable {
     public init(
         domain: DomainName, nextHop: String?, endpoint: String, path: [OperatorNumber], price: UInt32,
         localPreference: UInt32, reason: BestPathReason, validation: OriginValidity? = nil, alternates: [RouteView] = [],
-        draining: Bool = false, chargeback: UInt32 = 0, refusesRegions: [Region] = []
+        draining: Bool = false, chargeback: UInt32 = 0, refusesRegions: [Region] = [], announcedPrice: UInt32? = nil
     ) {
+        self.announcedPrice = announcedPrice ?? price
         self.chargeback = chargeback
         self.refusesRegions = refusesRegions
         self.draining = draining
@@ -160,6 +164,6 @@ extension RoutingEngine {
             alternates: [],
             draining: candidate.isDraining,
             chargeback: candidate.chargeback,
-            refusesRegions: candidate.attributes.regionPolicy)
+            refusesRegions: candidate.attributes.regionPolicy, announcedPrice: candidate.attributes.price)
     }
 }

@@ -248,7 +248,7 @@ public final class DeliveryEngine: Service, Sendable {
                 let answeredAt = Date()
                 let attemptTook = now - attemptStarted
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour,
-                                           price: settings.owedPerMessage[candidate.neighbour] ?? 0)
+                                           price: settings.owedPerMessage[candidate.neighbour] == nil ? 0 : Int(candidate.price))
                 state.withLockedValue { $0.health.succeeded(candidate.neighbour) }
                 noteDelivered(to: candidate.neighbour, bytes: delivery.data.count, latency: attemptTook, started: attemptStarted)
                 for _ in delivered {

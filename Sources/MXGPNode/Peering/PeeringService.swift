@@ -151,6 +151,11 @@ extension PeeringService {
         (try? await onLoop { RelayDecision.target(for: domain, in: $0.engine) }) ?? .noRoute
     }
 
+    /// What a message for `domain` from neighbour `name` earns (``RoutingEngine/earnedPrice(for:from:fallback:)``).
+    public func earnedPrice(for domain: DomainName?, from name: String, fallback: UInt32) async -> UInt32 {
+        (try? await onLoop { $0.engine.earnedPrice(for: domain, from: name, fallback: fallback) }) ?? fallback
+    }
+
     /// Relay control (DESIGN §3) for one recipient domain.
     public func mayAccept(domain: DomainName, from source: MailSource) async -> Bool {
         (try? await onLoop { RelayDecision.mayAccept(domain: domain, from: source, engine: $0.engine) }) ?? false
