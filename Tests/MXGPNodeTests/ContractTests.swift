@@ -85,10 +85,13 @@ import Testing
     @Test func aRefusedRegionIsRoutedAroundAndRefusedWith550() async throws {
         let lab = try await Self.start(Self.twoProviders(up1: ", refuse-regions: [DE]"))
         defer { Task { await lab.stop() } }
-        // a is in DE: up1's routes carry REGION_POLICY [DE], so a uses up2 only.
+        // a is in DE: up1's routes carry REGION_POLICY [DE]. The route stays (decided per message),
+        // but a's own mail, which originates in DE, skips it for the next alternate, up2.
         #expect(await LoopbackNodes.poll {
             let route = await lab.nodes["a"]!.peering.lookup(DomainName("b.example")!)
-            return route?.nextHop == "up2" && route?.alternates.isEmpty == true
+            let ranked = route.map { [$0] + $0.alternates } ?? []
+            return ranked.count == 2 && ranked.first { $0.nextHop == "up1" }?.refusesRegions == [Region("DE")!]
+                && ranked.first { $0.nextHop == "up2" }?.refusesRegions == []
         })
         let outcome = await lab.send(to: "a", from: "x@a.example", rcpt: ["bob@b.example"], subject: "de", messageID: "de@a.example")
         guard case .delivered = outcome.data else { Issue.record("submission failed: \(outcome)"); return }
@@ -153,6 +156,16 @@ import Testing
             #expect(await Self.ledger(lab, node, neighbour)?.complaints == 1, "\(node) against \(neighbour)")
         }
         #expect(await Self.ledger(lab, "a", "up1")?.chargebacks == 0)
+        // And what each hop owes the one after it (payable) equals what that one booked against
+        // it (receivable), on every link of the path; the sender, a, owes 7 and nothing is receivable to it.
+        for (node, neighbour) in [("up2", "b"), ("up1", "up2"), ("a", "up1")] {
+            #expect(await LoopbackNodes.poll {
+                let payable = await Self.ledger(lab, node, neighbour)
+                let receivable = await Self.ledger(lab, neighbour, node)
+                return payable?.chargebacksPayable == receivable?.chargebacks && payable?.complaintsPayable == 1
+            }, "\(node) owes \(neighbour)")
+        }
+        #expect(await Self.ledger(lab, "a", "up1")?.chargebacksPayable == 7)
         #expect(lab.nodes["up1"]!.metrics.render().contains(#"mxgp_complaints_total{event="forwarded"} 1"#))
         #expect(lab.nodes["a"]!.metrics.render().contains(#"mxgp_complaints_total{event="received"} 1"#))
         // The same complaint again books nothing twice.
