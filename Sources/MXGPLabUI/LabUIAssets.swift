@@ -88,9 +88,9 @@ public enum LabUIAssets {
         .link.down { stroke: #999; stroke-dasharray: 2 3; }
         .link.faulted { stroke: #e63946; stroke-width: 3.5; }
         .link-hit { fill: none; stroke: transparent; stroke-width: 12; cursor: pointer; }
-        .link-label { font-size: 10px; fill: #555; text-anchor: middle; }
+        .link-label { font-size: 10px; fill: #555; }
         .link-label.faulted { fill: #e63946; font-weight: bold; }
-        .mail { fill: none; stroke-width: 3; stroke-linecap: round; opacity: .75; pointer-events: none; }
+        .mail { fill: none; stroke-width: 5; stroke-linecap: round; stroke-linejoin: round; opacity: .6; pointer-events: none; }
         .mail.lost { stroke: #e63946 !important; stroke-dasharray: 3 4; stroke-width: 4; }
         .mail.duplicated { stroke: #ff7b00 !important; stroke-width: 5; }
         .mail.highlight { stroke-width: 6; opacity: 1; }

@@ -47,7 +47,7 @@ public enum LabUIRequests {
             return try JSONDecoder().decode(type, from: body)
         } catch let DecodingError.keyNotFound(key, _) {
             throw LabUIError(400, "the JSON lacks \"\(key.stringValue)\"; send JSON like \(example)")
-        } catch let DecodingError.typeMismatch(_, context) {
+        } catch let DecodingError.typeMismatch(_, context) where !context.codingPath.isEmpty {
             throw LabUIError(400, "\(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type; send JSON like \(example)")
         } catch {
             throw LabUIError(400, "the body is not valid JSON; send JSON like \(example)")

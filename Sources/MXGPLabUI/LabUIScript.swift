@@ -26,10 +26,13 @@ enum LabUIScript {
           e.textContent = message; e.hidden = false;
           document.getElementById('info').hidden = true;
         }
+        let infoTimer = null;
         function showInfo(message) {
           document.getElementById('error').hidden = true;
           const e = document.getElementById('info');
           e.textContent = message; e.hidden = false;
+          clearTimeout(infoTimer);
+          infoTimer = setTimeout(() => { e.hidden = true; }, 8000);
         }
         async function api(method, path, body) {
           const options = { method: method, headers: {} };
@@ -44,8 +47,11 @@ enum LabUIScript {
         // The topology, drawn once.
         function drawGraph() {
           const lab = state.lab, layout = lab.layout, svg = document.getElementById('graph');
-          svg.setAttribute('width', layout.width + 2 * PAD);
-          svg.setAttribute('height', layout.height + 2 * PAD);
+          // Small labs are scaled up to fill the pane; big ones keep their size and scroll.
+          const pane = document.getElementById('graph-pane');
+          const scale = Math.max(1, Math.min(2.2, (pane.clientWidth - 40) / (layout.width + 2 * PAD), (pane.clientHeight - 60) / (layout.height + 2 * PAD)));
+          svg.setAttribute('width', Math.round((layout.width + 2 * PAD) * scale));
+          svg.setAttribute('height', Math.round((layout.height + 2 * PAD) * scale));
           svg.setAttribute('viewBox', (-PAD) + ' ' + (-PAD) + ' ' + (layout.width + 2 * PAD) + ' ' + (layout.height + 2 * PAD));
           const defs = el('defs', {}, svg);
           const marker = el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' }, defs);
@@ -64,8 +70,8 @@ enum LabUIScript {
             const line = el('path', { d: d, 'class': 'link ' + link.relationship, id: 'link-' + k.replace('|', '--'), 'data-link': k }, g);
             if (link.relationship === 'transit') line.setAttribute('marker-end', 'url(#arrow)');
             el('path', { d: d, 'class': 'link-hit', 'data-link': k }, g);
-            const mid = edge.points[Math.floor(edge.points.length / 2)] || [0, 0];
-            el('text', { x: mid[0], y: mid[1] - 4, 'class': 'link-label', id: 'label-' + k.replace('|', '--') }, g, link.price > 0 ? 'price ' + link.price : '');
+            const mid = midpoint(edge.points);
+            el('text', { x: mid[0] + 4, y: mid[1] + 3, 'text-anchor': 'start', 'class': 'link-label', id: 'label-' + k.replace('|', '--') }, g, link.price > 0 ? 'price ' + link.price : '');
             g.addEventListener('click', () => selectLink(k));
           }
           for (const node of lab.nodes) {
@@ -84,6 +90,12 @@ enum LabUIScript {
           for (const node of lab.nodes) if (node.domains.length > 0) from.appendChild(h('option', { value: node.name }, node.name));
           document.getElementById('lab-name').textContent = lab.name + ' (' + lab.backend + ')';
         }
+        // The middle of a spline: the middle of its middle Bézier segment.
+        function midpoint(p) {
+          if (p.length < 4) return p[0] || [0, 0];
+          const i = 3 * Math.floor((p.length - 1) / 6);
+          return [(p[i][0] + 3 * p[i + 1][0] + 3 * p[i + 2][0] + p[i + 3][0]) / 8, (p[i][1] + 3 * p[i + 1][1] + 3 * p[i + 2][1] + p[i + 3][1]) / 8];
+        }
         function pathData(points) {
           if (points.length === 0) return '';
           let d = 'M' + points[0][0] + ',' + points[0][1];
@@ -100,7 +112,9 @@ enum LabUIScript {
           const snap = state.snap, lab = state.lab;
           const faultedLinks = {}, faultedNodes = {};
           for (const fault of snap.faults) {
-            for (const pair of fault.links) (faultedLinks[pair[0] + '|' + pair[1]] = faultedLinks[pair[0] + '|' + pair[1]] || []).push(fault.text);
+            // On a link, the fault without the link's names: "cut", "loss 30%", "cut --from".
+            const short = fault.text.split(' ').filter(w => !(w in state.box)).join(' ');
+            for (const pair of fault.links) (faultedLinks[pair[0] + '|' + pair[1]] = faultedLinks[pair[0] + '|' + pair[1]] || []).push(short);
             for (const node of fault.nodes) (faultedNodes[node] = faultedNodes[node] || []).push(fault.text);
           }
           for (const link of lab.links) {
@@ -141,7 +155,9 @@ enum LabUIScript {
           document.body.dataset.faults = snap.faults.map(f => f.text).join('|');
           drawMail();
         }
-        function hue(text) { let n = 0; for (const c of text) n = (n * 31 + c.charCodeAt(0)) % 360; return n; }
+        // Path colours: none of them the links' blue, the fault red or the duplicate orange.
+        const PALETTE = ['#2a9d8f', '#9b5de5', '#f15bb5', '#00a6fb', '#8ac926', '#6a4c93', '#c9a227', '#0b6e4f'];
+        function pathColour(text) { let n = 0; for (const c of text) n = (n * 31 + c.charCodeAt(0)) % 9973; return PALETTE[n % PALETTE.length]; }
         function mailPath(hops) {
           const points = [];
           for (let i = 0; i + 1 < hops.length; i++) {
@@ -160,7 +176,7 @@ enum LabUIScript {
           const messages = state.snap.messages.slice().reverse();
           if (messages.length === 0) list.appendChild(h('li', { 'class': 'hint' }, 'no mail yet'));
           messages.forEach((m, index) => {
-            const colour = 'hsl(' + hue(m.hops.join(' ')) + ',70%,45%)';
+            const colour = pathColour(m.hops.join(' '));
             if (index < 12 && m.hops.length > 0) {
               el('path', { d: mailPath(m.hops), 'class': 'mail ' + m.status, stroke: colour, 'data-hops': m.hops.join(' '), 'data-message': m.messageId, 'data-key': m.key }, group);
             }

@@ -11,7 +11,7 @@ struct ReportHTMLTests {
     static func fixture() -> ScenarioReport {
         var report = ScenarioReport(
             scenario: "fiber-cut", description: "colo1 loses its link to up1 and fails over to up2", lab: "quickstart", seed: 1,
-            startedAt: "2026-11-29T19:08:20.000Z", seconds: 12,
+            startedAt: "2026-11-29T19:08:20.000Z", seconds: 13,
             steps: [
                 StepResult(index: 0, line: 10, step: "send 4 from colo1 to bob@bob.example at 2/s (background) [before]", verdict: .done, at: 0.5, seconds: 0.01, detail: "started in the background"),
                 StepResult(index: 1, line: 12, step: "fault cut colo1 up1", verdict: .done, at: 2, seconds: 0.05, detail: ""),
@@ -41,7 +41,7 @@ struct ReportHTMLTests {
                 MessageRecord(messageId: "m4@alice.example", send: "before", to: "bob@bob.example", submitted: "accepted", copies: 2,
                               hops: ["colo1", "up2", "t1b", "t1a", "up1", "colo2"], receivedAt: "2026-11-29T19:08:23.400Z"),
                 MessageRecord(messageId: "m5@alice.example", send: "after", to: "bob@bob.example", submitted: "accepted", copies: 1,
-                              hops: ["colo1", "up2", "t1b", "t1a", "up1", "colo2"], receivedAt: "2026-11-29T19:08:23.310Z"),
+                              hops: ["colo1", "up2", "t1b", "t1a", "up1", "colo2"], receivedAt: "2026-11-29T19:08:23.310Z", deliveredAt: 3.25),
                 MessageRecord(messageId: "m6@alice.example", send: "after", to: "bob@bob.example", submitted: "rejected", copies: 0, hops: []),
             ],
             lost: ["m3@alice.example"], duplicated: ["m4@alice.example"])
@@ -87,7 +87,7 @@ struct ReportHTMLTests {
             ScheduleEntry(at: 5, action: "fault", fault: .cut(a: "colo1", b: "up2", from: nil)),
         ]
         let bands = ReportHTML.timeline(report).bands
-        #expect(bands.map(\.end) == [4, 4, 12])
+        #expect(bands.map(\.end) == [4, 4, 13])
         #expect(bands.last?.label == "cut colo1 up2 (not healed)")
     }
 }

@@ -22,7 +22,8 @@ public struct RouteChange: Sendable, Codable, Hashable {
 /// network) with the run's timeline: faults as bands, each message as a mark from submission to
 /// delivery coloured by the path it took (lost and duplicated ones stand out), the route
 /// changes of the watched domains, and each expectation with the time it took to hold.
-/// A message's submission time is its send step's start plus its index over the step's rate.
+/// A message's submission time is its send step's start plus its index over the step's rate;
+/// its delivery time is `deliveredAt` (or, in older reports, `receivedAt` against `startedAt`).
 public enum ReportHTML {
     /// The timeline's pieces, derived from a report (pure; what the picture draws).
     public struct Timeline: Sendable, Hashable {
@@ -87,7 +88,9 @@ public enum ReportHTML {
             let send = sends[message.send]
             let submitted = (send?.at ?? 0) + (send?.rate.map { $0 > 0 ? Double(i) / $0 : 0 } ?? 0)
             var end: Double?
-            if message.copies > 0, let start, let received = message.receivedAt.flatMap(date) {
+            if message.copies > 0, let delivered = message.deliveredAt {
+                end = min(max(delivered, submitted), total)
+            } else if message.copies > 0, let start, let received = message.receivedAt.flatMap(date) {
                 end = min(max(received.timeIntervalSince(start), submitted), total)
             }
             let status = message.submitted != "accepted" ? "refused" : message.copies == 0 ? "lost" : message.copies > 1 ? "duplicated" : "delivered"
@@ -150,6 +153,7 @@ public enum ReportHTML {
         }
         html += "<span><span class=\"swatch\" style=\"background: #e63946\"></span>lost</span>"
         html += "<span><span class=\"swatch\" style=\"background: #ff7b00; height: 8px\"></span>duplicated</span>"
+        html += "<span>× lost (red) or refused at submission (grey)</span>"
         html += "<span><span class=\"swatch\" style=\"background: #f4cccc; height: 12px\"></span>fault</span></p>\n"
         html += "<h2>Steps</h2>\n<table>\n<tr><th>#</th><th>at</th><th>took</th><th>step</th><th>verdict</th><th>detail</th></tr>\n"
         for step in report.steps {
@@ -177,13 +181,13 @@ public enum ReportHTML {
     /// The timeline as inline SVG: a row of fault bands, one lane of message marks per send,
     /// a lane of route changes per watched route, one row per expectation.
     static func svg(_ timeline: Timeline) -> String {
-        let left = 190.0, width = 760.0, row = 22.0
+        let left = 250.0, width = 760.0, row = 22.0
         func x(_ t: Double) -> String { number(left + t / timeline.seconds * width) }
         let sends = timeline.marks.map(\.send).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let watched = timeline.routes.map { "\($0.node) \($0.domain)" }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let rows = 1 + sends.count + watched.count + timeline.expectations.count
         let height = 30 + Double(rows) * row + 10
-        var out = "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(number(left + width + 20))\" height=\"\(number(height))\">\n"
+        var out = "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(number(left + width + 130))\" height=\"\(number(height))\">\n"
         // Ticks.
         let step = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300].first { timeline.seconds / $0 <= 12 } ?? 600
         var tick = 0.0
@@ -213,6 +217,9 @@ public enum ReportHTML {
                 if let end = mark.end {
                     out += "<line class=\"mail \(mark.status)\" x1=\"\(x(mark.start))\" y1=\"\(number(my))\" x2=\"\(x(end))\" y2=\"\(number(my))\" stroke=\"\(colour)\" stroke-width=\"\(mark.status == "duplicated" ? 4 : 2)\">\(title)</line>"
                     out += "<circle cx=\"\(x(end))\" cy=\"\(number(my))\" r=\"2.5\" fill=\"\(colour)\"/>\n"
+                } else if mark.status == "refused" {
+                    // Refused at submission: a grey cross, nothing to follow.
+                    out += "<text class=\"mail refused\" x=\"\(x(mark.start))\" y=\"\(number(my + 4))\" fill=\"\(colour)\" text-anchor=\"middle\">×\(title)</text>\n"
                 } else {
                     // Never delivered: a cross at submission, a dashed line to the end.
                     out += "<line class=\"mail \(mark.status)\" x1=\"\(x(mark.start))\" y1=\"\(number(my))\" x2=\"\(x(timeline.seconds))\" y2=\"\(number(my))\" stroke=\"\(colour)\" stroke-dasharray=\"3 3\">\(title)</line>"
@@ -233,11 +240,12 @@ public enum ReportHTML {
         // Expectations: from the step's start to when it held (or gave up).
         for expectation in timeline.expectations {
             let colour = expectation.passed ? "#2a9d8f" : "#e63946"
-            let w = max(2, expectation.seconds / timeline.seconds * width)
-            let label = String(expectation.label.prefix(28)) + (expectation.label.count > 28 ? "…" : "")
+            let w = max(2, min(expectation.seconds, timeline.seconds - expectation.at) / timeline.seconds * width)
+            let label = String(expectation.label.prefix(40)) + (expectation.label.count > 40 ? "…" : "")
             out += "<text x=\"4\" y=\"\(number(y + 14))\">\(escape(label))</text>"
             out += "<rect x=\"\(x(expectation.at))\" y=\"\(number(y + 4))\" width=\"\(number(w))\" height=\"12\" fill=\"\(colour)\" fill-opacity=\"0.6\"><title>\(escape(expectation.label)): \(expectation.passed ? "held after" : "failed after") \(seconds(expectation.seconds)); \(escape(expectation.detail))</title></rect>"
-            out += "<text x=\"\(number(left + (expectation.at + expectation.seconds) / timeline.seconds * width + 4))\" y=\"\(number(y + 14))\">\(expectation.passed ? "held after" : "failed after") \(seconds(expectation.seconds))</text>\n"
+            let end = min(expectation.at + expectation.seconds, timeline.seconds)
+            out += "<text x=\"\(number(left + end / timeline.seconds * width + 4))\" y=\"\(number(y + 14))\">\(expectation.passed ? "held after" : "failed after") \(seconds(expectation.seconds))</text>\n"
             y += row
         }
         out += "</svg>\n"
@@ -274,5 +282,13 @@ struct RouteWatch {
                 changes.append(RouteChange(at: (at * 1000).rounded() / 1000, node: node, domain: domain, route: route))
             }
         }
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async -> T) async -> T? {
+        guard let value = self else { return nil }
+        return await transform(value)
     }
 }

@@ -31,6 +31,8 @@ public struct MessageRecord: Sendable, Codable, Hashable {
     /// When the first copy was stored in the mailbox (ISO 8601, as the node reports it); nil
     /// when none arrived (and in reports written before it was recorded).
     public var receivedAt: String? = nil
+    /// Seconds from the run's start to when the first copy was stored; nil when none arrived.
+    public var deliveredAt: Double? = nil
 }
 
 /// A fault, heal, send or complaint as it happened, for replay (`mxgp sim --replay`).

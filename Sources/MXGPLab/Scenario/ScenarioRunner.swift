@@ -264,8 +264,10 @@ public struct ScenarioRunner: Sendable {
             }
             for message in sent.messages {
                 let copies = box.filter { Self.bare($0.messageId) == message.messageId }
+                let receivedAt = copies.first?.receivedAt
                 records.append(MessageRecord(messageId: message.messageId, send: sent.id, to: sent.send.to, submitted: message.status,
-                                             copies: copies.count, hops: copies.first?.hops ?? [], receivedAt: copies.first?.receivedAt))
+                                             copies: copies.count, hops: copies.first?.hops ?? [], receivedAt: receivedAt,
+                                             deliveredAt: await receivedAt.asyncMap { await target.runSeconds(receivedAt: $0) } ?? nil))
                 guard message.status == "accepted" else { continue }
                 if copies.count > 1 { duplicated.append(message.messageId) }
                 if copies.isEmpty {

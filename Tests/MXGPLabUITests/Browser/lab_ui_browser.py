@@ -204,6 +204,7 @@ class Run:
             self.check_cut_from_cli()
             self.check_mail_path()
             if self.args.docs_screenshot:
+                os.makedirs(os.path.dirname(os.path.abspath(self.args.docs_screenshot)), exist_ok=True)
                 shutil.copyfile(os.path.join(self.args.screens, "page-mail.png"), self.args.docs_screenshot)
             self.check_unknown_node()
             self.report_screenshot()
