@@ -21,9 +21,23 @@ public actor LabUIHub {
 
     public init() {}
 
-    /// Publishes a new snapshot; every page gets the delta (nothing when nothing changed).
+    /// Publishes a new snapshot of the nodes and mail (the faults stay as ``publishFaults(_:)``
+    /// last set them); every page gets the delta (nothing when nothing changed).
     public func publish(_ next: LabUISnapshot) {
         updatedAt = Date()
+        var next = next
+        next.faults = snapshot.faults
+        send(next)
+    }
+
+    /// Publishes the lab's active faults (the fault watcher reads them from `lab.json`).
+    public func publishFaults(_ faults: [LabUIFault]) {
+        var next = snapshot
+        next.faults = faults
+        send(next)
+    }
+
+    func send(_ next: LabUISnapshot) {
         guard let delta = next.delta(from: snapshot, sequence: sequence + 1) else { return }
         sequence += 1
         snapshot = next

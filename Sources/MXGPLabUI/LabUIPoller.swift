@@ -4,7 +4,8 @@ import MXGPLab
 import ServiceLifecycle
 
 /// Asks every node of the lab for its process state, sessions, queue and recent mail, every
-/// `interval` (or at once after a fault from the page), and publishes the snapshot to the hub.
+/// `interval` (or at once after a fault from the page), and publishes the snapshot to the hub;
+/// watches `lab.json` for the active faults meanwhile.
 public struct LabUIPoller: Service {
     public var lab: Lab
     public var hub: LabUIHub
@@ -28,12 +29,19 @@ public struct LabUIPoller: Service {
     }
 
     func loop() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.watchFaults() }
+            group.addTask { await self.pollNodes() }
+            await group.waitForAll()
+        }
+    }
+
+    /// Polls the nodes every `interval` (at once after an action from the page).
+    func pollNodes() async {
         var tracker = MailTracker()
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            let snapshot = await poll(&tracker)
-            await hub.publish(snapshot)
-            // Sleep the rest of the interval in slices, so a fault from the page is seen at once.
+            await hub.publish(await poll(&tracker))
             while ContinuousClock.now - started < interval, !Task.isCancelled {
                 if wake.take() { break }
                 try? await Task.sleep(for: .milliseconds(25))
@@ -41,9 +49,28 @@ public struct LabUIPoller: Service {
         }
     }
 
-    /// One look at every node (all at once), the lab's faults and its mail.
+    /// Publishes the active faults whenever `lab.json` changes (checked every 25 ms), so a
+    /// fault from `mxgp lab fault` or the page shows without waiting for a poll of the nodes.
+    func watchFaults() async {
+        let path = lab.directory.statePath(lab.name)
+        var seen: Date? = .distantPast
+        while !Task.isCancelled {
+            let stamp = Self.modified(path)
+            if stamp != seen {
+                seen = stamp
+                await hub.publishFaults(lab.reloaded().state.faults.map { LabUIFault($0, plan: lab.plan) })
+            }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
+    /// When `lab.json` was last written (faults are recorded there).
+    static func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// One look at every node (all at once) and its mail (the faults are ``watchFaults()``'s).
     func poll(_ tracker: inout MailTracker) async -> LabUISnapshot {
-        let current = lab.reloaded()
         let lab = self.lab
         var nodes: [String: LabUINode] = [:]
         var mailboxes: [String: [AdminMailboxMessage]] = [:]
@@ -60,7 +87,7 @@ public struct LabUIPoller: Service {
         }
         let now = Date()
         tracker.observe(mailboxes: mailboxes, queues: queues, now: now)
-        return LabUISnapshot(nodes: nodes, faults: current.state.faults.map { LabUIFault($0, plan: lab.plan) }, messages: tracker.messages(now: now))
+        return LabUISnapshot(nodes: nodes, messages: tracker.messages(now: now))
     }
 
     /// One node: its process, and when it runs, its sessions, queue and recent mail.

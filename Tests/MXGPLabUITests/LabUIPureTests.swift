@@ -173,3 +173,32 @@ struct LabUIPureTests {
         #expect(text.hasSuffix("}\n\n") && text.split(separator: "\n").count == 3)
     }
 }
+
+/// The hub: a page gets the snapshot, then deltas; faults are the fault watcher's alone, so a
+/// poll that read `lab.json` before a fault never takes the fault back off the page.
+struct LabUIHubTests {
+    @Test func pagesGetTheSnapshotThenDeltasAndPollsKeepTheFaults() async throws {
+        let (lab, _, folder) = try LabUITestSupport.lab()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let hub = LabUIHub()
+        await hub.publish(LabUISnapshot(nodes: ["colo1": LabUINode(process: "running")]))
+        let (id, events) = await hub.subscribe()
+        let cut = LabUIFault(.cut(a: "colo1", b: "up1", from: nil), plan: lab.plan)
+        await hub.publishFaults([cut])
+        // A poll without faults (its snapshot has none) leaves the cut in place.
+        await hub.publish(LabUISnapshot(nodes: ["colo1": LabUINode(process: "paused")]))
+        await hub.publish(LabUISnapshot(nodes: ["colo1": LabUINode(process: "paused")]))  // no change: no event
+        await hub.unsubscribe(id)
+        var received: [LabUIHub.Event] = []
+        for await event in events { received.append(event) }
+        #expect(received.count == 3)
+        guard case .snapshot(let first, let sequence) = received[0], case .delta(let faults) = received[1], case .delta(let poll) = received[2] else {
+            Issue.record("expected a snapshot and two deltas: \(received)")
+            return
+        }
+        #expect(first.nodes["colo1"]?.process == "running" && sequence == 1)
+        #expect(faults.faults == [cut] && faults.nodes.isEmpty)
+        #expect(poll.faults == nil && poll.nodes["colo1"]?.process == "paused")
+        #expect(await hub.snapshot.faults == [cut])
+    }
+}
