@@ -29,6 +29,7 @@ struct LabUICommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (50...10_000).contains(interval) else { throw ValidationError("--interval must be from 50 to 10000 milliseconds") }
+        do { _ = try LabUIListen.parse(listen, allowRemote: allowRemote) } catch { throw ValidationError(error.description) }
     }
 
     func run() async throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import MXGPLab
+import MXGPLabUI
 import Synchronization
 
 #if canImport(Glibc)
@@ -52,6 +53,7 @@ struct LabUpCommand: AsyncParsableCommand {
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
         if generateOnly, backend != .compose { throw ValidationError("--generate-only works with --backend compose") }
         if generateOnly, ui { throw ValidationError("--ui serves a running lab; it does not go with --generate-only") }
+        if ui { do { _ = try LabUIListen.parse(listen, allowRemote: allowRemote) } catch { throw ValidationError(error.description) } }
     }
 
     func run() async throws {
