@@ -287,6 +287,8 @@ enum LabUIScript {
           });
           events.addEventListener('delta', e => {
             const d = JSON.parse(e.data);
+            if (d.sequence <= state.seq) return;  // already in the snapshot
+            if (d.sequence !== state.seq + 1) { resync(); return; }  // missed some: start again from a snapshot
             const snap = state.snap;
             for (const [name, node] of Object.entries(d.nodes)) snap.nodes[name] = node;
             if (d.faults) snap.faults = d.faults;
@@ -300,6 +302,17 @@ enum LabUIScript {
             drawLive();
             if (state.selected && Date.now() - state.detailAt > 1000) refreshDetail();
           });
+        }
+
+        async function resync() {
+          if (state.resyncing) return;
+          state.resyncing = true;
+          try {
+            const lab = await api('GET', '/api/lab');
+            state.snap = lab.snapshot; state.seq = lab.sequence;
+            drawLive();
+          } catch (e) { showError('lost the lab\'s state: ' + e.message); }
+          state.resyncing = false;
         }
 
         async function start() {
