@@ -24,11 +24,12 @@ struct LabUICommand: AsyncParsableCommand {
     @Argument(help: "The lab name.") var lab: String
     @Option(help: ArgumentHelp("Where the page listens.", valueName: "HOST:PORT")) var listen = "127.0.0.1:8790"
     @Flag(help: "Allow a --listen address beyond loopback (anyone who reaches it can inject faults).") var allowRemote = false
-    @Option(help: ArgumentHelp("Milliseconds between polls of the nodes.", valueName: "MS")) var interval = 300
+    @Option(help: ArgumentHelp("Milliseconds between polls of the nodes (default 300; 1500 on container labs, whose nodes are asked through docker exec).", valueName: "MS"))
+    var interval: Int?
     @OptionGroup var options: LabOptions
 
     func validate() throws {
-        guard (50...10_000).contains(interval) else { throw ValidationError("--interval must be from 50 to 10000 milliseconds") }
+        guard (50...10_000).contains(interval ?? 300) else { throw ValidationError("--interval must be from 50 to 10000 milliseconds") }
         do { _ = try LabUIListen.parse(listen, allowRemote: allowRemote) } catch { throw ValidationError(error.description) }
     }
 
@@ -40,7 +41,8 @@ struct LabUICommand: AsyncParsableCommand {
     }
 
     /// Serves `lab`'s page (also `mxgp lab up --ui`).
-    static func serve(_ lab: Lab, listen text: String, allowRemote: Bool, interval: Int) async throws {
+    static func serve(_ lab: Lab, listen text: String, allowRemote: Bool, interval: Int?) async throws {
+        let interval = interval ?? (lab.state.backend.usesContainers ? 1500 : 300)
         let listen: LabUIListen
         do {
             let parsed = try LabUIListen.parse(text, allowRemote: allowRemote)

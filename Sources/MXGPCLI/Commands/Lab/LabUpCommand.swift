@@ -80,7 +80,7 @@ struct LabUpCommand: AsyncParsableCommand {
             guard !noWait else {
                 interrupt.cancel()
                 print("lab \(lab.name) is up: \(lab.plan.nodes.count) nodes, \(lab.plan.links.count) links, started in \(Self.format(nodesStarted))")
-                if ui { try await LabUICommand.serve(lab, listen: listen, allowRemote: allowRemote, interval: 300) }
+                if ui { try await LabUICommand.serve(lab, listen: listen, allowRemote: allowRemote, interval: nil) }
                 return
             }
             do {
@@ -97,7 +97,7 @@ struct LabUpCommand: AsyncParsableCommand {
                       mxgp lab send \(lab.name) --from NODE --to ADDRESS
                       mxgp lab fault \(lab.name) cut A B   mxgp lab heal \(lab.name)   mxgp lab down \(lab.name)
                 """)
-            if ui { try await LabUICommand.serve(lab, listen: listen, allowRemote: allowRemote, interval: 300) }
+            if ui { try await LabUICommand.serve(lab, listen: listen, allowRemote: allowRemote, interval: nil) }
         }
     }
 
