@@ -102,4 +102,15 @@ public enum LabUIAssets {
 
     /// The script.
     public static var script: String { LabUIScript.text }
+
+    /// The page as served: style and script inline (no further request before the first
+    /// paint), with the lab's data (`GET /api/lab`'s JSON) in a `lab-data` script element.
+    public static func page(labJSON: String) -> String {
+        // "</" would end the script element early; JSON allows "<\/" for it.
+        let data = labJSON.replacingOccurrences(of: "</", with: "<\\/")
+        return html
+            .replacingOccurrences(of: "<link rel=\"stylesheet\" href=\"/app.css\">", with: "<style>\n\(style)</style>")
+            .replacingOccurrences(of: "<script src=\"/app.js\"></script>",
+                                  with: "<script id=\"lab-data\" type=\"application/json\">\(data)</script>\n<script>\n\(script)</script>")
+    }
 }

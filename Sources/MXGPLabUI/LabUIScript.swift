@@ -317,7 +317,9 @@ enum LabUIScript {
 
         async function start() {
           try {
-            state.lab = await api('GET', '/api/lab');
+            // The lab's data comes with the page; /api/lab when the page is opened without it.
+            const inline = document.getElementById('lab-data');
+            state.lab = inline ? JSON.parse(inline.textContent) : await api('GET', '/api/lab');
           } catch (e) { showError('cannot load the lab: ' + e.message); return; }
           state.snap = state.lab.snapshot; state.seq = state.lab.sequence;
           drawGraph();

@@ -12,7 +12,8 @@ import ServiceLifecycle
 ///
 /// | Method and path | Answer |
 /// |---|---|
-/// | `GET /` | the page |
+/// | `GET /` | the page, its style, script and the lab's data (as `/api/lab`) inline |
+/// | `GET /app.js`, `/app.css` | the script and style alone |
 /// | `GET /api/lab` | ``LabUITopology``: nodes, links, layout, the live snapshot |
 /// | `GET /api/events` | server-sent events: `snapshot` once, then `delta` (``LabUIDelta``) |
 /// | `GET /api/nodes/NAME` | ``LabUINodeDetail``: routes with alternates, next hops, queue, ledger; 404 for an unknown node |
@@ -50,11 +51,16 @@ public struct LabUIServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: LabUIErrorMiddleware())
-        router.get("/") { _, _ in Self.asset(LabUIAssets.html, type: "text/html; charset=utf-8") }
+
         router.get("/app.js") { _, _ in Self.asset(LabUIAssets.script, type: "text/javascript; charset=utf-8") }
         router.get("/app.css") { _, _ in Self.asset(LabUIAssets.style, type: "text/css; charset=utf-8") }
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         let lab = self.lab, layout = self.layout, hub = self.hub, wake = self.wake, gate = self.gate
+        router.get("/") { _, _ in
+            let (snapshot, sequence) = await (hub.snapshot, hub.sequence)
+            let data = try LabUIJSON.encode(LabUITopology(plan: lab.plan, backend: lab.state.backend.rawValue, layout: layout, snapshot: snapshot, sequence: sequence))
+            return Self.asset(LabUIAssets.page(labJSON: String(decoding: data, as: UTF8.self)), type: "text/html; charset=utf-8")
+        }
         router.get("/api/lab") { _, _ in
             let (snapshot, sequence) = await (hub.snapshot, hub.sequence)
             return try Self.json(LabUITopology(plan: lab.plan, backend: lab.state.backend.rawValue, layout: layout, snapshot: snapshot, sequence: sequence))

@@ -37,7 +37,11 @@ import Testing
         try await Self.withServer(lab) { client in
             let page = try await client.request("GET", "/")
             #expect(page.status == 200 && page.headers["content-type"]?.hasPrefix("text/html") == true)
-            #expect(page.body.contains("/app.js") && !page.body.contains("src=\"http") && !page.body.contains("href=\"http"))
+            #expect(page.body.contains("EventSource") && page.body.contains("<script id=\"lab-data\"") && page.body.contains(".node rect"))
+            #expect(!page.body.contains("src=") && !page.body.contains("href="), "everything is inline: no further request, nothing from the network")
+            // The inline data is the lab's JSON.
+            let data = try #require(page.body.components(separatedBy: "<script id=\"lab-data\" type=\"application/json\">").last?.components(separatedBy: "</script>").first)
+            #expect(try JSONDecoder().decode(LabUITopology.self, from: Data(data.utf8)).nodes.count == 7)
             let script = try await client.request("GET", "/app.js")
             #expect(script.status == 200 && script.body.contains("EventSource"))
             #expect(!script.body.contains("https://"), "assets must not load anything from the network")

@@ -24,7 +24,7 @@ struct LabUICommand: AsyncParsableCommand {
     @Argument(help: "The lab name.") var lab: String
     @Option(help: ArgumentHelp("Where the page listens.", valueName: "HOST:PORT")) var listen = "127.0.0.1:8790"
     @Flag(help: "Allow a --listen address beyond loopback (anyone who reaches it can inject faults).") var allowRemote = false
-    @Option(help: ArgumentHelp("Milliseconds between polls of the nodes (default 300; 1500 on container labs, whose nodes are asked through docker exec).", valueName: "MS"))
+    @Option(help: ArgumentHelp("Milliseconds between polls of the nodes (default 300, or 10 per node when more; 1500 on container labs, whose nodes are asked through docker exec).", valueName: "MS"))
     var interval: Int?
     @OptionGroup var options: LabOptions
 
@@ -42,7 +42,8 @@ struct LabUICommand: AsyncParsableCommand {
 
     /// Serves `lab`'s page (also `mxgp lab up --ui`).
     static func serve(_ lab: Lab, listen text: String, allowRemote: Bool, interval: Int?) async throws {
-        let interval = interval ?? (lab.state.backend.usesContainers ? 1500 : 300)
+        // Container labs' admin requests go through docker exec; big labs cost more per poll.
+        let interval = interval ?? (lab.state.backend.usesContainers ? 1500 : max(300, 10 * lab.plan.nodes.count))
         let listen: LabUIListen
         do {
             let parsed = try LabUIListen.parse(text, allowRemote: allowRemote)
