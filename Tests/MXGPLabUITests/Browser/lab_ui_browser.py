@@ -15,7 +15,7 @@ Checks, each failing the run with a message:
 Screenshots go to --screens (page.png, page-cut.png, page-mail.png, page-error.png and
 report.png when --report-html is given). Prints one JSON line of figures at the end.
 """
-import argparse, json, os, shutil, subprocess, sys, time, urllib.request
+import argparse, ctypes, json, os, shutil, signal, subprocess, sys, time, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -25,6 +25,18 @@ from selenium.webdriver.common.by import By
 
 class Failure(Exception):
     pass
+
+
+def die_with_parent():
+    """In the child: SIGTERM when this script dies (even by SIGKILL), so no server outlives it."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def out_of_time(signum, frame):
+    raise Failure("the browser test took more than %d s" % TIME_LIMIT)
+
+
+TIME_LIMIT = 240  # below the Swift test's limit, so the cleanup below always runs
 
 
 def wait_for(what, predicate, timeout, interval=0.05):
@@ -55,7 +67,7 @@ class Run:
 
     def start_server(self):
         argv = [self.args.mxgp, "lab", "ui", self.args.lab, "--listen", "127.0.0.1:%d" % self.args.port]
-        self.server = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.server = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=die_with_parent)
         line = self.server.stdout.readline()
         if "live page is at" not in line:
             self.server.kill()
@@ -231,6 +243,8 @@ def main():
     parser.add_argument("--report-html")
     parser.add_argument("--docs-screenshot")
     args = parser.parse_args()
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(TIME_LIMIT)
     try:
         Run(args).run()
     except Failure as failure:
