@@ -141,6 +141,10 @@ enum LabUIScript {
             g.setAttribute('data-process', process);
             g.querySelector('.badge').textContent = process !== 'running' ? process : (faultedNodes[node.name] ? '⚠' : '');
             g.querySelector('.queue').textContent = live && live.queue ? 'queue ' + live.queue : '';
+            // Hovering a node says what the poller saw (or why it could not ask).
+            let title = g.querySelector('title');
+            if (!title) title = el('title', {}, g);
+            title.textContent = node.name + ': ' + process + (live && live.problem ? ' — ' + live.problem : '') + (live && live.queue ? ', ' + live.queue + ' queued' : '');
           }
           const list = document.getElementById('fault-list');
           list.textContent = '';
