@@ -106,6 +106,18 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The lab in the browser (`mxgp lab ui`): a Hummingbird server with embedded assets,
+        // Graphviz layout, live state over server-sent events, faults through LabFaults.
+        .target(
+            name: "MXGPLabUI",
+            dependencies: [
+                "MXGPCore", "MXGPTopology", "MXGPLab", "MXGPAdminAPI", "MXGPProcess",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Benchmarks (`mxgp bench`): the RIB, a real node's session, the store's group commit.
         .target(
             name: "MXGPBenchmarks",
@@ -120,7 +132,7 @@ let package = Package(
         .target(
             name: "MXGPCLI",
             dependencies: [
-                "MXGPCore", "MXGPTopology", "MXGPSim", "MXGPNode", "MXGPPKI", "MXGPLab", "MXGPAdminAPI", "MXGPBenchmarks",
+                "MXGPCore", "MXGPTopology", "MXGPSim", "MXGPNode", "MXGPPKI", "MXGPLab", "MXGPLabUI", "MXGPAdminAPI", "MXGPBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -147,6 +159,15 @@ let package = Package(
         .testTarget(name: "MXGPSimTests", dependencies: ["MXGPSim", "MXGPTopology"]),
         .target(name: "MXGPTestSupport", path: "Tests/MXGPTestSupport"),
         .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPTopology", "MXGPTestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "MXGPLabUITests",
+            dependencies: [
+                "MXGPLabUI", "MXGPLab", "MXGPTopology", "MXGPAdminAPI", "MXGPTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Golden", "Browser"]
+        ),
         .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim", "MXGPAdminAPI", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MXGPPKITests", dependencies: ["MXGPPKI", "MXGPCore"]),
         .testTarget(name: "MXGPProcessTests", dependencies: ["MXGPProcess"]),

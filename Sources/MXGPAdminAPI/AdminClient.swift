@@ -85,8 +85,8 @@ public struct AdminClient: Sendable {
         self.maxResponseBytes = maxResponseBytes
     }
 
-    /// Sends one request and returns the response (any status).
-    public func request(_ method: String = "GET", _ path: String) async throws -> Response {
+    /// Sends one request (with `body`, JSON, if given) and returns the response (any status).
+    public func request(_ method: String = "GET", _ path: String, body: String? = nil) async throws -> Response {
         let group = MultiThreadedEventLoopGroup.singleton
         let endpoint = self.endpoint
         let promise = group.next().makePromise(of: Response.self)
@@ -124,10 +124,12 @@ public struct AdminClient: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: endpoint.hostHeader)
         headers.add(name: "Connection", value: "close")
-        headers.add(name: "Content-Length", value: "0")
+        headers.add(name: "Content-Length", value: String(body?.utf8.count ?? 0))
         headers.add(name: "Accept", value: "application/json")
+        if body != nil { headers.add(name: "Content-Type", value: "application/json") }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path, headers: headers)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
+        if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: body))), promise: nil) }
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         return try await promise.futureResult.get()
     }

@@ -12,6 +12,8 @@ public enum AdminPath {
     public static let nexthops = "/v1/nexthops"
     /// `GET`: the outbound queue.
     public static let queue = "/v1/queue"
+    /// `GET ?limit=N`: the messages delivered last to any local mailbox (address `*`).
+    public static let recentMail = "/v1/mailbox"
     /// `GET`: the ledger per neighbour.
     public static let ledger = "/v1/ledger"
     /// `POST`: re-read the configuration.
@@ -36,6 +38,8 @@ public enum AdminPath {
     public static func route(_ domain: String) -> String { "\(routes)/\(segment(domain))" }
     /// `GET`: the messages in the local mailbox `address`.
     public static func mailbox(_ address: String) -> String { "/v1/mailbox/\(segment(address))" }
+    /// `GET`: the `limit` messages delivered last to any local mailbox.
+    public static func recentMail(limit: Int) -> String { "\(recentMail)?limit=\(limit)" }
     /// `POST`: close and restart the session with neighbour `name`.
     public static func resetPeer(_ name: String) -> String { "\(peers)/\(segment(name))/reset" }
     /// `POST`: answer 421 to `percent`% of recipients.

@@ -57,6 +57,41 @@ public struct Lab: Sendable {
         return try AdminJSON.decode(AdminMailbox.self, from: body).messages
     }
 
+    /// The messages waiting in a node's queue (`GET /v1/queue`).
+    public func queueEntries(_ node: String) async throws -> [AdminQueueEntry] {
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.queue)
+        guard status == 200 else { throw LabError("\(node): GET /v1/queue answered \(status)") }
+        return try AdminJSON.decode(AdminQueue.self, from: body).queue
+    }
+
+    /// The `limit` messages a node delivered last to any of its mailboxes (`GET /v1/mailbox`).
+    public func recentMail(_ node: String, limit: Int) async throws -> [AdminMailboxMessage] {
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.recentMail(limit: limit))
+        guard status == 200 else { throw LabError("\(node): GET /v1/mailbox answered \(status)") }
+        return try AdminJSON.decode(AdminMailbox.self, from: body).messages
+    }
+
+    /// A node's best routes with their ranked alternates and reasons (`GET /v1/routes`).
+    public func fullRoutes(_ node: String) async throws -> [String: AdminRoute] {
+        let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.routes)
+        guard status == 200 else { throw LabError("\(node): GET /v1/routes answered \(status)") }
+        return try AdminJSON.decode(AdminRoutes.self, from: body).routes
+    }
+
+    /// Sends mail from `node`'s relay as one of its local clients (`mxgp lab send`): runs
+    /// `mxgp send --server 127.0.0.1:25` inside the node. The sender defaults to
+    /// `lab@<the node's first domain>`.
+    public func send(from node: String, to address: String, sender: String? = nil, count: Int = 1, size: Int = 256,
+                     json: Bool = false, subject: String? = nil) async throws -> CommandResult {
+        let planned = try self.node(node)
+        let domain = planned.config.domains.first?.text ?? "\(planned.name).\(name).lab"
+        var argv = [backend.nodeBinary(state), "send", "--server", "127.0.0.1:25", "--from", sender ?? "lab@\(domain)",
+                    "--to", address, "--count", String(count), "--size", String(size)]
+        if let subject { argv += ["--subject", subject] }
+        if json { argv.append("--json") }
+        return await backend.exec(plan, node: node, argv, timeout: .seconds(600))
+    }
+
     /// How many messages wait in a node's queue (`GET /v1/queue`).
     public func queueDepth(_ node: String) async throws -> Int {
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.queue)

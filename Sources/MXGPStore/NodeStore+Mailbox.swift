@@ -24,6 +24,28 @@ extension NodeStore {
         }
     }
 
+    /// The `limit` messages delivered last to any local mailbox, oldest first (the lab UI's
+    /// "recent mail").
+    public func recentMailbox(limit: Int) async throws -> [MailboxMessage] {
+        let limit = max(0, min(limit, 1000))
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, address, queue_id, message_id, envelope_from, subject, received_at, hops, size
+                    FROM mailbox ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [limit]
+            ).reversed().map { row in
+                MailboxMessage(
+                    id: row["id"], queueId: row["queue_id"], messageId: row["message_id"] ?? "",
+                    from: row["envelope_from"], to: row["address"], subject: row["subject"],
+                    receivedAt: Date(storeSeconds: row["received_at"]).iso8601, hops: HopsJSON.decode(row["hops"]),
+                    size: row["size"])
+            }
+        }
+    }
+
     /// How many messages `address`'s mailbox holds.
     public func mailboxCount(address: String) async throws -> Int {
         let key = Address.normalised(address)

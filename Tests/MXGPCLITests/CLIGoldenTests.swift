@@ -24,6 +24,7 @@ import Testing
         ("help-lab-verify.txt", LabVerifyCommand.self),
         ("help-lab-graph.txt", LabGraphCommand.self),
         ("help-lab-run.txt", LabRunCommand.self),
+        ("help-lab-ui.txt", LabUICommand.self),
     ]
 
     @Test(arguments: helpCases.map(\.name))

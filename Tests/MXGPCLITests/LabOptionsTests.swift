@@ -36,3 +36,25 @@ import Testing
         #expect(throws: CLIError.self) { try LabOptions.parse([]).merging(passedThrough: ["queue", "--lab-dir"]) }
     }
 }
+
+/// `mxgp lab ui` and `lab up --ui` listen on loopback unless told otherwise.
+@Suite struct LabUIOptionsTests {
+    @Test(arguments: [
+        (["q"], true),
+        (["q", "--listen", "127.0.0.1:9000"], true),
+        (["q", "--listen", "[::1]:0", "--interval", "100"], true),
+        (["q", "--listen", "0.0.0.0:8790"], false),
+        (["q", "--listen", "0.0.0.0:8790", "--allow-remote"], true),
+        (["q", "--listen", "nonsense"], false),
+        (["q", "--interval", "10"], false),
+    ])
+    func labUIChecksItsAddress(words: [String], accepted: Bool) {
+        #expect(((try? LabUICommand.parse(words)) != nil) == accepted, "\(words)")
+    }
+
+    @Test func labUpWithUIChecksTheAddressBeforeBringingAnythingUp() {
+        #expect(throws: (any Error).self) { try LabUpCommand.parse(["Labs/quickstart.yaml", "--ui", "--listen", "10.0.0.1:80"]) }
+        #expect((try? LabUpCommand.parse(["Labs/quickstart.yaml", "--ui", "--listen", "10.0.0.1:80", "--allow-remote"])) != nil)
+        #expect(throws: (any Error).self) { try LabUpCommand.parse(["Labs/quickstart.yaml", "--ui", "--generate-only", "--backend", "compose"]) }
+    }
+}

@@ -41,7 +41,7 @@ import Glibc
             #expect(replay.report.lost.isEmpty && replay.report.duplicated.isEmpty)
         }
         #expect(report.lost.isEmpty && report.duplicated.isEmpty)
-        for artefact in ["report.json", "junit.xml", "schedule.json", "messages.json", "topology.dot"] {
+        for artefact in ["report.json", "junit.xml", "report.html", "schedule.json", "messages.json", "topology.dot"] {
             #expect(FileManager.default.fileExists(atPath: "\(runFolder)/\(artefact)"), "\(artefact) missing")
         }
         // The lab is down again: nothing left.

@@ -191,6 +191,15 @@ final class FakeNode: NodeStatusProvider {
             #expect(m["available"] as? Bool == false)
             #expect((m["messages"] as? [Any])?.isEmpty == true)
 
+            let recent = try await client.request("GET", "/v1/mailbox?limit=5")
+            #expect(recent.status == 200)
+            #expect(try Self.object(recent)["address"] as? String == "*")
+            for bad in ["0", "1001", "many"] {
+                let refused = try await client.request("GET", "/v1/mailbox?limit=\(bad)")
+                #expect(refused.status == 400, "limit=\(bad)")
+                #expect(try AdminJSON.decode(AdminErrorBody.self, from: refused.body).error.contains("limit must be"))
+            }
+
             let ledger = try await client.request("GET", "/v1/ledger")
             #expect(ledger.status == 200)
             let l = try Self.object(ledger)

@@ -200,6 +200,9 @@ final class MailLab: @unchecked Sendable {
         let mailbox = try await lab.nodes["b"]!.store.mailbox(address: "bob@b.example")
         #expect(mailbox.count == 5)
         #expect(mailbox.allSatisfy { $0.hops == ["a", "up2", "b"] })
+        // The recent deliveries (the lab UI's GET /v1/mailbox): the last ones, oldest first.
+        let recent = try await lab.nodes["b"]!.store.recentMailbox(limit: 3)
+        #expect(recent.map(\.id) == mailbox.suffix(3).map(\.id))
         try? await silent.close().get()
         await lab.stop()
     }

@@ -7,6 +7,7 @@ import MXGPTopology
 public struct LabScenarioTarget: ScenarioTarget {
     public var lab: Lab
     private let start = ContinuousClock.now
+    private let startDate = Date()
 
     public init(lab: Lab) { self.lab = lab }
 
@@ -14,6 +15,11 @@ public struct LabScenarioTarget: ScenarioTarget {
     public var topology: Topology { lab.plan.topology }
     public func elapsed() async -> Duration { ContinuousClock.now - start }
     public func pause(for duration: Duration) async { try? await Task.sleep(for: duration) }
+    /// The node's ISO 8601 mailbox time against this run's start on the wall clock.
+    public func runSeconds(receivedAt: String) async -> Double? {
+        ReportHTML.date(receivedAt).map { ($0.timeIntervalSince(startDate) * 1000).rounded() / 1000 }
+    }
+
     public func startStamp(running seconds: Double) -> String {
         ISO8601DateFormatter().string(from: Date().addingTimeInterval(-seconds))
     }

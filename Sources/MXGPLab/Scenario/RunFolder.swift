@@ -4,7 +4,8 @@ import MXGPTopology
 /// A run folder: what `mxgp lab run`, `mxgp lab chaos` and `mxgp sim explore` leave behind,
 /// and what `mxgp sim --replay` reads.
 public enum RunFolder {
-    /// `runs/<scenario>/<timestamp>/`: the report (JSON and text), the fault schedule, every
+    /// `runs/<scenario>/<timestamp>/`: the report (JSON, JUnit and `report.html`, the run's
+    /// timeline, see ``ReportHTML``), the fault schedule, every
     /// message's history, the topology (for replay) and its picture with the run's faults. The
     /// caller adds the logs.
     public static func write(_ report: ScenarioReport, topology: Topology, topologyPath: String, scenarioPath: String, backend: String,
@@ -14,6 +15,7 @@ public enum RunFolder {
         try fm.createDirectory(atPath: folder + "/logs", withIntermediateDirectories: true)
         try report.json().write(toFile: folder + "/report.json", atomically: true, encoding: .utf8)
         try report.junit.write(toFile: folder + "/junit.xml", atomically: true, encoding: .utf8)
+        try ReportHTML.render(report).write(toFile: folder + "/report.html", atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(RunSchedule(scenario: scenarioPath, seed: report.seed, lab: report.lab, backend: backend, schedule: report.schedule, seconds: report.seconds))

@@ -28,6 +28,11 @@ public struct MessageRecord: Sendable, Codable, Hashable {
     public var copies: Int
     /// Hops of the first copy.
     public var hops: [String]
+    /// When the first copy was stored in the mailbox (ISO 8601, as the node reports it); nil
+    /// when none arrived (and in reports written before it was recorded).
+    public var receivedAt: String? = nil
+    /// Seconds from the run's start to when the first copy was stored; nil when none arrived.
+    public var deliveredAt: Double? = nil
 }
 
 /// A fault, heal, send or complaint as it happened, for replay (`mxgp sim --replay`).
@@ -80,6 +85,9 @@ public struct ScenarioReport: Sendable, Codable {
     /// Message-IDs accepted but never delivered (and not bounced), and delivered more than once.
     public var lost: [String]
     public var duplicated: [String]
+    /// The routes of the watched domains (those of route expectations) each time they changed;
+    /// nil in reports written before they were recorded.
+    public var routeChanges: [RouteChange]? = nil
     public var passed: Bool { steps.allSatisfy { $0.verdict != .failed } }
 
     /// JSON, keys sorted.

@@ -66,6 +66,8 @@ public struct ScenarioRunner: Sendable {
         let state = RunState()
         var results: [StepResult] = []
         var lastSend: String?
+        var watch = RouteWatch(scenario)
+        await watch.sample(target)
         for (index, step) in scenario.steps.enumerated() {
             let began = await target.elapsed()
             let at = began.inSeconds
@@ -102,6 +104,7 @@ public struct ScenarioRunner: Sendable {
                 while !outcome.held, await target.elapsed() < deadline {
                     await target.pause(for: .milliseconds(200))
                     outcome = await holds(expectation, lastSend: lastSend, state: state)
+                    await watch.sample(target)
                 }
                 (verdict, detail) = (outcome.held ? .passed : .failed, outcome.detail)
             case .complain(let node, let send, let count):
@@ -115,13 +118,14 @@ public struct ScenarioRunner: Sendable {
                                     seconds: (await target.elapsed() - began).inSeconds, detail: detail)
             progress(result)
             results.append(result)
+            await watch.sample(target)
         }
         let final = await deliveryCheck(state: state, within: .zero)
         let seconds = await target.elapsed().inSeconds
         return ScenarioReport(
             scenario: scenario.name, description: scenario.description, lab: target.name, seed: scenario.seed,
             startedAt: target.startStamp(running: seconds), seconds: seconds, steps: results, schedule: state.schedule,
-            messages: final.records, lost: final.lost, duplicated: final.duplicated)
+            messages: final.records, lost: final.lost, duplicated: final.duplicated, routeChanges: watch.changes)
     }
 
     // MARK: - Steps
@@ -262,8 +266,10 @@ public struct ScenarioRunner: Sendable {
             }
             for message in sent.messages {
                 let copies = box.filter { Self.bare($0.messageId) == message.messageId }
+                let receivedAt = copies.first?.receivedAt
                 records.append(MessageRecord(messageId: message.messageId, send: sent.id, to: sent.send.to, submitted: message.status,
-                                             copies: copies.count, hops: copies.first?.hops ?? []))
+                                             copies: copies.count, hops: copies.first?.hops ?? [], receivedAt: receivedAt,
+                                             deliveredAt: await receivedAt.asyncMap { await target.runSeconds(receivedAt: $0) } ?? nil))
                 guard message.status == "accepted" else { continue }
                 if copies.count > 1 { duplicated.append(message.messageId) }
                 if copies.isEmpty {

@@ -34,6 +34,14 @@ public protocol ScenarioTarget: Sendable {
     func ledger(_ node: String) async throws -> [AdminLedgerEntry]
     /// Files a spam complaint at a node about a message in one of its mailboxes.
     func complain(_ node: String, messageId: String) async throws -> ScenarioComplaint
+    /// Seconds from the run's start to a mailbox time as the target's nodes report it
+    /// (`receivedAt`); nil when it cannot tell.
+    func runSeconds(receivedAt: String) async -> Double?
+}
+
+extension ScenarioTarget {
+    /// Unknown by default.
+    public func runSeconds(receivedAt: String) async -> Double? { nil }
 }
 
 /// What a complaint did at the node where it was filed.

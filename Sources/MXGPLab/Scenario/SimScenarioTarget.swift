@@ -43,6 +43,13 @@ public actor SimScenarioTarget: ScenarioTarget {
     public func withSimulation<T>(_ body: (Simulation) -> T) -> T { body(simulation) }
 
     public func elapsed() async -> Duration { simulation.virtualNow - simulation.startTime }
+
+    /// The simulation's virtual mailbox time (`1.234s`, `150.0ms`) against the run's start.
+    public func runSeconds(receivedAt: String) async -> Double? {
+        let seconds: Double?
+        if receivedAt.hasSuffix("ms") { seconds = Double(receivedAt.dropLast(2)).map { $0 / 1000 } } else if receivedAt.hasSuffix("s") { seconds = Double(receivedAt.dropLast()) } else { seconds = nil }
+        return seconds.map { (($0 - simulation.startTime.inSeconds) * 1000).rounded() / 1000 }
+    }
     public func pause(for duration: Duration) async { await advance(to: simulation.virtualNow + duration) }
 
     /// Runs the simulation up to `end` in slices of 200 ms of virtual time, yielding between

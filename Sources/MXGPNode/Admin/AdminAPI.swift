@@ -15,6 +15,7 @@ import MXGPCore
 /// | `GET /v1/routes/{domain}` | `{"domain", "matched", "route"}`, the route and its alternates with `usability` (whether the data plane would send to that next hop now); 404 if no route, 400 for a bad name |
 /// | `GET /v1/nexthops` | `{"nexthops": [AdminNextHop…]}`: every configured neighbour as a next hop (state, penalty, last error, traffic, latency, the domains it is first choice for) |
 /// | `GET /v1/queue` | `{"available": false, "reason", "queue": []}` until the data plane lands |
+/// | `GET /v1/mailbox?limit=N` | `{"address": "*", "available", "messages"}`: the N (default 50, at most 1000) messages delivered last to any local mailbox, oldest first; 400 for a bad N |
 /// | `GET /v1/mailbox/{address}` | `{"address", "available": false, "reason", "messages": []}` likewise |
 /// | `GET /v1/ledger` | `{"available": false, "reason", "ledger": []}` likewise |
 /// | `POST /v1/peers/{name}/reset` | `{"ok": true, "message"}`; 404 for an unknown neighbour |
@@ -87,6 +88,17 @@ public struct AdminAPI: Sendable {
         router.get(RouterPath(AdminPath.queue)) { _, _ in
             guard let mail else { return try AdminResponse.json(AdminQueue(available: false, reason: AdminJSON.dataPlaneMissing, queue: [])) }
             return try AdminResponse.json(AdminQueue(available: true, reason: nil, queue: try await mail.queueEntries()))
+        }
+        router.get(RouterPath(AdminPath.recentMail)) { request, _ in
+            var limit = 50
+            if let text = request.uri.queryParameters.get("limit") {
+                guard let value = Int(text), (1...1000).contains(value) else {
+                    throw AdminError(.badRequest, "limit must be a number from 1 to 1000, e.g. ?limit=50")
+                }
+                limit = value
+            }
+            guard let mail else { return try AdminResponse.json(AdminMailbox(address: "*", available: false, reason: AdminJSON.dataPlaneMissing, messages: [])) }
+            return try AdminResponse.json(AdminMailbox(address: "*", available: true, reason: nil, messages: try await mail.recentMailboxMessages(limit: limit)))
         }
         router.get(RouterPath(AdminPath.mailboxPattern)) { _, context in
             let address = try AdminResponse.parameter(context, "address")
@@ -167,7 +179,7 @@ struct AdminErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let message: String
             if error.status == .notFound {
-                message = "no such endpoint: \(request.method) \(request.uri.path); the API serves /v1/node, /v1/peers, /v1/routes[/DOMAIN], /v1/nexthops, /v1/queue, /v1/mailbox/ADDRESS, /v1/ledger, /v1/faults and /metrics"
+                message = "no such endpoint: \(request.method) \(request.uri.path); the API serves /v1/node, /v1/peers, /v1/routes[/DOMAIN], /v1/nexthops, /v1/queue, /v1/mailbox[/ADDRESS], /v1/ledger, /v1/faults and /metrics"
             } else {
                 message = error.body ?? error.status.reasonPhrase
             }

@@ -7,6 +7,13 @@ public protocol MailStatusProvider: Sendable {
     func queueEntries() async throws -> [AdminQueueEntry]
     func mailboxMessages(address: String) async throws -> [AdminMailboxMessage]
     func ledgerEntries() async throws -> [AdminLedgerEntry]
+    /// The `limit` messages delivered last to any local mailbox, oldest first.
+    func recentMailboxMessages(limit: Int) async throws -> [AdminMailboxMessage]
+}
+
+extension MailStatusProvider {
+    /// No recent mail by default (providers without a mailbox listing).
+    public func recentMailboxMessages(limit: Int) async throws -> [AdminMailboxMessage] { [] }
 }
 
 extension NodeStore: MailStatusProvider {
@@ -21,6 +28,12 @@ extension NodeStore: MailStatusProvider {
 
     public func mailboxMessages(address: String) async throws -> [AdminMailboxMessage] {
         try await mailbox(address: address).map { message in
+            AdminMailboxMessage(messageId: message.messageId, from: message.from, to: message.to, subject: message.subject, receivedAt: message.receivedAt, hops: message.hops)
+        }
+    }
+
+    public func recentMailboxMessages(limit: Int) async throws -> [AdminMailboxMessage] {
+        try await recentMailbox(limit: limit).map { message in
             AdminMailboxMessage(messageId: message.messageId, from: message.from, to: message.to, subject: message.subject, receivedAt: message.receivedAt, hops: message.hops)
         }
     }

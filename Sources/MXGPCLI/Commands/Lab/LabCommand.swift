@@ -20,7 +20,7 @@ struct LabCommand: AsyncParsableCommand {
             """,
         subcommands: [
             LabUpCommand.self, LabDownCommand.self, LabStatusCommand.self, LabVerifyCommand.self, LabSendCommand.self,
-            LabFaultCommand.self, LabHealCommand.self, LabExecCommand.self, LabCtlCommand.self, LabGraphCommand.self, LabRunCommand.self,
+            LabFaultCommand.self, LabHealCommand.self, LabExecCommand.self, LabCtlCommand.self, LabGraphCommand.self, LabUICommand.self, LabRunCommand.self,
             LabInitPKICommand.self, LabCaptureCommand.self, LabChaosCommand.self,
         ]
     )

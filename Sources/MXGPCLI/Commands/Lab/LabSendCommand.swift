@@ -24,12 +24,7 @@ struct LabSendCommand: AsyncParsableCommand {
         var status: Int32 = 0
         try await labReporting {
             let lab = try options.controller().open(self.lab)
-            let node = try lab.node(from)
-            let domain = node.config.domains.first?.text ?? "\(node.name).\(lab.name).lab"
-            var argv = [lab.backend.nodeBinary(lab.state), "send", "--server", "127.0.0.1:25", "--from", sender ?? "lab@\(domain)",
-                        "--to", to, "--count", String(count), "--size", String(size)]
-            if json { argv.append("--json") }
-            let result = await lab.backend.exec(lab.plan, node: from, argv, timeout: .seconds(600))
+            let result = try await lab.send(from: from, to: to, sender: sender, count: count, size: size, json: json)
             status = relayOutput(result)
         }
         try exitWithNodeStatus(status)

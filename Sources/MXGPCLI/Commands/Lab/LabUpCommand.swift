@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import MXGPLab
+import MXGPLabUI
 import Synchronization
 
 #if canImport(Glibc)
@@ -43,11 +44,16 @@ struct LabUpCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the routes to converge.") var timeout = 60
     @Flag(help: "Return once the nodes are started, without waiting for convergence.") var noWait = false
     @Flag(help: "Only write the compose files (with --backend compose); docker is not run.") var generateOnly = false
+    @Flag(help: "Then serve the lab's live page (as `mxgp lab ui`) until Ctrl-C; the lab stays up.") var ui = false
+    @Option(help: ArgumentHelp("With --ui: where the page listens.", valueName: "HOST:PORT")) var listen = "127.0.0.1:8790"
+    @Flag(help: "With --ui: allow a --listen address beyond loopback.") var allowRemote = false
     @OptionGroup var options: LabOptions
 
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds") }
         if generateOnly, backend != .compose { throw ValidationError("--generate-only works with --backend compose") }
+        if generateOnly, ui { throw ValidationError("--ui serves a running lab; it does not go with --generate-only") }
+        if ui { do { _ = try LabUIListen.parse(listen, allowRemote: allowRemote) } catch { throw ValidationError(error.description) } }
     }
 
     func run() async throws {
@@ -74,6 +80,7 @@ struct LabUpCommand: AsyncParsableCommand {
             guard !noWait else {
                 interrupt.cancel()
                 print("lab \(lab.name) is up: \(lab.plan.nodes.count) nodes, \(lab.plan.links.count) links, started in \(Self.format(nodesStarted))")
+                if ui { try await LabUICommand.serve(lab, listen: listen, allowRemote: allowRemote, interval: nil) }
                 return
             }
             do {
@@ -90,6 +97,7 @@ struct LabUpCommand: AsyncParsableCommand {
                       mxgp lab send \(lab.name) --from NODE --to ADDRESS
                       mxgp lab fault \(lab.name) cut A B   mxgp lab heal \(lab.name)   mxgp lab down \(lab.name)
                 """)
+            if ui { try await LabUICommand.serve(lab, listen: listen, allowRemote: allowRemote, interval: nil) }
         }
     }
 
