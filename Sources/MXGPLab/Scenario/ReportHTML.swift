@@ -262,7 +262,7 @@ struct RouteWatch {
 
     init(_ scenario: Scenario) {
         for step in scenario.steps {
-            if case .expect(.route(let node, let domain, _, _), _) = step.action, !watched.contains(where: { $0 == (node, domain) }) {
+            if case .expect(.route(let node, let domain, _, _, _), _) = step.action, !watched.contains(where: { $0 == (node, domain) }) {
                 watched.append((node, domain))
             }
         }
@@ -275,7 +275,8 @@ struct RouteWatch {
         for (node, domain) in watched {
             if tables[node] == nil { tables[node] = try? await target.routes(node) }
             guard let table = tables[node] else { continue }  // not answering (killed, paused): no sample
-            let route = table[domain]?.description ?? "no route"
+            // The route without its reason: a new runner-up changes the reason, not the route.
+            let route = table[domain].map { RouteKey(nextHop: $0.nextHop, path: $0.path).description } ?? "no route"
             let key = "\(node) \(domain)"
             if last[key] != route {
                 last[key] = route
