@@ -24,6 +24,10 @@ import Testing
         ("help-lab-verify.txt", LabVerifyCommand.self),
         ("help-lab-graph.txt", LabGraphCommand.self),
         ("help-lab-run.txt", LabRunCommand.self),
+        ("help-lab-list.txt", LabListCommand.self),
+        ("help-lab-down.txt", LabDownCommand.self),
+        ("help-lab-shell.txt", LabShellCommand.self),
+        ("help-lab-logs.txt", LabLogsCommand.self),
     ]
 
     @Test(arguments: helpCases.map(\.name))

@@ -13,7 +13,7 @@ public enum CtlRendering {
         var table = TextTable(["NAME", "OPERATOR", "RELATIONSHIP", "STATE", "UPTIME", "MSGS-IN", "MSGS-OUT", "ROUTES", "LAST-ERROR"])
         for peer in peers {
             table.add([
-                peer.name, String(peer.operatorNumber), peer.relationship.rawValue, peer.state + (peer.tls ? " (tls)" : ""),
+                peer.name, String(peer.operatorNumber), peer.relationship.rawValue, SessionStateText.explained(peer.state) + (peer.tls ? " (tls)" : ""),
                 peer.uptimeSeconds.map(uptime) ?? "-", String(peer.messagesIn), String(peer.messagesOut),
                 peer.routesAccepted == peer.routesReceived ? String(peer.routesAccepted) : "\(peer.routesAccepted)/\(peer.routesReceived)",
                 peer.lastError.map(oneLine) ?? "-",
@@ -37,7 +37,7 @@ public enum CtlRendering {
             table.add(
                 [domain, hop(route), path(route.path), String(route.price), String(route.localPref), route.reason]
                     + (validating ? [route.validation ?? "-"] : [])
-                    + [(route.alternates ?? []).isEmpty ? "-" : (route.alternates ?? []).filter { $0.nextHop != nil }.map(hop).joined(separator: ",")])
+                    + [ExplainRendering.alternates((route.alternates ?? []).map(ExplainRendering.Route.init))])
         }
         return table.render() + refused
     }
@@ -59,14 +59,15 @@ public enum CtlRendering {
         let validating = best.validation != nil
         let ranked = [best] + (best.alternates ?? [])
         let usability = ranked.contains { $0.usability != nil }
-        var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + (usability ? ["USABLE"] : []))
+        var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "WHY"] + (validating ? ["ORIGIN"] : []) + (usability ? ["USABLE"] : []))
+        let explained = ranked.map(ExplainRendering.Route.init)
         for (i, route) in ranked.enumerated() {
             table.add([
                 i == 0 ? "best" : String(i + 1), hop(route), path(route.path), String(route.price), String(route.localPref),
-                i == 0 ? route.reason : "lost on \(route.reason)",
+                i == 0 ? ExplainRendering.why(best: explained[0], runnerUp: explained.dropFirst().first) : ExplainRendering.why(lost: explained[i], to: explained[0]),
             ] + (validating ? [route.validation ?? "-"] : []) + (usability ? [usable(route.usability)] : []))
         }
-        return out + table.render()
+        return out + table.render() + ExplainRendering.glossary(explained)
     }
 
     /// `mxgp ctl queue`.
