@@ -28,6 +28,9 @@ import Testing
         ("help-lab-down.txt", LabDownCommand.self),
         ("help-lab-shell.txt", LabShellCommand.self),
         ("help-lab-logs.txt", LabLogsCommand.self),
+        ("help-lab-check.txt", LabCheckCommand.self),
+        ("help-lab-pcap.txt", LabPcapCommand.self),
+        ("help-lab-heal.txt", LabHealCommand.self),
     ]
 
     @Test(arguments: helpCases.map(\.name))

@@ -21,7 +21,7 @@ struct LabCommand: AsyncParsableCommand {
         subcommands: [
             LabUpCommand.self, LabDownCommand.self, LabStatusCommand.self, LabVerifyCommand.self, LabSendCommand.self,
             LabFaultCommand.self, LabHealCommand.self, LabExecCommand.self, LabCtlCommand.self, LabGraphCommand.self, LabRunCommand.self,
-            LabInitPKICommand.self, LabCaptureCommand.self, LabChaosCommand.self, LabListCommand.self, LabLogsCommand.self, LabShellCommand.self, LabCheckCommand.self,
+            LabInitPKICommand.self, LabCaptureCommand.self, LabChaosCommand.self, LabListCommand.self, LabLogsCommand.self, LabShellCommand.self, LabCheckCommand.self, LabPcapCommand.self,
         ]
     )
 }
