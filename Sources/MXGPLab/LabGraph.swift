@@ -10,12 +10,35 @@ public enum LabGraph {
     /// Each colo's current path toward a domain (`lab graph --domain D`), source first.
     public struct Paths: Sendable, Hashable {
         public var domain: String
-        /// Colo → the nodes its mail crosses (itself first, the origin last); nil: no route.
+        /// Colo (or, for a run's outcome, send) → the nodes its mail crosses (source first,
+        /// the receiving node last); nil: no route.
         public var paths: [String: [String]?]
+        /// The legend's line for the drawn paths.
+        public var legend: String
 
-        public init(domain: String, paths: [String: [String]?]) {
+        public init(domain: String, paths: [String: [String]?], legend: String? = nil) {
             self.domain = domain
             self.paths = paths
+            self.legend = legend ?? "bold coloured arrows: each colo's current path to \(domain), labelled with the colo"
+        }
+
+        /// Where a scenario run's mail went: for each send, the hops of its delivered messages
+        /// (labelled `send → address`, with how many took that way).
+        public init(outcomeOf report: ScenarioReport) {
+            var paths: [String: [String]?] = [:]
+            var order: [String] = []
+            for record in report.messages where !record.hops.isEmpty {
+                let key = "\(record.send) → \(record.to)"
+                if paths[key] == nil { order.append(key) }
+                paths[key] = .some(record.hops)
+            }
+            var labelled: [String: [String]?] = [:]
+            for key in order {
+                let hops = paths[key] ?? nil
+                let count = report.messages.filter { "\($0.send) → \($0.to)" == key && $0.hops == hops }.count
+                labelled["\(key) (\(count))"] = .some(hops)
+            }
+            self.init(domain: "", paths: labelled, legend: "bold coloured arrows: where each send's mail went (send → address, messages that took that way)")
         }
 
         /// Follows next hops in `routes` (node → domain → route) from every colo of `topology`.
@@ -109,7 +132,7 @@ public enum LabGraph {
             "dashed line, no arrow: peers (settlement-free, price 0)",
             "red: a fault; red broken arrow: a cut, downed or partitioned link that carries nothing",
         ]
-        if let paths { lines.append("bold coloured arrows: each colo's current path to \(paths.domain), labelled with the colo") }
+        if let paths { lines.append(paths.legend) }
         return lines
     }
 

@@ -48,3 +48,16 @@ import Testing
         #expect(LabGraph.dot(topology).contains("chargeback 50"))
     }
 }
+
+/// Run folders draw the outcome: where each send's mail went.
+@Suite struct RunOutcomePictureTests {
+    @Test func theHijackedMailIsDrawnGoingToTheHijacker() async throws {
+        let report = try await ScenarioRoomTests.simRunner("hijack-unprotected.yaml", pacing: ScenarioPacing()).run()
+        let outcome = LabGraph.Paths(outcomeOf: report)
+        #expect(outcome.paths == ["mail → ana@bank.example (5)": .some(["sender", "up1", "evil"])])
+        let (_, topology) = try ScenarioParser.load(path: "\(ScenarioParserTests.folder)/hijack-unprotected.yaml")
+        let dot = LabGraph.dot(topology, paths: outcome)
+        #expect(dot.contains("\"up1\" -> \"evil\" [color=\"#1d4ed8\", fontcolor=\"#1d4ed8\", penwidth=3, constraint=false, label=\"mail → ana@bank.example (5)\"]"))
+        #expect(dot.contains("where each send's mail went"))
+    }
+}
