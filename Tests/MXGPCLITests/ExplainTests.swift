@@ -60,4 +60,13 @@ import Testing
         #expect(text.contains("lost on price: 5 vs best 3"))
         #expect(text.contains("PRICE 0: the next hop charges nothing"))
     }
+
+    @Test func ctlLookupNamesRefusedRoutesWithTheirReason() throws {
+        let lookup = AdminLookup(domain: "dst.example", matched: "dst.example",
+                                 route: AdminRoute(nextHop: "open", path: [200, 64502], price: 5, localPref: 100, reason: "only"),
+                                 refused: [AdminRefusedRoute(domain: "dst.example", neighbour: "strict", path: [100, 64502], reason: "regionRefused")])
+        let text = try CtlRendering.lookup(try AdminJSON.encode(lookup))
+        try Golden.check(text, "ctl-routes-lookup-refused.txt")
+        #expect(text.contains("from strict, path 100 64502: regionRefused — the path refuses mail from this node's region"))
+    }
 }

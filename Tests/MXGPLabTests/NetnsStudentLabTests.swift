@@ -1,4 +1,5 @@
 import Foundation
+import MXGPTestSupport
 import MXGPTopology
 import Testing
 @testable import MXGPLab
@@ -37,6 +38,22 @@ import Glibc
 
             let logs = await ProcessRunner().run(LabShell.logCommand(lab, node: "colo1", container: nil, follow: false, lines: nil), timeout: .seconds(10))
             #expect(logs.succeeded && !logs.stdout.isEmpty)
+        }
+    }
+}
+
+/// `mxgp lab check EXERCISE --lab LAB`: the exercise's checks against a live lab run from the
+/// trainer's answer pass, as they do in the simulator.
+@Suite(.serialized) struct NetnsExerciseCheckTests {
+    @Test(.enabled(if: NetnsLabTests.isRoot, "needs root for network namespaces"))
+    func anAnswerPassesAgainstALiveLab() async throws {
+        let folder = TestBinary.repository.appendingPathComponent("Labs/exercises/01-prefer-up2").path
+        let exercise = try ExerciseParser.load(folder: folder)
+        try await NetnsLabTests.withLab("exercises/01-prefer-up2/answer/topology.yaml") { lab, _ in
+            let world = await ExerciseWorld.live(lab)
+            #expect(world.source == "lab \(lab.name)")
+            let results = ExerciseChecker.run(exercise, on: world)
+            #expect(results.allSatisfy { $0.passed }, "\(results.filter { !$0.passed })")
         }
     }
 }

@@ -67,7 +67,8 @@ public enum CtlRendering {
                 i == 0 ? ExplainRendering.why(best: explained[0], runnerUp: explained.dropFirst().first) : ExplainRendering.why(lost: explained[i], to: explained[0]),
             ] + (validating ? [route.validation ?? "-"] : []) + (usability ? [usable(route.usability)] : []))
         }
-        return out + table.render() + ExplainRendering.glossary(explained)
+        let refused = (lookup.refused ?? []).map { ExplainRendering.Refused(neighbour: $0.neighbour, path: $0.path, reason: $0.reason ?? "refused") }
+        return out + table.render() + ExplainRendering.refused(refused) + ExplainRendering.glossary(explained)
     }
 
     /// `mxgp ctl queue`.

@@ -74,13 +74,7 @@ public enum ExplainRendering {
             }
             out += table.render()
         }
-        if !refused.isEmpty {
-            out += "not candidates (ineligible):\n"
-            for route in refused {
-                let meaning = IneligibleReason(rawValue: route.reason).map(DecisionExplanation.meaning(of:)) ?? route.reason
-                out += "  from \(route.neighbour), path \(route.path.map(String.init).joined(separator: " ")): \(route.reason) — \(meaning)\n"
-            }
-        }
+        out += Self.refused(refused)
         if let baseline {
             let now = ranked.first
             switch (baseline, now) {
@@ -96,6 +90,15 @@ public enum ExplainRendering {
             + ([BestPathReason.own] + DecisionProcess.steps).map(DecisionExplanation.name(of:)).joined(separator: ", ") + "\n"
         out += glossary(ranked)
         return out
+    }
+
+    /// The received routes that are no candidates, each with its reason in words; empty when none.
+    static func refused(_ refused: [Refused]) -> String {
+        guard !refused.isEmpty else { return "" }
+        return "not candidates (ineligible):\n" + refused.map { route in
+            let meaning = IneligibleReason(rawValue: route.reason).map(DecisionExplanation.meaning(of:)) ?? route.reason
+            return "  from \(route.neighbour), path \(route.path.map(String.init).joined(separator: " ")): \(route.reason) — \(meaning)\n"
+        }.joined()
     }
 
     /// The best route's WHY: the step it won on against the runner-up, with both values.
