@@ -114,12 +114,16 @@ public struct AdminRefusedRoute: Codable, Sendable, Hashable {
     public var neighbour: String
     /// Its operator path, as received.
     public var path: [OperatorNumber]
+    /// Why it is no candidate (an ineligibility reason: `originInvalid`, `otcLeak`…);
+    /// given in route lookups, absent in the route listing (where it is always originInvalid).
+    public var reason: String?
 
     /// A refused route with every field given.
-    public init(domain: String, neighbour: String, path: [OperatorNumber]) {
+    public init(domain: String, neighbour: String, path: [OperatorNumber], reason: String? = nil) {
         self.domain = domain
         self.neighbour = neighbour
         self.path = path
+        self.reason = reason
     }
 }
 
@@ -131,11 +135,15 @@ public struct AdminLookup: Codable, Sendable, Hashable {
     public var matched: String
     /// The route itself.
     public var route: AdminRoute
+    /// Routes for the matched domain that neighbours sent and the node refused, with the
+    /// reason (`originInvalid`, `otcLeak`…); absent when there are none.
+    public var refused: [AdminRefusedRoute]?
     /// The answer for `domain`.
-    public init(domain: String, matched: String, route: AdminRoute) {
+    public init(domain: String, matched: String, route: AdminRoute, refused: [AdminRefusedRoute]? = nil) {
         self.domain = domain
         self.matched = matched
         self.route = route
+        self.refused = refused
     }
 }
 

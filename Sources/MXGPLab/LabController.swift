@@ -86,7 +86,8 @@ public struct LabController: Sendable {
         try await refuseIfUp(plan)
         if kind.usesContainers { imageBuilt(try await imageBuilder.ensure(imageSource, progress: progress)) }
         let state = LabState(backend: kind, topologyFile: URL(fileURLWithPath: topologyFile).standardizedFileURL.path,
-                             binary: binary, createdAt: ISO8601DateFormatter().string(from: Date()), addressBlock: block)
+                             binary: binary, createdAt: ISO8601DateFormatter().string(from: Date()), addressBlock: block,
+                             owner: LabOwner.current())
         let lab = Lab(plan: plan, backend: backend, directory: directory, state: state)
         do {
             try directory.create(plan.name)
@@ -201,15 +202,9 @@ public struct LabController: Sendable {
         let namespaces = await netns.namespaces(prefix: "mxgp-")
         try await removeNamespaces(namespaces)
         removed += namespaces
-        let links = await runner.run(["ip", "-o", "link", "show"], timeout: .seconds(10)).stdout
-        for line in links.split(separator: "\n") {
-            let fields = line.split(separator: ":", maxSplits: 2)
-            guard fields.count > 1 else { continue }
-            let name = fields[1].trimmingCharacters(in: .whitespaces).split(separator: "@").first.map(String.init) ?? ""
-            if name.hasPrefix("mxgp-") {
-                _ = await runner.run(["ip", "link", "del", name])
-                removed.append(name)
-            }
+        for name in await hostLinks(prefix: "mxgp-") {
+            _ = await runner.run(["ip", "link", "del", name])
+            removed.append(name)
         }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: directory.root)) ?? [] {
             directory.remove(name)

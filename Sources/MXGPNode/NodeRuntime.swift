@@ -27,7 +27,7 @@ public struct NodeRuntime: Sendable {
         let settings = MailSettings(config: config)
         let faults = SMTPFaultSwitch()
         let store = try NodeStore(directoryPath: config.store)
-        let tls = try config.tls.map { try PeeringTLS.load(certificate: $0.certificate, key: $0.key, ca: $0.ca) }
+        let tls = try config.tls.map { try PeeringTLS.load(certificate: $0.certificate, key: $0.key, ca: $0.ca, keyLog: $0.keyLog) }
         let delivery = DeliveryEngine(
             settings: settings, peering: peering, store: store, metrics: metrics, logger: logger, clientTLS: try tls?.smtpClientContext())
         self.store = store

@@ -4,6 +4,8 @@ import MXGPCore
 extension NodeStatusProvider {
     /// None, for providers without origin validation.
     public func originInvalidRoutes() async -> [IneligibleRoute] { [] }
+    /// None, for providers that do not keep refused routes.
+    public func refusedRoutes(for domain: DomainName) async -> [IneligibleRoute] { [] }
 }
 
 /// What the admin API reads from (and asks of) a running node. The node implements it;
@@ -19,6 +21,8 @@ public protocol NodeStatusProvider: Sendable {
     func originInvalidRoutes() async -> [IneligibleRoute]
     /// The route mail for `domain` follows (longest label-wise suffix, `.` as default), if any.
     func lookup(_ domain: DomainName) async -> RouteView?
+    /// Received routes for exactly `domain` that are no candidates, with the reason (loops left out).
+    func refusedRoutes(for domain: DomainName) async -> [IneligibleRoute]
     /// Closes and restarts the session with a neighbour (the lab's `session-reset` fault).
     func resetSession(neighbour: String) async throws
     /// Re-reads the configuration file (what SIGHUP does).

@@ -242,7 +242,7 @@ public final class Simulation {
             converged: converged, virtualTime: lastSignificant, messages: messageCounts, routeChanges: routeChanges,
             nodes: nodes.map { (name: $0.name, routes: $0.up ? $0.engine.bestRoutes() : []) },
             ineligible: Dictionary(uniqueKeysWithValues: nodes.compactMap { node in
-                let refused = node.up ? node.engine.ineligibleRoutes(reasons: [.originInvalid]) : []
+                let refused = node.up ? node.engine.ineligibleRoutes(reasons: SimulationResult.shownIneligible) : []
                 return refused.isEmpty ? nil : (node.name, refused)
             }))
     }

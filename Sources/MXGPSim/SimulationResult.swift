@@ -12,9 +12,14 @@ public struct SimulationResult: Sendable {
     public var routeChanges: Int
     /// Best routes of every node (node names in topology order).
     public var nodes: [(name: String, routes: [RouteView])]
-    /// Received routes each node refused for a reason a person should see (origin Invalid),
+    /// Received routes each node refused for a reason a person should see (``shownIneligible``),
     /// by node name; nodes without such routes are absent.
     public var ineligible: [String: [IneligibleRoute]] = [:]
+
+    /// The refusals worth showing: origin Invalid, region refused, route leak (OTC), import
+    /// policy. Loops and paths not starting with the neighbour are the protocol working as
+    /// designed on every link and would only hide these.
+    public static let shownIneligible: Set<IneligibleReason> = [.originInvalid, .otcLeak, .importRejected]
 
     /// Total messages delivered.
     public var totalMessages: Int { messages.values.reduce(0, +) }

@@ -37,8 +37,16 @@ extension LinkImpairment {
         if let loss = lossPercent {
             fields.append("loss: \(loss == loss.rounded() ? String(Int(loss)) : String(loss))%")
         }
-        if let rate = rateKbit { fields.append("rate: \(rate)kbit") }
+        if let rate = rateKbit { fields.append("rate: \(Self.rateText(kbit: rate))") }
         return fields
+    }
+
+    /// A rate in the largest unit that writes it exactly, as people write it: `10mbit`,
+    /// `1gbit`, `512kbit` (10000 kilobits reads back as `10mbit`, not `10000kbit`).
+    public static func rateText(kbit: Int) -> String {
+        if kbit % 1_000_000 == 0 { return "\(kbit / 1_000_000)gbit" }
+        if kbit % 1000 == 0 { return "\(kbit / 1000)mbit" }
+        return "\(kbit)kbit"
     }
 
     /// Splits `12.5ms` into 12.5 and `ms`; nil unless it is a non-negative decimal then a unit.

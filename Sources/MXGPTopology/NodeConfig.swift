@@ -273,12 +273,16 @@ public struct NodeConfig: Hashable, Sendable {
         public var key: String
         /// The CA certificates that neighbours' certificates must chain to (PEM).
         public var ca: String
+        /// Where to append the TLS session secrets (`tls.key-log`, SSLKEYLOGFILE format) so a
+        /// capture can be decrypted (`mxgp lab pcap`). Labs only: it needs `timers.profile: lab`.
+        public var keyLog: String?
 
         /// Creates TLS file paths.
-        public init(certificate: String, key: String, ca: String) {
+        public init(certificate: String, key: String, ca: String, keyLog: String? = nil) {
             self.certificate = certificate
             self.key = key
             self.ca = ca
+            self.keyLog = keyLog
         }
     }
 

@@ -53,6 +53,7 @@ extension NodeConfig {
         }
         if let tls {
             lines += ["tls:", "  certificate: \(T.scalar(tls.certificate))", "  key: \(T.scalar(tls.key))", "  ca: \(T.scalar(tls.ca))"]
+            if let keyLog = tls.keyLog { lines.append("  key-log: \(T.scalar(keyLog))") }
         } else {
             lines.append("tls: off")
         }

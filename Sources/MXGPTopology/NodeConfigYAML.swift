@@ -34,6 +34,8 @@ public enum NodeConfigParser {
     public static let timerKeys = ["profile", "hold", "connect-retry", "connect-retry-max", "connect-retry-reset", "fast-liveness", "slow-next-hop", "slow-next-hop-retry"]
     /// Keys of `tls`.
     public static let tlsKeys = ["certificate", "key", "ca"]
+    /// Optional keys of `tls`.
+    public static let tlsOptionalKeys = ["key-log"]
     /// Default port of `listen.admin-tcp` when the value has none.
     public static let defaultAdminTCPPort: UInt16 = 8790
     /// Longest Unix socket path (`sun_path` holds 108 bytes with the terminating NUL).
@@ -330,11 +332,13 @@ struct NodeConfigReader {
         if Self.isOff(node) { return nil }
         let example = "{ certificate: /etc/mxgp/node.pem, key: /etc/mxgp/node.key, ca: /etc/mxgp/ca.pem }"
         guard let mapping = context.mapping(node, "tls", example: example) else { return nil }
-        let values = context.keys(of: mapping, "tls", allowed: NodeConfigParser.tlsKeys, required: NodeConfigParser.tlsKeys,
-                                  line: YAMLContext.line(of: node))
+        let values = context.keys(of: mapping, "tls", allowed: NodeConfigParser.tlsKeys + NodeConfigParser.tlsOptionalKeys,
+                                  required: NodeConfigParser.tlsKeys, line: YAMLContext.line(of: node))
         let files = NodeConfigParser.tlsKeys.map { key in values[key].flatMap { path($0, "tls.\(key)", example: "/etc/mxgp/\(key).pem") } }
+        let keyLog = values["key-log"].flatMap { path($0, "tls.key-log", example: "/run/mxgp/labs/LAB/state/NODE/tls-keys.log") }
+        if let log = values["key-log"] { lines["tls.key-log"] = YAMLContext.line(of: log) }
         guard let certificate = files[0], let key = files[1], let ca = files[2] else { return nil }
-        return NodeConfig.TLSFiles(certificate: certificate, key: key, ca: ca)
+        return NodeConfig.TLSFiles(certificate: certificate, key: key, ca: ca, keyLog: keyLog)
     }
 }
 
@@ -342,6 +346,10 @@ struct NodeConfigReader {
 
 extension NodeConfigReader {
     mutating func validate(_ config: NodeConfig) {
+        if config.tls?.keyLog != nil, config.timers.profile != .lab {
+            context.error(.badPath, line: lines["tls.key-log"] ?? 1, "tls.key-log writes every session's secrets in clear text, which only a lab may do",
+                          fix: "remove tls.key-log, or set timers: { profile: lab } on a lab node")
+        }
         let names = config.neighbours.map(\.name)
         for reference in context.neighbourReferences where !names.contains(reference.name) {
             let fix = YAMLContext.closest(to: reference.name, in: names).map { "did you mean \"\($0)\"? " } ?? ""

@@ -25,6 +25,13 @@ import Testing
         ("help-lab-graph.txt", LabGraphCommand.self),
         ("help-lab-run.txt", LabRunCommand.self),
         ("help-lab-ui.txt", LabUICommand.self),
+        ("help-lab-list.txt", LabListCommand.self),
+        ("help-lab-down.txt", LabDownCommand.self),
+        ("help-lab-shell.txt", LabShellCommand.self),
+        ("help-lab-logs.txt", LabLogsCommand.self),
+        ("help-lab-check.txt", LabCheckCommand.self),
+        ("help-lab-pcap.txt", LabPcapCommand.self),
+        ("help-lab-heal.txt", LabHealCommand.self),
     ]
 
     @Test(arguments: helpCases.map(\.name))

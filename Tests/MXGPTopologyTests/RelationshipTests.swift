@@ -108,6 +108,7 @@ struct ImpairmentTests {
         let yaml = topology(links: ["{ a: up1, b: t1a, impairment: { delay: 20ms, jitter: 5ms, loss: 1%, rate: 10mbit } }", "{ a: colo1, b: up1 }"])
         let link = try #require(parsed(yaml)?.topology.links.first)
         #expect(link.impairment == LinkImpairment(delayMilliseconds: 20, jitterMilliseconds: 5, lossPercent: 1, rateKbit: 10000))
-        #expect(link.impairment?.yamlFields == ["delay: 20ms", "jitter: 5ms", "loss: 1%", "rate: 10000kbit"])
+        #expect(link.impairment?.yamlFields == ["delay: 20ms", "jitter: 5ms", "loss: 1%", "rate: 10mbit"])
+        #expect(LinkImpairment.rateText(kbit: 1500) == "1500kbit" && LinkImpairment.rateText(kbit: 2_000_000) == "2gbit")
     }
 }

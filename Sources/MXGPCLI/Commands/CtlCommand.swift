@@ -9,9 +9,9 @@ struct CtlCommand: AsyncParsableCommand {
         commandName: "ctl",
         abstract: "Ask a running node about its peers, routes, next hops, queue, mailboxes and ledger.",
         discussion: """
-            Talks to the admin API of `mxgp node` over its Unix socket (--socket, $MXGP_SOCKET,
-            else \(AdminServer.defaultSocketPath)) or over TCP (--url). Prints aligned tables for
-            people; --json prints the API's JSON for scripts. Exit status 0 on success, 1 when a
+            Talks to the admin API of `mxgp node` over its Unix socket (--socket, $MXGP_SOCKET, \
+            else \(AdminServer.defaultSocketPath)) or over TCP (--url). Prints aligned tables for \
+            people; --json prints the API's JSON for scripts. Exit status 0 on success, 1 when a \
             domain has no route, 2 when the node cannot be reached or answers with an error.
             """,
         subcommands: [CtlPeersCommand.self, CtlRoutesCommand.self, CtlNextHopsCommand.self, CtlQueueCommand.self, CtlMailboxCommand.self, CtlLedgerCommand.self,
@@ -40,11 +40,11 @@ struct CtlRoutesCommand: AsyncParsableCommand {
         commandName: "routes",
         abstract: "Every best route with its alternates, or the route mail for one domain follows.",
         discussion: """
-            With DOMAIN, the lookup is by longest label-wise suffix (a.b.example, then b.example,
-            example, and the default route .), as the relay does; USABLE then says, for the best
-            route and each ranked alternate, whether the relay would send to that next hop now
-            (yes, no: penalised 12s (the error), no: session down). --json prints
-            {"routes": {DOMAIN: ROUTE}} (DESIGN §8, plus "alternates"), or for one domain
+            With DOMAIN, the lookup is by longest label-wise suffix (a.b.example, then b.example, \
+            example, and the default route .), as the relay does; USABLE then says, for the best \
+            route and each ranked alternate, whether the relay would send to that next hop now \
+            (yes, no: penalised 12s (the error), no: session down). --json prints \
+            {"routes": {DOMAIN: ROUTE}} (DESIGN §8, plus "alternates"), or for one domain \
             {"domain": …, "matched": …, "route": ROUTE} with "usability" on each route.
             """)
 
@@ -136,10 +136,10 @@ struct CtlAPICommand: AsyncParsableCommand {
         commandName: "api",
         abstract: "Send one raw request to the admin API and print the response body.",
         discussion: """
-            For scripts and the compose lab backend, e.g. mxgp ctl api GET /v1/routes or
-            mxgp ctl api POST /v1/peers/up1/reset. Prints the body as the node sent it. Exit status
-            0 for a 2xx answer, 1 for any other HTTP status (the status and the node's message go
-            to standard error), 2 when the node cannot be reached. With --status-line the first
+            For scripts and the compose lab backend, e.g. mxgp ctl api GET /v1/routes or \
+            mxgp ctl api POST /v1/peers/up1/reset. Prints the body as the node sent it. Exit status \
+            0 for a 2xx answer, 1 for any other HTTP status (the status and the node's message go \
+            to standard error), 2 when the node cannot be reached. With --status-line the first \
             line printed is the HTTP status and every HTTP answer exits 0.
             """)
 

@@ -8,10 +8,10 @@ struct CtlComplainCommand: AsyncParsableCommand {
         commandName: "complain",
         abstract: "File a spam complaint about a message in one of this node's mailboxes.",
         discussion: """
-            Run it at the node that delivered the message. The node books the chargeback of its
-            contract against the neighbour that handed the message over and sends a REPORT back
-            along the message's recorded path; every hop does the same, up to the first relay.
-            See the result in `mxgp ctl ledger` (chargebacks, complaints) at every hop. --json
+            Run it at the node that delivered the message. The node books the chargeback of its \
+            contract against the neighbour that handed the message over and sends a REPORT back \
+            along the message's recorded path; every hop does the same, up to the first relay. \
+            See the result in `mxgp ctl ledger` (chargebacks, complaints) at every hop. --json \
             prints {"messageId", "path", "bookedAgainst", "amount", "forwardedTo", "stopped"}.
             """)
 

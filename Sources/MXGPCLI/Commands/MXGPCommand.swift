@@ -8,8 +8,8 @@ public struct MXGPCommand: AsyncParsableCommand {
         commandName: "mxgp",
         abstract: "Email peering as a routing protocol: MXGP nodes, simulation and labs.",
         discussion: """
-            mxgp runs colo relays, upstream providers and Tier 1s that exchange mail routes
-            with the MXGP path-vector protocol, and simulates whole topologies in-process.
+            mxgp runs colo relays, upstream providers and Tier 1s that exchange mail routes \
+            with the MXGP path-vector protocol, and simulates whole topologies in-process. \
             Start with: mxgp sim Labs/quickstart.yaml
             """,
         version: version,

@@ -13,11 +13,11 @@ struct NodeCommand: AsyncParsableCommand {
         commandName: "node",
         abstract: "Run one node (colo, upstream or tier1, as its config says).",
         discussion: """
-            The node peers with its neighbours over MXGP (TCP, or mutual TLS when the config has
-            TLS files) and serves the admin API on a Unix socket (see `mxgp ctl`).
-            SIGTERM or SIGINT: send cease to every neighbour, close the listeners, drain, exit.
-            SIGHUP: re-read the config; neighbours added or removed and policy changes apply
-            without a restart, and sessions that did not change stay up.
+            The node peers with its neighbours over MXGP (TCP, or mutual TLS when the config has \
+            TLS files) and serves the admin API on a Unix socket (see `mxgp ctl`). \
+            SIGTERM or SIGINT: send cease to every neighbour, close the listeners, drain, exit. \
+            SIGHUP: re-read the config; neighbours added or removed and policy changes apply \
+            without a restart, and sessions that did not change stay up. \
             See docs/NODE.md for every configuration key.
             """
     )

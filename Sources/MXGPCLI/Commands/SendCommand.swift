@@ -11,8 +11,8 @@ struct SendCommand: AsyncParsableCommand {
         commandName: "send",
         abstract: "Submit test mail over SMTP and report what the server answered.",
         discussion: """
-            Each message is one SMTP transaction with a unique Message-ID (<mxgp-send-…@FROM-DOMAIN>)
-            so deliveries can be checked with `mxgp ctl mailbox`. Exit status 0 when every
+            Each message is one SMTP transaction with a unique Message-ID (<mxgp-send-…@FROM-DOMAIN>) \
+            so deliveries can be checked with `mxgp ctl mailbox`. Exit status 0 when every \
             message got a 250 after DATA, 1 when some did not, 2 on bad arguments.
             """
     )

@@ -8,11 +8,11 @@ struct SessionBenchCommand: AsyncParsableCommand {
         commandName: "session",
         abstract: "Time a real `mxgp node` learning N routes over one MXGP session on loopback.",
         discussion: """
-            Starts `mxgp node` (the receiver) as a child process on 127.0.0.1 with lab timers,
-            opens an MXGP session to it from this process (an in-process route injector using
-            the same wire codec), announces N domains in UPDATEs of --per-update domains, and
-            prints the seconds from Established until the receiver has installed all of them,
-            routes per second, and both processes' peak RSS. Everything is removed afterwards.
+            Starts `mxgp node` (the receiver) as a child process on 127.0.0.1 with lab timers, \
+            opens an MXGP session to it from this process (an in-process route injector using \
+            the same wire codec), announces N domains in UPDATEs of --per-update domains, and \
+            prints the seconds from Established until the receiver has installed all of them, \
+            routes per second, and both processes' peak RSS. Everything is removed afterwards. \
             Build with -c release for real figures.
             """
     )

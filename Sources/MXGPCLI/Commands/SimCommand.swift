@@ -11,16 +11,16 @@ struct SimRunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Converge a topology in-process and print every node's routes, or replay a lab run (the default).",
         discussion: """
-            Every node runs the real codec, session state machine and decision process over
-            in-memory links on a virtual clock. The same topology and seed give the same
+            Every node runs the real codec, session state machine and decision process over \
+            in-memory links on a virtual clock. The same topology and seed give the same \
             output, byte for byte. Exit status 0 when converged, 1 when not, 2 on bad input.
 
-            --replay RUN-FOLDER plays a recorded run (a folder runs/<scenario>/<stamp>/ that
+            --replay RUN-FOLDER plays a recorded run (a folder runs/<scenario>/<stamp>/ that \
             mxgp lab run wrote, on any backend, or one from mxgp lab capture) in the simulator:
-            its topology, seed, sends, faults and heals at their recorded times, mail included.
-            It prints where each message went in the lab and in the replay, the route changes
-            of --trace DOMAIN, and with --message ID one message's story. A routing bug seen in
-            a lab becomes a deterministic reproduction that needs neither root nor Docker.
+            its topology, seed, sends, faults and heals at their recorded times, mail included. \
+            It prints where each message went in the lab and in the replay, the route changes \
+            of --trace DOMAIN, and with --message ID one message's story. A routing bug seen in \
+            a lab becomes a deterministic reproduction that needs neither root nor Docker. \
             Exit status 0 when the replay found every message where the lab did.
             """
     )
@@ -61,12 +61,20 @@ struct SimRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --replay: one message's story, by its Message-ID in the recording or the replay.", valueName: "ID"))
     var message: String?
 
+    @Option(help: ArgumentHelp("Walk the decision for DOMAIN: every candidate, the step each won or lost on, refused routes and what each value means.", valueName: "DOMAIN"))
+    var explain: String?
+
+    @Option(help: ArgumentHelp("With --explain: only this node (default: every node).", valueName: "NODE"))
+    var node: String?
+
     func validate() throws {
         if replay != nil {
             if topology != nil || generate != nil { throw ValidationError("--replay takes its topology from the run folder; give no topology file or --generate") }
             return
         }
         if message != nil { throw ValidationError("--message needs --replay RUN-FOLDER") }
+        if node != nil, explain == nil { throw ValidationError("--node goes with --explain DOMAIN") }
+        if explain != nil, json || summary { throw ValidationError("--explain prints an explanation; leave out --json and --summary") }
         if topology == nil && generate == nil {
             throw ValidationError("give a topology file (e.g. Labs/quickstart.yaml), --generate tiers, or --replay RUN-FOLDER")
         }
@@ -136,6 +144,7 @@ struct SimRunCommand: AsyncParsableCommand {
             guard let domain = DomainName(text) else { throw CLIError("--trace \(text.debugDescription) is not a domain name") }
             return domain
         }
+        if let explain { return try self.explain(explain, topology: topology, options: options) }
         let clock = ContinuousClock()
         var result: SimulationResult!
         var changes = ""
@@ -162,7 +171,20 @@ struct SimRunCommand: AsyncParsableCommand {
                 + "(\(result.messages["UPDATE", default: 0]) UPDATE), \(result.routeChanges) route changes\n"
             return (line, result.converged)
         }
+        if !options.failedLinks.isEmpty || !options.failedNodes.isEmpty {
+            var without = options
+            without.failedLinks = []
+            without.failedNodes = []
+            without.trace = nil
+            let baseline = Simulation(topology: topology, options: without).run()
+            return (RouteRendering.simulation(result, topology: topology.name, baseline: baseline, cuts: cuts), result.converged)
+        }
         return (RouteRendering.simulation(result, topology: topology.name), result.converged)
+    }
+
+    /// What --fail-link and --fail-node take down, for people: `colo1–up1`, `node up2`.
+    var cuts: [String] {
+        failLinks.map { $0.split(separator: ",").joined(separator: "–") } + failNodes.map { "node \($0)" }
     }
 
     func loadTopology() throws -> Topology {

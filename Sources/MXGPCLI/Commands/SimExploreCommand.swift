@@ -10,15 +10,15 @@ struct SimExploreCommand: AsyncParsableCommand {
         commandName: "explore",
         abstract: "Run generated topologies under generated faults in the simulator and check invariants.",
         discussion: """
-            For each seed: a topology (tiers, prices, chargebacks, rate limits, regions and
-            origin validation, drawn from the seed), a schedule of mail and faults (cuts, downs,
-            loss, kills, restarts, pauses, session resets, tempfails), run in the simulator, then
-            everything healed and settled, and these invariants checked: routes equal a fresh
-            simulation's and follow the decision process; no route breaks valley-free export,
-            origin validation or a region refusal; every message that got a 250 is delivered
-            exactly once or bounced; ledgers add up on every link; no queue keeps mail.
-            A failing seed is written to --out as a run folder (mxgp sim --replay reproduces it)
-            and shrunk to the smallest case that still fails. Exit status 0 only when no seed
+            For each seed: a topology (tiers, prices, chargebacks, rate limits, regions and \
+            origin validation, drawn from the seed), a schedule of mail and faults (cuts, downs, \
+            loss, kills, restarts, pauses, session resets, tempfails), run in the simulator, then \
+            everything healed and settled, and these invariants checked: routes equal a fresh \
+            simulation's and follow the decision process; no route breaks valley-free export, \
+            origin validation or a region refusal; every message that got a 250 is delivered \
+            exactly once or bounced; ledgers add up on every link; no queue keeps mail. \
+            A failing seed is written to --out as a run folder (mxgp sim --replay reproduces it) \
+            and shrunk to the smallest case that still fails. Exit status 0 only when no seed \
             failed.
             """)
 

@@ -13,7 +13,7 @@ public enum CtlRendering {
         var table = TextTable(["NAME", "OPERATOR", "RELATIONSHIP", "STATE", "UPTIME", "MSGS-IN", "MSGS-OUT", "ROUTES", "LAST-ERROR"])
         for peer in peers {
             table.add([
-                peer.name, String(peer.operatorNumber), peer.relationship.rawValue, peer.state + (peer.tls ? " (tls)" : ""),
+                peer.name, String(peer.operatorNumber), peer.relationship.rawValue, SessionStateText.explained(peer.state) + (peer.tls ? " (tls)" : ""),
                 peer.uptimeSeconds.map(uptime) ?? "-", String(peer.messagesIn), String(peer.messagesOut),
                 peer.routesAccepted == peer.routesReceived ? String(peer.routesAccepted) : "\(peer.routesAccepted)/\(peer.routesReceived)",
                 peer.lastError.map(oneLine) ?? "-",
@@ -44,8 +44,7 @@ public enum CtlRendering {
             row += [String(route.localPref), route.reason]
             if validating { row.append(route.validation ?? "-") }
             if refusing { row.append(route.refuses?.joined(separator: ",") ?? "-") }
-            let alternates = route.alternates ?? []
-            row.append(alternates.isEmpty ? "-" : alternates.filter { $0.nextHop != nil }.map(hop).joined(separator: ","))
+            row.append(ExplainRendering.alternates((route.alternates ?? []).map(ExplainRendering.Route.init)))
             table.add(row)
         }
         return table.render() + refused
@@ -68,14 +67,16 @@ public enum CtlRendering {
         let validating = best.validation != nil
         let ranked = [best] + (best.alternates ?? [])
         let usability = ranked.contains { $0.usability != nil }
-        var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + (usability ? ["USABLE"] : []))
+        var table = TextTable(["RANK", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "WHY"] + (validating ? ["ORIGIN"] : []) + (usability ? ["USABLE"] : []))
+        let explained = ranked.map(ExplainRendering.Route.init)
         for (i, route) in ranked.enumerated() {
             table.add([
                 i == 0 ? "best" : String(i + 1), hop(route), path(route.path), String(route.price), String(route.localPref),
-                i == 0 ? route.reason : "lost on \(route.reason)",
+                i == 0 ? ExplainRendering.why(best: explained[0], runnerUp: explained.dropFirst().first) : ExplainRendering.why(lost: explained[i], to: explained[0]),
             ] + (validating ? [route.validation ?? "-"] : []) + (usability ? [usable(route.usability)] : []))
         }
-        return out + table.render()
+        let refused = (lookup.refused ?? []).map { ExplainRendering.Refused(neighbour: $0.neighbour, path: $0.path, reason: $0.reason ?? "refused") }
+        return out + table.render() + ExplainRendering.refused(refused) + ExplainRendering.glossary(explained)
     }
 
     /// `mxgp ctl queue`.

@@ -40,6 +40,8 @@ public struct LabLayout: Hashable, Sendable {
     public func storePath(_ node: String) -> String { "\(stateDirectory)/\(node)" }
     /// The node's admin socket.
     public func adminSocket(_ node: String) -> String { "\(socketDirectory)/\(node).sock" }
+    /// Where a lab node appends its TLS session secrets (SSLKEYLOGFILE format) for `mxgp lab pcap`.
+    public func keyLogPath(_ node: String) -> String { "\(stateDirectory)/\(node)-tls-keys.log" }
 }
 
 /// One topology resolved for running: names, addresses, interfaces and node configs.

@@ -89,7 +89,8 @@ public enum LabPlanner {
             smtpEndpoint: HostPort(host: service, port: NodeConfig.defaultSMTPPort),
             neighbours: neighbours, policy: node.policy, refuseRegions: node.refuseRegions, timers: timers,
             tls: NodeConfig.TLSFiles(certificate: "\(layout.pkiDirectory)/\(node.name).pem",
-                                     key: "\(layout.pkiDirectory)/\(node.name).key", ca: "\(layout.pkiDirectory)/ca.pem"),
+                                     key: "\(layout.pkiDirectory)/\(node.name).key", ca: "\(layout.pkiDirectory)/ca.pem",
+                                     keyLog: layout.keyLogPath(node.name)),
             originValidation: topology.originValidation.map { _ in
                 NodeConfig.OriginValidationFiles(
                     registry: "\(layout.pkiDirectory)/\(LabLayout.registryFile)", publicKey: "\(layout.pkiDirectory)/\(LabLayout.registryPublicKeyFile)")

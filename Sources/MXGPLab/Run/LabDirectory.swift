@@ -58,9 +58,13 @@ public struct LabState: Codable, Sendable, Hashable {
     public var createdAt: String
     /// Faults applied and not yet healed, in the order they were applied.
     public var faults: [LabFault]
+    /// Who brought the lab up (the user behind sudo when there is one). Absent in older lab folders.
+    public var owner: String?
 
-    public init(backend: LabBackendKind, topologyFile: String, binary: String, createdAt: String, faults: [LabFault] = [], addressBlock: Int? = nil) {
+    public init(backend: LabBackendKind, topologyFile: String, binary: String, createdAt: String, faults: [LabFault] = [], addressBlock: Int? = nil,
+                owner: String? = nil) {
         self.backend = backend
+        self.owner = owner
         self.addressBlock = addressBlock
         self.topologyFile = topologyFile
         self.binary = binary

@@ -23,9 +23,12 @@ public enum RunFolder {
         try encoder.encode(report.messages).write(to: URL(fileURLWithPath: folder + "/messages.json"))
         // The topology as run, so the folder replays on its own (`mxgp sim --replay`).
         try fm.contentsOfFile(topologyPath).write(to: URL(fileURLWithPath: folder + "/topology.yaml"))
-        // The picture shows every fault the run applied.
+        // The picture shows every fault the run applied and where the mail went (to the
+        // hijacker, around a cut…); contracts with their chargebacks are on the links.
         let faults = report.schedule.filter { $0.action == "fault" }.compactMap(\.fault)
-        try LabGraph.dot(topology, faults: faults).write(toFile: folder + "/topology.dot", atomically: true, encoding: .utf8)
+        let outcome = LabGraph.Paths(outcomeOf: report)
+        try LabGraph.dot(topology, faults: faults, paths: outcome.paths.isEmpty ? nil : outcome)
+            .write(toFile: folder + "/topology.dot", atomically: true, encoding: .utf8)
         return folder
     }
 

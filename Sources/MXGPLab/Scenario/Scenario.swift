@@ -19,6 +19,9 @@ public struct Scenario: Sendable, Hashable {
 public struct ScenarioStep: Sendable, Hashable {
     public var action: ScenarioAction
     public var line: Int
+    /// For an expectation: the harm it shows when it holds (`harmful: "mail went to the
+    /// hijacker"`), so the report says that the story held as a warning, not as good news.
+    public var harmful: String? = nil
 }
 
 /// What a step does.
@@ -38,6 +41,15 @@ public enum ScenarioAction: Sendable, Hashable {
     /// File a spam complaint at `node` (`mxgp ctl complain`) about the first `count` delivered
     /// messages of a send (the last one, or the one named).
     case complain(node: String, send: String?, count: Int)
+    /// Ask the room a question and wait for Enter (`pause: "question to the class"`); skipped
+    /// with `--no-pause`, without a terminal and in the simulator.
+    case pause(String)
+
+    /// Whether the final heal of a scenario is this step (`--stop-before-heal` stops here).
+    public var isHeal: Bool {
+        if case .heal = self { return true }
+        return false
+    }
 
     /// A short label for reports, e.g. `fault cut colo1 up1`.
     public var label: String {
@@ -52,6 +64,7 @@ public enum ScenarioAction: Sendable, Hashable {
         case .check: return "check every message delivered exactly once or bounced"
         case .complain(let node, let send, let count):
             return "complain at \(node) about \(count) message\(count == 1 ? "" : "s")" + (send.map { " of [\($0)]" } ?? "")
+        case .pause(let question): return "pause: \(question)"
         }
     }
 

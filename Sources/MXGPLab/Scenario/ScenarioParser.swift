@@ -16,11 +16,12 @@ import Yams
 ///   - fault: cut colo1 up1
 ///   - expect: { route: { node: colo1, domain: bob.example, nextHop: up2 }, within: 10s }
 ///   - heal: all
+///   - pause: "Which upstream will colo1 use now?"
 ///   - check: { within: 30s }
 /// ```
 public enum ScenarioParser {
     static let keys = ["scenario", "description", "topology", "seed", "steps"]
-    static let stepKinds = ["send", "fault", "heal", "wait", "expect", "check", "complain"]
+    static let stepKinds = ["send", "fault", "heal", "wait", "expect", "check", "complain", "pause"]
     static let expectationKinds = ["delivered", "via", "route", "session", "queue", "bounced", "ledger"]
 
     /// Reads and checks a scenario file; returns it with its topology.
@@ -84,7 +85,7 @@ struct StepReader {
     mutating func step(_ node: Node) -> ScenarioStep? {
         let line = YAMLContext.line(of: node)
         guard let mapping = context.mapping(node, "a step", example: "- fault: cut colo1 up1") else { return nil }
-        let values = context.keys(of: mapping, "a step", allowed: ScenarioParser.stepKinds + ["within"], line: line)
+        let values = context.keys(of: mapping, "a step", allowed: ScenarioParser.stepKinds + ["within", "harmful"], line: line)
         let kinds = ScenarioParser.stepKinds.filter { values[$0] != nil }
         guard kinds.count == 1, let kind = kinds.first, let value = values[kind] else {
             if !values.isEmpty || mapping.count == 0 {
@@ -96,6 +97,10 @@ struct StepReader {
         if values["within"] != nil, kind != "expect" {
             context.error(.badStep, line: line, "within goes with expect only", fix: "remove within, or use a wait step")
         }
+        let harmful = values["harmful"].flatMap { context.scalar($0, "harmful", example: "mail went to the hijacker") }
+        if values["harmful"] != nil, kind != "expect" {
+            context.error(.badStep, line: line, "harmful goes with expect only", fix: "put harmful: \"what went wrong\" on the expect step that shows it")
+        }
         let action: ScenarioAction?
         switch kind {
         case "send": action = send(value).map(ScenarioAction.send)
@@ -105,9 +110,10 @@ struct StepReader {
         case "wait": action = duration(value, "wait").map(ScenarioAction.wait)
         case "expect": action = expectation(value).map { .expect($0, within: within) }
         case "complain": action = complain(value)
+        case "pause": action = context.scalar(value, "pause", example: "\"Which upstream will colo1 use now?\"").map(ScenarioAction.pause)
         default: action = check(value)
         }
-        return action.map { ScenarioStep(action: $0, line: line) }
+        return action.map { ScenarioStep(action: $0, line: line, harmful: harmful) }
     }
 
     mutating func duration(_ node: Node, _ what: String) -> Duration? {

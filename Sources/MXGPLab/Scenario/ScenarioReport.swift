@@ -5,6 +5,12 @@ public struct StepResult: Sendable, Codable, Hashable {
     public enum Verdict: String, Sendable, Codable {
         case passed, failed, done
     }
+    /// What a verdict of this step means: an expectation is part of the scenario's `story`
+    /// (passed: the story held as written, which may be a harmful outcome the scenario shows);
+    /// the delivery `check` is a guarantee of the relay (passed: nothing lost or duplicated).
+    public enum Kind: String, Sendable, Codable {
+        case story, check
+    }
     public var index: Int
     public var line: Int
     public var step: String
@@ -15,6 +21,10 @@ public struct StepResult: Sendable, Codable, Hashable {
     public var seconds: Double
     /// What was seen: the route found, messages counted, the error.
     public var detail: String
+    /// Story or check (nil for actions: send, fault, heal, wait, pause, complain).
+    public var kind: Kind? = nil
+    /// For a story step: the harm it shows, which the scenario expects.
+    public var harmful: String? = nil
 }
 
 /// A message the scenario submitted, and what became of it.
@@ -88,6 +98,9 @@ public struct ScenarioReport: Sendable, Codable {
     /// The routes of the watched domains (those of route expectations) each time they changed;
     /// nil in reports written before they were recorded.
     public var routeChanges: [RouteChange]? = nil
+    /// The index of the final heal when the run stopped before it (`--stop-before-heal`): the
+    /// steps from there on were not run and the lab keeps its faults.
+    public var stoppedBefore: Int? = nil
     public var passed: Bool { steps.allSatisfy { $0.verdict != .failed } }
 
     /// JSON, keys sorted.

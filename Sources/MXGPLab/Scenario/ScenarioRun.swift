@@ -16,6 +16,9 @@ public struct ScenarioRun: Sendable {
     public var labName: String?
     /// The runtime a lab brought up for the run uses (a lab that is up keeps its own), or the simulator.
     public var backend: ScenarioBackend
+    /// Slower, with questions, stopping before the final heal (which keeps the lab up).
+    /// In the simulator `pause:` steps are always skipped.
+    public var pacing = ScenarioPacing()
 
     public init(controller: LabController, scenarioPath: String, seed: UInt64? = nil, keep: Bool = false, runsDirectory: String = "runs", labName: String? = nil,
                 backend: ScenarioBackend = .lab(.netns)) {
@@ -36,7 +39,11 @@ public struct ScenarioRun: Sendable {
         guard case .lab(let backend) = backend else {
             progress("running \(scenario.name) in the simulator (virtual time, seed \(scenario.seed))")
             let target = SimScenarioTarget(topology: topology, seed: scenario.seed, name: name)
-            let report = await ScenarioRunner(target: target, scenario: scenario, progress: step).run()
+            var runner = ScenarioRunner(target: target, scenario: scenario, progress: step)
+            runner.pacing = pacing
+            runner.pacing.ask = nil
+            runner.pacing.whyNotPaused = "the simulator does not pause"
+            let report = await runner.run()
             let log = await target.withSimulation { $0.eventLog }
             let folder = try writeRunFolder(report, topology: topology, topologyPath: scenario.topologyPath, stamp: Self.wallClockStamp() + "-sim")
             try (log.joined(separator: "\n") + "\n").write(toFile: folder + "/logs/sim.log", atomically: true, encoding: .utf8)
@@ -55,9 +62,11 @@ public struct ScenarioRun: Sendable {
         let report: ScenarioReport
         do {
             try await lab.waitForConvergence(timeout: .seconds(60), progress: progress)
-            report = await ScenarioRunner(lab: lab, scenario: scenario, progress: step).run()
+            var runner = ScenarioRunner(lab: lab, scenario: scenario, progress: step)
+            runner.pacing = pacing
+            report = await runner.run()
         } catch {
-            if !reused && !keep { try? await controller.down(name) }
+            if !reused && !keeps { try? await controller.down(name) }
             throw error
         }
         let folder = try writeRunFolder(report, topology: lab.plan.topology, topologyPath: scenario.topologyPath, stamp: report.startedAt)
@@ -74,13 +83,16 @@ public struct ScenarioRun: Sendable {
         }
         // The picture, with Graphviz only.
         _ = await controller.runner.run(["dot", "-Tsvg", folder + "/topology.dot", "-o", folder + "/topology.svg"], timeout: .seconds(30))
-        if !reused && !keep {
+        if !reused && !keeps {
             try await controller.down(name)
         } else {
             progress("lab \(name) stays up (mxgp lab down \(name) removes it)")
         }
         return (report, folder)
     }
+
+    /// Whether the lab stays up afterwards: `--keep`, or stopping before the final heal.
+    var keeps: Bool { keep || pacing.stopBeforeFinalHeal }
 
     /// Writes the run folder (``RunFolder``) under the run's folder for run folders.
     func writeRunFolder(_ report: ScenarioReport, topology: Topology, topologyPath: String, stamp: String) throws -> String {

@@ -3,6 +3,31 @@ import MXGPAdminAPI
 import MXGPCore
 import NIOConcurrencyHelpers
 
+/// How a scenario run is paced for a room (`mxgp lab run --slow FACTOR --no-pause --stop-before-heal`).
+public struct ScenarioPacing: Sendable {
+    /// Wait steps last this many times as long, and each step after the first starts after a
+    /// breather of (FACTOR − 1) s, so a room can follow. 1 runs at full speed.
+    public var slow: Double
+    /// Stop before the last `heal` step: it and the steps after it are not run, and the lab
+    /// keeps its faults for the class to look at.
+    public var stopBeforeFinalHeal: Bool
+    /// Asks a `pause:` question and waits for the room (Enter on a terminal); returns what
+    /// the report says. nil: pauses are skipped.
+    public var ask: (@Sendable (String) async -> String)?
+    /// Why pauses are skipped, for the report (`--no-pause`, no terminal, the simulator).
+    public var whyNotPaused: String?
+
+    public init(slow: Double = 1, stopBeforeFinalHeal: Bool = false, ask: (@Sendable (String) async -> String)? = nil, whyNotPaused: String? = nil) {
+        self.slow = max(1, slow)
+        self.stopBeforeFinalHeal = stopBeforeFinalHeal
+        self.ask = ask
+        self.whyNotPaused = whyNotPaused
+    }
+
+    /// The pause between steps: (slow − 1) seconds.
+    public var breather: Duration { .milliseconds(Int64(((slow - 1) * 1000).rounded())) }
+}
+
 /// Runs a scenario's steps against a target (a lab that is up, or the simulator) and reports
 /// each step's verdict.
 ///
@@ -15,6 +40,8 @@ public struct ScenarioRunner: Sendable {
     public var scenario: Scenario
     /// Called with each step's result as it finishes.
     public var progress: @Sendable (StepResult) -> Void
+    /// How the run is paced for a room: slower, with questions, stopping before the final heal.
+    public var pacing = ScenarioPacing()
 
     public init(target: any ScenarioTarget, scenario: Scenario, progress: @escaping @Sendable (StepResult) -> Void = { _ in }) {
         self.target = target
@@ -68,7 +95,10 @@ public struct ScenarioRunner: Sendable {
         var lastSend: String?
         var watch = RouteWatch(scenario)
         await watch.sample(target)
+        let stop = pacing.stopBeforeFinalHeal ? scenario.steps.lastIndex { $0.action.isHeal } : nil
         for (index, step) in scenario.steps.enumerated() {
+            if index == stop { break }
+            if index > 0, pacing.slow > 1 { await target.pause(for: pacing.breather) }
             let began = await target.elapsed()
             let at = began.inSeconds
             var (verdict, detail) = (StepResult.Verdict.done, "")
@@ -97,7 +127,13 @@ public struct ScenarioRunner: Sendable {
                 state.note(at, "heal", fault)
                 do { detail = try await heal(fault) } catch { (verdict, detail) = (.failed, "\(error)") }
             case .wait(let duration):
-                await target.pause(for: duration)
+                await target.pause(for: duration * pacing.slow)
+            case .pause(let question):
+                if let ask = pacing.ask {
+                    detail = await ask(question)
+                } else {
+                    detail = "not paused (" + (pacing.whyNotPaused ?? "no terminal to wait on") + ")"
+                }
             case .expect(let expectation, let within):
                 let deadline = began + (within ?? .zero)
                 var outcome = await holds(expectation, lastSend: lastSend, state: state)
@@ -114,8 +150,13 @@ public struct ScenarioRunner: Sendable {
                 let check = await deliveryCheck(state: state, within: within)
                 (verdict, detail) = (check.lost.isEmpty && check.duplicated.isEmpty ? .passed : .failed, check.summary)
             }
-            let result = StepResult(index: index, line: step.line, step: step.action.label, verdict: verdict, at: at,
+            var result = StepResult(index: index, line: step.line, step: step.action.label, verdict: verdict, at: at,
                                     seconds: (await target.elapsed() - began).inSeconds, detail: detail)
+            switch step.action {
+            case .expect: (result.kind, result.harmful) = (.story, step.harmful)
+            case .check: result.kind = .check
+            default: break
+            }
             progress(result)
             results.append(result)
             await watch.sample(target)
@@ -125,7 +166,7 @@ public struct ScenarioRunner: Sendable {
         return ScenarioReport(
             scenario: scenario.name, description: scenario.description, lab: target.name, seed: scenario.seed,
             startedAt: target.startStamp(running: seconds), seconds: seconds, steps: results, schedule: state.schedule,
-            messages: final.records, lost: final.lost, duplicated: final.duplicated, routeChanges: watch.changes)
+            messages: final.records, lost: final.lost, duplicated: final.duplicated, routeChanges: watch.changes, stoppedBefore: stop)
     }
 
     // MARK: - Steps
@@ -196,7 +237,7 @@ public struct ScenarioRunner: Sendable {
                 // `down`: any state but established (connect and active alternate while a
                 // node retries; which one a poll sees depends on how fast the backend answers).
                 let held = wanted == "down" ? state != "established" && state != "unknown" : state == wanted
-                return (held, "\(a)–\(b) is \(state)")
+                return (held, "\(a)–\(b) is \(SessionStateText.explained(state))")
             case .queue(let node, let min, let max):
                 let depth = try await target.queueDepth(node)
                 return (depth >= (min ?? 0) && depth <= (max ?? Int.max), "\(node) queues \(depth)")

@@ -79,7 +79,11 @@ public struct AdminAPI: Sendable {
                 throw AdminError(.notFound, "no route for \(domain.text) (nor for any of its suffixes, nor a default route)")
             }
             let annotated = NextHopReport.annotated(AdminRoute(route), peers: await provider.peers(), snapshot: nextHops.nextHopSnapshot())
-            return try AdminResponse.json(AdminLookup(domain: domain.text, matched: route.domain.text, route: annotated))
+            let refused = await provider.refusedRoutes(for: route.domain).map {
+                AdminRefusedRoute(domain: $0.domain.text, neighbour: $0.neighbour, path: $0.path, reason: $0.reason.rawValue)
+            }
+            return try AdminResponse.json(AdminLookup(domain: domain.text, matched: route.domain.text, route: annotated,
+                                                      refused: refused.isEmpty ? nil : refused))
         }
         router.get(RouterPath(AdminPath.nexthops)) { _, _ in
             let list = NextHopReport.nexthops(peers: await provider.peers(), routes: await provider.routes(), snapshot: nextHops.nextHopSnapshot())

@@ -10,7 +10,7 @@ extension PeeringSettings {
     /// - Throws: the TLS loader's errors, or ``RegistryError`` for a missing, unsigned,
     ///   tampered or expired registry.
     public init(config: NodeConfig, originValidator: (any OriginValidating)? = nil, now: Date = Date()) throws {
-        let tls = try config.tls.map { try PeeringTLS.load(certificate: $0.certificate, key: $0.key, ca: $0.ca) }
+        let tls = try config.tls.map { try PeeringTLS.load(certificate: $0.certificate, key: $0.key, ca: $0.ca, keyLog: $0.keyLog) }
         let originValidator = try originValidator
             ?? config.originValidation.map { try OriginRegistryFiles.loadVerified(registry: $0.registry, publicKey: $0.publicKey, now: now) }
         self.init(

@@ -108,6 +108,10 @@ public final class PeeringService: Service, NodeStatusProvider, Sendable {
 
     public func lookup(_ domain: DomainName) async -> RouteView? { (try? await onLoop { $0.engine.lookup(domain) }) ?? nil }
 
+    public func refusedRoutes(for domain: DomainName) async -> [IneligibleRoute] {
+        (try? await onLoop { $0.engine.ineligibleRoutes().filter { $0.domain == domain && $0.reason != .loop } }) ?? []
+    }
+
     public func resetSession(neighbour: String) async throws { try await onLoop { try $0.resetSession(named: neighbour) } }
 
     public func reload() async throws {

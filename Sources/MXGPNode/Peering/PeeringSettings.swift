@@ -31,19 +31,23 @@ public struct PeeringTLS: Sendable {
     public var certificateChain: [NIOSSLCertificate]
     public var privateKey: NIOSSLPrivateKey
     public var trustRoots: [NIOSSLCertificate]
+    /// Where session secrets go (labs only, `tls.key-log`); nil: nowhere.
+    public var keyLog: TLSKeyLog?
 
-    public init(certificateChain: [NIOSSLCertificate], privateKey: NIOSSLPrivateKey, trustRoots: [NIOSSLCertificate]) {
+    public init(certificateChain: [NIOSSLCertificate], privateKey: NIOSSLPrivateKey, trustRoots: [NIOSSLCertificate], keyLog: TLSKeyLog? = nil) {
         self.certificateChain = certificateChain
         self.privateKey = privateKey
         self.trustRoots = trustRoots
+        self.keyLog = keyLog
     }
 
-    /// Loads PEM files: certificate (chain), private key, CA.
-    public static func load(certificate: String, key: String, ca: String) throws -> PeeringTLS {
+    /// Loads PEM files: certificate (chain), private key, CA; `keyLog` is the lab's key log file.
+    public static func load(certificate: String, key: String, ca: String, keyLog: String? = nil) throws -> PeeringTLS {
         PeeringTLS(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate),
             privateKey: try NIOSSLPrivateKey(file: key, format: .pem),
-            trustRoots: try NIOSSLCertificate.fromPEMFile(ca))
+            trustRoots: try NIOSSLCertificate.fromPEMFile(ca),
+            keyLog: keyLog.map(TLSKeyLog.init(path:)))
     }
 
     func configuration(server: Bool) -> TLSConfiguration {
@@ -58,6 +62,7 @@ public struct PeeringTLS: Sendable {
         config.trustRoots = .certificates(trustRoots)
         // Peers are identified by operator number (checked against OPEN), not by host name.
         config.certificateVerification = .noHostnameVerification
+        config.keyLogCallback = keyLog?.callback
         return config
     }
 }
@@ -106,6 +111,7 @@ extension PeeringTLS {
             certificateChain: certificateChain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
         config.minimumTLSVersion = .tlsv12
         config.certificateVerification = .none
+        config.keyLogCallback = keyLog?.callback
         return try NIOSSLContext(configuration: config)
     }
 

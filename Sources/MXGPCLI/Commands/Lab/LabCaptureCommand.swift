@@ -8,10 +8,10 @@ struct LabCaptureCommand: AsyncParsableCommand {
         commandName: "capture",
         abstract: "Write a live lab's state as a folder that mxgp sim --replay reproduces.",
         discussion: """
-            Writes the lab's topology, its active faults, and every node's routes, sessions,
-            next-hop health and queue depth. `mxgp sim --replay FOLDER` then converges the same
-            topology with the same faults in the simulator and lists every route that differs
-            from what the lab had: a routing bug seen in a lab, reproduced without root, to
+            Writes the lab's topology, its active faults, and every node's routes, sessions, \
+            next-hop health and queue depth. `mxgp sim --replay FOLDER` then converges the same \
+            topology with the same faults in the simulator and lists every route that differs \
+            from what the lab had: a routing bug seen in a lab, reproduced without root, to \
             attach to a bug report.
             """)
 

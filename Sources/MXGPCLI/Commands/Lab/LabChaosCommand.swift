@@ -9,13 +9,13 @@ struct LabChaosCommand: AsyncParsableCommand {
         commandName: "chaos",
         abstract: "Run seeded mail and faults against a live lab, then heal, verify and count what was lost.",
         discussion: """
-            The generator of mxgp sim explore, against a lab that is up (netns, compose or
-            swarm): mail streams between the colos and faults of every kind (cuts, downs, loss,
-            kills, restarts, pauses, session resets, tempfails), each healed after a while; then
-            everything is healed, mxgp lab verify probes every pair of colos, and the delivery
-            check counts lost and duplicated mail. Every node's memory and open descriptors are
-            measured before and after (more than 10 % growth fails). The run folder
-            (runs/chaos-SEED/…) replays in the simulator with mxgp sim --replay. Exit status 0
+            The generator of mxgp sim explore, against a lab that is up (netns, compose or \
+            swarm): mail streams between the colos and faults of every kind (cuts, downs, loss, \
+            kills, restarts, pauses, session resets, tempfails), each healed after a while; then \
+            everything is healed, mxgp lab verify probes every pair of colos, and the delivery \
+            check counts lost and duplicated mail. Every node's memory and open descriptors are \
+            measured before and after (more than 10 % growth fails). The run folder \
+            (runs/chaos-SEED/…) replays in the simulator with mxgp sim --replay. Exit status 0 \
             only when nothing was lost or duplicated, verify passed and nothing grew.
             """)
 

@@ -9,11 +9,11 @@ struct LabCommand: AsyncParsableCommand {
         commandName: "lab",
         abstract: "Run a topology as a lab: up, status, send, fault, heal, verify, down.",
         discussion: """
-            The netns backend (the default) runs every node as a process in its own network
-            namespace, with a veth pair per link; it needs root. --backend compose runs each node
-            as a docker container instead (files in compose/<lab>/, see mxgp lab up --help), and
-            --backend swarm deploys the same lab as a Docker Swarm stack.
-            Labs keep their state in $MXGP_LAB_DIR (default /run/mxgp/labs/<lab>): node configs,
+            The netns backend (the default) runs every node as a process in its own network \
+            namespace, with a veth pair per link; it needs root. --backend compose runs each node \
+            as a docker container instead (files in compose/<lab>/, see mxgp lab up --help), and \
+            --backend swarm deploys the same lab as a Docker Swarm stack. \
+            Labs keep their state in $MXGP_LAB_DIR (default /run/mxgp/labs/<lab>): node configs, \
             certificates, stores and logs/<node>.log. Start with:
               mxgp lab up Labs/quickstart.yaml && mxgp lab verify quickstart
             docs/LABS.md describes the topology format, every command and every fault.
@@ -21,7 +21,8 @@ struct LabCommand: AsyncParsableCommand {
         subcommands: [
             LabUpCommand.self, LabDownCommand.self, LabStatusCommand.self, LabVerifyCommand.self, LabSendCommand.self,
             LabFaultCommand.self, LabHealCommand.self, LabExecCommand.self, LabCtlCommand.self, LabGraphCommand.self, LabUICommand.self, LabRunCommand.self,
-            LabInitPKICommand.self, LabCaptureCommand.self, LabChaosCommand.self,
+            LabInitPKICommand.self, LabCaptureCommand.self, LabChaosCommand.self, LabListCommand.self, LabLogsCommand.self, LabShellCommand.self,
+            LabCheckCommand.self, LabPcapCommand.self,
         ]
     )
 }

@@ -10,11 +10,11 @@ struct LabInitPKICommand: ParsableCommand {
         commandName: "init-pki",
         abstract: "Write a lab's CA, node certificates and signed origin registry into a folder.",
         discussion: """
-            The pki service of a compose lab runs this (docker-compose.yml) to fill the volume the
-            nodes mount: DIR/ca.pem, DIR/<node>.pem and DIR/<node>.key for every node of the
-            topology and, with origin-validation:, DIR/registry.json and DIR/registry.pub. Files
-            that exist are kept, so running it again changes nothing. The registry's signing key
-            goes to --registry-key-dir (default: a temporary folder, thrown away), not beside the
+            The pki service of a compose lab runs this (docker-compose.yml) to fill the volume the \
+            nodes mount: DIR/ca.pem, DIR/<node>.pem and DIR/<node>.key for every node of the \
+            topology and, with origin-validation:, DIR/registry.json and DIR/registry.pub. Files \
+            that exist are kept, so running it again changes nothing. The registry's signing key \
+            goes to --registry-key-dir (default: a temporary folder, thrown away), not beside the \
             files every node can read.
             """)
 

@@ -7,7 +7,7 @@ struct LabSendCommand: AsyncParsableCommand {
         commandName: "send",
         abstract: "Send mail from a lab node's relay (as one of its local clients).",
         discussion: """
-            Runs `mxgp send --server 127.0.0.1:25` inside NODE, so the mail enters the lab at that
+            Runs `mxgp send --server 127.0.0.1:25` inside NODE, so the mail enters the lab at that \
             node's relay. The sender address defaults to lab@<NODE's first domain>.
             """)
 

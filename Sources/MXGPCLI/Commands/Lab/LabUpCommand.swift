@@ -16,24 +16,24 @@ struct LabUpCommand: AsyncParsableCommand {
         commandName: "up",
         abstract: "Bring a topology up as a lab and wait until its routes match the simulation's.",
         discussion: """
-            Creates a namespace per node and a veth pair per link (each link a /29), writes node
-            configs and a lab CA with a certificate per node, starts the nodes, applies the links'
-            impairments, then waits until every node's routes equal those `mxgp sim` predicts.
-            Ctrl-C or a failed step removes everything created so far. Exit status 0 when the lab
+            Creates a namespace per node and a veth pair per link (each link a /29), writes node \
+            configs and a lab CA with a certificate per node, starts the nodes, applies the links' \
+            impairments, then waits until every node's routes equal those `mxgp sim` predicts. \
+            Ctrl-C or a failed step removes everything created so far. Exit status 0 when the lab \
             is up and converged, 1 when it is up but did not converge in time, 2 on errors.
 
-            --backend compose writes compose/<lab>/ (docker-compose.yml, topology.yaml, node
-            configs and entrypoints), makes sure of the image mxgp:latest and starts a container
-            per node with `docker compose` (or docker-compose); a pki service makes the
-            certificates into a volume first. Run it from the repository's top folder (or pass
-            --compose-dir). --image-source host (the default on Linux) builds the image from this
-            mxgp binary and its Swift runtime on a Debian base (made with debootstrap when nothing
-            can be pulled), and rebuilds it only when the binary changed; --image-source source
-            compiles mxgp in compose/Dockerfile (needs to pull swift:6.3-bookworm).
+            --backend compose writes compose/<lab>/ (docker-compose.yml, topology.yaml, node \
+            configs and entrypoints), makes sure of the image mxgp:latest and starts a container \
+            per node with `docker compose` (or docker-compose); a pki service makes the \
+            certificates into a volume first. Run it from the repository's top folder (or pass \
+            --compose-dir). --image-source host (the default on Linux) builds the image from this \
+            mxgp binary and its Swift runtime on a Debian base (made with debootstrap when nothing \
+            can be pulled), and rebuilds it only when the binary changed; --image-source source \
+            compiles mxgp in compose/Dockerfile (needs to pull swift:6.3-bookworm). \
             --generate-only writes the files and stops: no docker needed.
 
-            --backend swarm deploys the same lab as a stack on Docker Swarm (this engine must be a
-            swarm manager: docker swarm init): overlay networks, node configs as Swarm configs and
+            --backend swarm deploys the same lab as a stack on Docker Swarm (this engine must be a \
+            swarm manager: docker swarm init): overlay networks, node configs as Swarm configs and \
             certificates as secrets (compose/<lab>/stack.yml).
             """)
 

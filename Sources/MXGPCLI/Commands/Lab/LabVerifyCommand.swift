@@ -8,10 +8,10 @@ struct LabVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Send probe mail between every pair of colos and check delivery, copies and paths.",
         discussion: """
-            Each colo sends one probe to every other colo's first domain (through its own SMTP
-            relay). A probe passes when it arrives exactly once along the path the simulation of
-            the same topology predicts for the lab's current faults; where the simulation predicts
-            no route, the probe passes when the source refuses it. Exit status 0 only when every
+            Each colo sends one probe to every other colo's first domain (through its own SMTP \
+            relay). A probe passes when it arrives exactly once along the path the simulation of \
+            the same topology predicts for the lab's current faults; where the simulation predicts \
+            no route, the probe passes when the source refuses it. Exit status 0 only when every \
             probe passed.
             """)
 

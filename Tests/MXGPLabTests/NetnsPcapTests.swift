@@ -1,0 +1,72 @@
+import Foundation
+import MXGPTestSupport
+import MXGPTopology
+import Testing
+@testable import MXGPLab
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Packets on the wire: `lab pcap` captures a real lab link, the nodes' TLS key log decrypts
+/// it, and the Lua dissector in docs/wireshark/ decodes MXGP (needs root, tcpdump and tshark;
+/// .ci/run installs them).
+@Suite(.serialized) struct NetnsPcapTests {
+    static func installed(_ tool: String) -> Bool {
+        ["/usr/bin/\(tool)", "/usr/sbin/\(tool)", "/bin/\(tool)"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+    static var canCapture: Bool { NetnsLabTests.isRoot && installed("tcpdump") && installed("tshark") }
+
+    @Test func captureCommandAndKeyLogPath() throws {
+        let lab = try LabPerStudentTests.lab(.netns)
+        let pcap = LabPcap(lab: lab, a: "colo1", b: "up1")
+        let interface = try pcap.interface().name
+        #expect(try pcap.command(file: "/tmp/x.pcap", seconds: 5) == ["ip", "netns", "exec", "mxgp-alice-colo1", "timeout", "-s", "INT", "5",
+                                                                      "tcpdump", "-i", interface, "-s", "0", "-U", "-Z", "root", "-w", "/tmp/x.pcap"])
+        #expect(LabPcap.keyLogPath(for: "/tmp/x.pcap") == "/tmp/x.keys")
+        #expect(throws: LabError.self) { try LabPcap(lab: lab, a: "colo1", b: "colo2").interface() }
+        #expect(throws: LabError.self) { try LabPcap(lab: try LabPerStudentTests.lab(.compose), a: "colo1", b: "up1").command(file: "x", seconds: 1) }
+    }
+
+    @Test func labNodesLogTLSSecretsOnlyInLabs() throws {
+        let plan = try LabPlanTests.quickstart()
+        let config = try #require(plan.node("colo1")?.config)
+        #expect(config.tls?.keyLog == plan.layout.keyLogPath("colo1"))
+        #expect(try NodeConfig.parse(yaml: config.yamlText) == config)
+        // The same key in a production config is refused.
+        let production = config.yamlText.replacingOccurrences(of: "  profile: lab\n", with: "  profile: production\n")
+        #expect(production != config.yamlText)
+        #expect { try NodeConfig.parse(yaml: production) } throws: { "\($0)".contains("tls.key-log") && "\($0)".contains("profile: lab") }
+    }
+
+    /// A real lab capture decoded with tshark finds an UPDATE with its domains (and OPEN).
+    @Test(.enabled(if: canCapture, "needs root, tcpdump and tshark"))
+    func aLabCaptureDecodesWithTheDissector() async throws {
+        try await NetnsLabTests.withLab { lab, _ in
+            let folder = NSTemporaryDirectory() + "mxgp-pcaptest-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let file = folder + "/colo1-up1.pcap"
+            let pcap = LabPcap(lab: lab, a: "colo1", b: "up1")
+            let argv = try pcap.command(file: file, seconds: 4)
+            let capture = Task { await ProcessRunner().run(argv, timeout: .seconds(30)) }
+            try await Task.sleep(for: .seconds(1))
+            _ = try await LabFaults(lab: lab).apply(.sessionReset(a: "colo1", b: "up1"))
+            let result = await capture.value
+            #expect(result.status == 0 || result.status == 124, "\(result.stderr)")
+            let keys = LabPcap.keyLogPath(for: file)
+            #expect(try pcap.writeKeyLog(to: keys) > 0)
+            let dissector = TestBinary.repository.appendingPathComponent("docs/wireshark/mxgp.lua").path
+            let decoded = await ProcessRunner().run(["tshark", "-X", "lua_script:\(dissector)", "-o", "tls.keylog_file:\(keys)", "-r", file,
+                                                     "-Y", "mxgp.type == 2", "-T", "fields", "-e", "mxgp.update.announced", "-e", "mxgp.attr.operator_path"],
+                                                    timeout: .seconds(60))
+            #expect(decoded.succeeded, "\(decoded.stderr)")
+            // up1 gives colo1 bob.example (its customer colo2's) with path 100 64502.
+            #expect(decoded.stdout.contains("bob.example"), "\(decoded.stdout)")
+            #expect(decoded.stdout.contains("100,64502"), "\(decoded.stdout)")
+            let opens = await ProcessRunner().run(["tshark", "-X", "lua_script:\(dissector)", "-o", "tls.keylog_file:\(keys)", "-r", file,
+                                                   "-Y", "mxgp.type == 1", "-T", "fields", "-e", "mxgp.open.name"], timeout: .seconds(60))
+            #expect(opens.stdout.contains("colo1") && opens.stdout.contains("up1"), "\(opens.stdout)")
+        }
+    }
+}
