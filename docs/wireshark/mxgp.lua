@@ -21,7 +21,8 @@ local roles = { [0] = "Provider", [3] = "Customer", [4] = "Peer" }
 local node_roles = { [1] = "colo", [2] = "upstream", [3] = "tier1" }
 local capabilities = { [1] = "Route refresh", [2] = "Fast liveness", [3] = "Maximum message size" }
 local attr_types = { [1] = "OPERATOR_PATH", [2] = "NEXT_HOP", [3] = "PRICE", [4] = "OTC",
-                     [5] = "COMMUNITIES", [6] = "REGION_POLICY", [7] = "ORIGIN_PROOF", [8] = "DRAINING" }
+                     [5] = "COMMUNITIES", [6] = "REGION_POLICY", [7] = "ORIGIN_PROOF", [8] = "DRAINING",
+                     [9] = "CHARGEBACK" }
 local error_codes = { [1] = "Message header error", [2] = "OPEN message error", [3] = "UPDATE message error",
                       [4] = "Hold timer expired", [5] = "State machine error", [6] = "Cease",
                       [7] = "ROUTE-REFRESH error", [8] = "REPORT error" }
@@ -48,6 +49,7 @@ f.attr_type = ProtoField.uint8("mxgp.attr.type", "Attribute", base.DEC, attr_typ
 f.attr_length = ProtoField.uint16("mxgp.attr.length", "Value length", base.DEC)
 f.path_operator = ProtoField.uint32("mxgp.attr.operator_path", "Operator", base.DEC)
 f.next_hop = ProtoField.string("mxgp.attr.next_hop", "Next hop")
+f.chargeback = ProtoField.uint32("mxgp.attr.chargeback", "Chargeback per complaint", base.DEC)
 f.price = ProtoField.uint32("mxgp.attr.price", "Price", base.DEC)
 f.otc = ProtoField.uint32("mxgp.attr.otc", "Only to customer of", base.DEC)
 f.community = ProtoField.string("mxgp.attr.community", "Community")
@@ -134,6 +136,9 @@ local function attribute(buf, tree, offset)
         summary = value(0, 2):string() .. ", serial " .. value(2, 4):uint()
     elseif code == 8 then
         summary = "draining"
+    elseif code == 9 and len == 4 then
+        node:add(f.chargeback, value)
+        summary = tostring(value:uint())
     elseif len > 0 then
         node:add(f.attr_value, value)
     end
