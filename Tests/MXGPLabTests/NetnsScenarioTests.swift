@@ -81,7 +81,7 @@ import Glibc
         #expect(step.verdict == .failed)
         #expect(step.line == 5)
         #expect(step.step == "expect route colo1 bob.example, next hop up2 within 1.00 s")
-        #expect(step.detail == "colo1 has up1 [100 64502] for bob.example")
+        #expect(step.detail == "colo1 has up1 [100 64502] (price) for bob.example")
         #expect(step.seconds >= 1)
         #expect(report.steps[1].verdict == .passed)
     }
