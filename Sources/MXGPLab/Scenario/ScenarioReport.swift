@@ -28,6 +28,8 @@ public struct MessageRecord: Sendable, Codable, Hashable {
     public var copies: Int
     /// Hops of the first copy.
     public var hops: [String]
+    /// Seconds from the source relay's 250 to the first copy's arrival in the mailbox (lab runs).
+    public var delaySeconds: Double?
 }
 
 /// A fault, heal, send or complaint as it happened, for replay (`mxgp sim --replay`).

@@ -34,6 +34,13 @@ public protocol ScenarioTarget: Sendable {
     func ledger(_ node: String) async throws -> [AdminLedgerEntry]
     /// Files a spam complaint at a node about a message in one of its mailboxes.
     func complain(_ node: String, messageId: String) async throws -> ScenarioComplaint
+    /// When the source relay accepted a message (Message-ID without brackets), on the clock the
+    /// mailboxes' `receivedAt` uses; nil when unknown (the delay is then not reported).
+    func submittedAt(_ messageId: String) -> Date?
+}
+
+extension ScenarioTarget {
+    public func submittedAt(_ messageId: String) -> Date? { nil }
 }
 
 /// What a complaint did at the node where it was filed.
