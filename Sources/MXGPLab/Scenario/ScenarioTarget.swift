@@ -1,3 +1,4 @@
+import Foundation
 import MXGPAdminAPI
 import MXGPTopology
 

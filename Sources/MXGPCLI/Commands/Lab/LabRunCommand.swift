@@ -51,7 +51,7 @@ struct LabRunCommand: AsyncParsableCommand {
         let stepDone: @Sendable (StepResult) -> Void = { step in if !quiet { print(LabRendering.step(step)) } }
         if !compare.isEmpty {
             let comparison = try await run.compare(compare, progress: progress, step: stepDone)
-            print(json ? try comparison.json() : comparison.text, terminator: json ? "" : "\n")
+            if json { print(try comparison.json(), terminator: "") } else { print(comparison.text) }
             return comparison.sides.allSatisfy(\.passed)
         }
         let (report, folder) = try await run.execute(progress: progress, step: stepDone)
