@@ -21,7 +21,7 @@ import Glibc
         ("colo2", ["up2"], [:]),
         ("up1", ["t1a"], ["alice.example": ["colo1"]]),
         ("up3", ["t1a", "t1b"], ["alice.example": ["colo1"]]),
-        ("t1a", [], ["alice.example": ["up1", "up3"], "bob.example": ["t1b"]]),
+        ("t1a", [], ["alice.example": ["up1", "up3", "t1b"], "bob.example": ["t1b"]]),  // t1b: a peer reaching alice through up3
         ("t1b", [], ["alice.example": ["up3", "t1a"], "bob.example": ["up2"]]),
     ])
     func hierarchicalTables(node: String, providers: [String], table: [String: [String]]) throws {

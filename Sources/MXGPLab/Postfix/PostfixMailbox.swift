@@ -27,11 +27,12 @@ public enum PostfixMailbox {
 
     /// A delivered message's fields (receivedAt left empty).
     static func parse(_ data: Data) -> AdminMailboxMessage? {
-        let text = String(decoding: data.prefix(64 * 1024), as: UTF8.self)
+        // "\r\n" is one Character in Swift: make every line end in "\n" first.
+        let text = String(decoding: data.prefix(64 * 1024), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
         let head = text.components(separatedBy: "\n\n").first ?? text
         var fields: [(name: String, value: String)] = []
         for line in head.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            let line = String(line)
             if let first = line.first, first == " " || first == "\t", !fields.isEmpty {
                 fields[fields.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
             } else if let colon = line.firstIndex(of: ":") {

@@ -36,6 +36,8 @@ public struct ComparisonSide: Sendable, Codable, Hashable {
     public var delayMedian: Double?
     public var delayP99: Double?
     public var delayMax: Double?
+    /// Median number of relays the delivered messages crossed (the receiving node included).
+    public var hopsMedian: Double?
     /// Delivered messages with a hop that no static table (the Postfix tables of the reference
     /// topology) lists, not even as a fallback: a path that exists, but only a routing protocol finds.
     public var offStaticPaths: Int
@@ -64,6 +66,7 @@ public struct ComparisonSide: Sendable, Codable, Hashable {
             topology: topologyPath, lab: report.lab, mta: topology.nodes.contains { $0.mta == .postfix } ? "postfix" : "mxgp",
             accepted: accepted.count, delivered: once.count, lost: report.lost.count, duplicated: report.duplicated.count,
             delayMedian: MessageDelay.percentile(delays, 50), delayP99: MessageDelay.percentile(delays, 99), delayMax: delays.max(),
+            hopsMedian: MessageDelay.percentile(accepted.filter { $0.copies >= 1 }.map { Double($0.hops.count) }, 50),
             offStaticPaths: off(primaryOnly: false), offPrimaryPaths: off(primaryOnly: true), passed: report.passed, runFolder: runFolder)
     }
 }
@@ -120,6 +123,7 @@ public struct ScenarioComparison: Sendable, Codable {
             ("delay median", { seconds($0.delayMedian) }),
             ("delay p99", { seconds($0.delayP99) }),
             ("delay max", { seconds($0.delayMax) }),
+            ("hops (median)", { $0.hopsMedian.map { String(Int($0)) } ?? "–" }),
             ("paths off the static primary", { "\($0.offPrimaryPaths)" }),
             ("paths outside static tables", { "\($0.offStaticPaths)" }),
             ("steps", { $0.passed ? "all passed" : "some failed" }),

@@ -40,6 +40,9 @@ public struct ScenarioRun: Sendable {
         }
         let name = labName ?? topology.name
         guard case .lab(let backend) = backend else {
+            if topology.nodes.contains(where: { $0.mta == .postfix }) {
+                throw LabError("\(scenario.topologyPath) has Postfix nodes (mta: postfix), which the simulator does not model; run it on a lab (--backend netns, root)")
+            }
             progress("running \(scenario.name) in the simulator (virtual time, seed \(scenario.seed))")
             let target = SimScenarioTarget(topology: topology, seed: scenario.seed, name: name)
             let report = await ScenarioRunner(target: target, scenario: scenario, progress: step).run()
