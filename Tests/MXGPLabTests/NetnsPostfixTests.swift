@@ -65,4 +65,71 @@ import Glibc
         let leftover = await ProcessRunner().run(["pgrep", "-f", folder], timeout: .seconds(10))
         #expect(leftover.stdout.isEmpty, "processes left: \(leftover.stdout)")
     }
+
+    /// A Postfix lab on its own: verify along the static tables' path, then the faults that must
+    /// work on Postfix nodes — smtp-tempfail (refused connections: colo1 takes its fallback up3),
+    /// kill and heal (master and its daemons gone, then back), and a clean heal and down.
+    @Test(.enabled(if: enabled, "needs root (network namespaces) and Postfix (apt-get install -y postfix)"))
+    func faultsOnPostfixNodes() async throws {
+        let name = "test-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let folder = NSTemporaryDirectory() + "mxgp-pffaults-\(name)"
+        let controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp())
+        do { try await faults(name: name, folder: folder, controller: controller) } catch {
+            try? await controller.down(name)
+            try? FileManager.default.removeItem(atPath: folder)
+            throw error
+        }
+        try await controller.down(name)
+        #expect(await NetnsBackend(binary: "", directory: controller.directory).namespaces(prefix: "mxgp-\(name)-").isEmpty)
+        let leftover = await ProcessRunner().run(["pgrep", "-f", folder], timeout: .seconds(10))
+        #expect(leftover.stdout.isEmpty, "processes left: \(leftover.stdout)")
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    func faults(name: String, folder: String, controller: LabController) async throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let topology = folder + "/hierarchy-postfix.yaml"
+        let labs = TestBinary.repository.appendingPathComponent("Labs").path
+        try (String(contentsOfFile: "\(labs)/hierarchy-postfix.yaml", encoding: .utf8) + Self.shortTimers).write(toFile: topology, atomically: true, encoding: .utf8)
+        var lab = try await controller.up(topologyFile: topology, name: name, progress: { _ in })
+        try await lab.waitForConvergence(timeout: .seconds(60))
+        let verify = await LabVerifier(lab: lab, timeout: .seconds(30)).run()
+        #expect(verify.passed, "\(verify.probes.map { "\($0.from)>\($0.to): \($0.verdict) \($0.path) expected \($0.expected) \($0.problem ?? "")" })")
+        #expect(verify.probes.first { $0.from == "colo1" }?.path == ["colo1", "up1", "t1a", "t1b", "up2", "colo2"])
+        #expect(try await lab.queueDepth("t1a") == 0)
+        await #expect(throws: LabError.self) { try await lab.liveRoutes("colo1") }
+
+        func send(_ subject: String) async -> Bool {
+            await lab.backend.exec(lab.plan, node: "colo1", [lab.backend.nodeBinary(lab.state), "send", "--server", "127.0.0.1:25",
+                                   "--from", "t@alice.example", "--to", "bob@bob.example", "--subject", subject], timeout: .seconds(20)).succeeded
+        }
+        func arrived(_ subject: String) async throws -> [String]? {
+            for _ in 0..<250 {  // up to 50 s: a deferred message waits for its backoff (10–20 s here)
+                if let message = try await lab.mailbox("colo2", "bob@bob.example").first(where: { $0.subject.hasPrefix(subject) }) { return message.hops }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            return nil
+        }
+
+        // smtp-tempfail on up1: its SMTP port refuses connections; colo1 falls back to up3 at once.
+        lab = try await LabFaults(lab: lab).apply(.smtpTempfail(node: "up1", percent: 100))
+        #expect(await send("tempfail"))
+        let hops = try await arrived("tempfail")
+        #expect(hops?.prefix(2) == ["colo1", "up3"], "hops: \(hops ?? [])")
+
+        // kill up2: Postfix's master and every daemon of the node end; heal starts it again.
+        lab = try await LabFaults(lab: lab).apply(.kill(node: "up2"))
+        #expect(await lab.backend.state(lab.plan, node: "up2") == .stopped)
+        #expect(await (lab.backend as! NetnsBackend).namespacePids(lab.plan.node("up2")!.namespace).isEmpty)
+        #expect(await send("killed"))
+        let (healed, undone) = try await LabFaults(lab: lab).healAll()
+        lab = healed
+        #expect(Set(undone.map(\.description)) == ["smtp-tempfail up1 100%", "kill up2"])
+        #expect(await lab.backend.state(lab.plan, node: "up2") == .running)
+        // The message (sent while up1 still refused: via up3) deferred at t1b while up2 was down
+        // arrives after a retry (backoff 10–20 s).
+        let late = try await arrived("killed")
+        #expect(late == ["colo1", "up3", "t1a", "t1b", "up2", "colo2"], "hops: \(late ?? [])")
+        #expect(await LabFaults(lab: lab).leftovers().isEmpty)
+    }
 }
