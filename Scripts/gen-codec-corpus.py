@@ -42,6 +42,7 @@ OPTIONAL_TRANSITIVE = 0xC0
 OPTIONAL = 0x80
 A_PATH, A_NEXT_HOP, A_PRICE, A_OTC, A_COMMUNITIES, A_REGION_POLICY, A_ORIGIN_PROOF = 1, 2, 3, 4, 5, 6, 7
 A_DRAINING = 8
+A_CHARGEBACK = 9
 
 
 def u8(v): return struct.pack(">B", v)
@@ -367,6 +368,12 @@ def build():
                                    "DRAINING length 3 with no bytes left in the block"),
         "duplicate-draining": ([PATH, NEXT_HOP, attr(OPTIONAL_TRANSITIVE, A_DRAINING, b""), attr(OPTIONAL_TRANSITIVE, A_DRAINING, b"")],
                                "DRAINING twice"),
+        # CHARGEBACK: length MUST be 4
+        "chargeback-len-0": ([PATH, NEXT_HOP, attr(OPTIONAL, A_CHARGEBACK, b"")], "CHARGEBACK of length 0"),
+        "chargeback-len-3": ([PATH, NEXT_HOP, attr(OPTIONAL, A_CHARGEBACK, b"\x00\x00\x32")], "CHARGEBACK of length 3"),
+        "chargeback-len-8": ([PATH, NEXT_HOP, attr(OPTIONAL, A_CHARGEBACK, u32(0) + u32(50))], "CHARGEBACK of length 8"),
+        "duplicate-chargeback": ([PATH, NEXT_HOP, attr(OPTIONAL, A_CHARGEBACK, u32(50)), attr(OPTIONAL, A_CHARGEBACK, u32(50))],
+                                 "CHARGEBACK twice"),
         # OPERATOR_PATH
         "path-len-3": ([attr(WELL_KNOWN_TRANSITIVE, A_PATH, b"\x00\x00\x01"), NEXT_HOP], "OPERATOR_PATH of 3 bytes"),
         "path-len-6": ([attr(WELL_KNOWN_TRANSITIVE, A_PATH, u32(1) + u16(2)), NEXT_HOP], "OPERATOR_PATH of 6 bytes"),

@@ -51,6 +51,10 @@ public struct AdminRoute: Codable, Sendable, Hashable {
     public var usability: AdminRouteUsability?
     /// True when the route carries DRAINING (its path crosses an overloaded node); absent otherwise.
     public var draining: Bool?
+    /// The route's CHARGEBACK per complaint; absent when 0.
+    public var chargeback: UInt32?
+    /// The route's REGION_POLICY: regions whose mail its path refuses; absent when none.
+    public var refuses: [String]?
 
     /// A route with every field given.
     public init(
@@ -68,7 +72,7 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         self.alternates = alternates
     }
 
-    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates, usability, draining }
+    enum CodingKeys: String, CodingKey { case nextHop, path, price, localPref, reason, validation, alternates, usability, draining, chargeback, refuses }
 
     /// Encodes `nextHop` as an explicit null for own domains.
     public func encode(to encoder: Encoder) throws {
@@ -82,6 +86,8 @@ public struct AdminRoute: Codable, Sendable, Hashable {
         try c.encodeIfPresent(alternates, forKey: .alternates)
         try c.encodeIfPresent(usability, forKey: .usability)
         try c.encodeIfPresent(draining, forKey: .draining)
+        try c.encodeIfPresent(chargeback, forKey: .chargeback)
+        try c.encodeIfPresent(refuses, forKey: .refuses)
     }
 }
 
@@ -315,9 +321,18 @@ public struct AdminLedgerEntry: Codable, Sendable, Hashable {
     public var chargebacks: Int
     /// How many spam complaints were booked against the neighbour.
     public var complaints: Int
+    /// Chargebacks this node owes the neighbour for complaints about mail it handed over (payable).
+    public var chargebacksPayable: Int
+    /// How many such complaints came back through the neighbour.
+    public var complaintsPayable: Int
 
     /// A value with every field given.
-    public init(neighbour: String, messagesIn: Int, messagesOut: Int, bytesIn: Int, bytesOut: Int, owed: Int, earned: Int, chargebacks: Int, complaints: Int) {
+    public init(
+        neighbour: String, messagesIn: Int, messagesOut: Int, bytesIn: Int, bytesOut: Int, owed: Int, earned: Int, chargebacks: Int, complaints: Int,
+        chargebacksPayable: Int = 0, complaintsPayable: Int = 0
+    ) {
+        self.chargebacksPayable = chargebacksPayable
+        self.complaintsPayable = complaintsPayable
         self.neighbour = neighbour
         self.messagesIn = messagesIn
         self.messagesOut = messagesOut
@@ -327,6 +342,23 @@ public struct AdminLedgerEntry: Codable, Sendable, Hashable {
         self.earned = earned
         self.chargebacks = chargebacks
         self.complaints = complaints
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case neighbour, messagesIn, messagesOut, bytesIn, bytesOut, owed, earned, chargebacks, complaints, chargebacksPayable, complaintsPayable
+    }
+
+    /// Decodes an entry; the payable fields are 0 when a node older than them leaves them out.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            neighbour: try c.decode(String.self, forKey: .neighbour), messagesIn: try c.decode(Int.self, forKey: .messagesIn),
+            messagesOut: try c.decode(Int.self, forKey: .messagesOut), bytesIn: try c.decode(Int.self, forKey: .bytesIn),
+            bytesOut: try c.decode(Int.self, forKey: .bytesOut), owed: try c.decode(Int.self, forKey: .owed),
+            earned: try c.decode(Int.self, forKey: .earned), chargebacks: try c.decode(Int.self, forKey: .chargebacks),
+            complaints: try c.decode(Int.self, forKey: .complaints),
+            chargebacksPayable: try c.decodeIfPresent(Int.self, forKey: .chargebacksPayable) ?? 0,
+            complaintsPayable: try c.decodeIfPresent(Int.self, forKey: .complaintsPayable) ?? 0)
     }
 }
 

@@ -39,7 +39,7 @@ public struct Lab: Sendable {
         if plan.runsPostfix(node) { throw noAdminAPI(node, "MXGP routes") }
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.routes)
         guard status == 200 else { throw LabError("\(node): GET /v1/routes answered \(status)") }
-        return try AdminJSON.decode(AdminRoutes.self, from: body).routes.mapValues { RouteKey(nextHop: $0.nextHop, path: $0.path) }
+        return try AdminJSON.decode(AdminRoutes.self, from: body).routes.mapValues { RouteKey(nextHop: $0.nextHop, path: $0.path, reason: $0.reason) }
     }
 
     /// The peers of a node and their session states (`GET /v1/peers`).

@@ -34,6 +34,8 @@ public struct SimLedgerEntry: Sendable, Hashable {
     public var neighbour: String
     public var messagesIn = 0, messagesOut = 0, bytesIn = 0, bytesOut = 0
     public var owed = 0, earned = 0, chargebacks = 0, complaints = 0
+    /// Chargebacks this node owes the neighbour for complaints about mail it handed over, and how many.
+    public var chargebacksPayable = 0, complaintsPayable = 0
 }
 
 /// A message in a simulated mailbox.

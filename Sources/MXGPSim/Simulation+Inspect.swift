@@ -14,6 +14,11 @@ extension Simulation {
         return nodes[n].engine.bestRoutes()
     }
 
+    /// The expected complaint rate (parts per million) the node's decision weighs chargebacks with now.
+    public func complaintRate(of node: String) -> UInt32 {
+        nodeIndex[node].map { nodes[$0].engine.local.complaintRatePPM } ?? 0
+    }
+
     /// The node's neighbours and the phase of the session with each.
     public func peers(of node: String) -> [(name: String, phase: SessionPhase)] {
         guard let n = nodeIndex[node] else { return [] }

@@ -130,7 +130,9 @@ extension Simulation {
         }
         // Booked with the message, once: a duplicate books nothing (as the store does).
         if let from = custody.fromNeighbour {
-            let price = relationship(n, from) == .customer ? Int(price(n, from)) : 0
+            let domain = custody.recipients.first.flatMap { $0.split(separator: "@").last.map(String.init) }.flatMap(DomainName.init)
+            let price = relationship(n, from) == .customer
+                ? Int(nodes[n].engine.earnedPrice(for: domain, from: from, fallback: price(n, from))) : 0
             mail[n].book(from) { $0.messagesIn += 1; $0.bytesIn += custody.data.count; $0.earned += price }
         }
         let own = Set(node.domains.map(\.text))
@@ -210,10 +212,10 @@ extension Simulation {
         guard let first = order.first else { return }
         // One group per attempt chain (the usual case is one recipient); others wait for the next tick.
         mail[n].queue[i].inFlight = true
-        let crossed = MessageHeaders.hops(in: message.data).map(\.node)
-        let ordered = RelayDecision.order(RelayDecision.withoutLoops(first, crossed: crossed), health: mail[n].health, slow: mail[n].slow, now: now)
-        attempt(n, queueID: message.id, candidates: ordered, index: 0, recipients: groups[first]!,
-                lastError: ordered.isEmpty ? RelayDecision.loopOnly : "no next hop answered")
+        let origin = MessageHeaders.originRegion(in: message.data).flatMap(Region.init) ?? topology.nodes[n].region
+        let usable = RelayDecision.usable(first, crossed: MessageHeaders.hops(in: message.data).map(\.node), origin: origin)
+        let ordered = RelayDecision.order(usable.candidates, health: mail[n].health, slow: mail[n].slow, now: now)
+        attempt(n, queueID: message.id, candidates: ordered, index: 0, recipients: groups[first]!, lastError: usable.error)
     }
 
     /// Tries candidate `index` for `recipients`; its outcome is applied when the dialogue ends.
@@ -303,7 +305,7 @@ extension Simulation {
         let message = mail[n].queue[q]
         if !sorted.delivered.isEmpty {
             if let custody = attempt.custody { takeCustody(custody, clientAddress: nodes[n].name) }
-            let price = relationship(n, candidate.neighbour) == .provider ? Int(price(n, candidate.neighbour)) : 0
+            let price = relationship(n, candidate.neighbour) == .provider ? Int(candidate.price) : 0
             mail[n].book(candidate.neighbour) { $0.messagesOut += 1; $0.bytesOut += message.data.count; $0.owed += price }
             mail[n].health.succeeded(candidate.neighbour)
             if let change = mail[n].slow.delivered(candidate.neighbour, latency: now - attempt.started, started: attempt.started, now: now) {
@@ -385,14 +387,27 @@ extension Simulation {
         let step = ComplaintRouting.step(
             report, local: topology.nodes[n].operatorNumber, from: neighbour, carried: mail[n].carried.contains(report.messageID),
             neighbourByOperator: neighbourByOperator[n])
-        guard case .book(let previous) = step else {
-            if case .stop(let why, _) = step { outcome.stopped = why; log("\(nodes[n].name): complaint about <\(report.messageID)> stops: \(why)") }
-            return outcome
+        var previous: String?
+        switch step {
+        case .stop(let why, let dropped):
+            outcome.stopped = why
+            log("\(nodes[n].name): complaint about <\(report.messageID)> stops: \(why)")
+            if dropped { return outcome }
+        case .book(let neighbour): previous = neighbour
         }
+        let payable = ComplaintRouting.payable(step, from: neighbour)
+        guard previous != nil || payable != nil else { return outcome }
         guard mail[n].complaints.insert(report.messageID).inserted else {
             outcome.stopped = "the complaint about <\(report.messageID)> was already booked"
             return outcome
         }
+        if let payable {
+            let owed = Int(contracts[n][payable]?.chargeback ?? 0)
+            mail[n].book(payable) { $0.chargebacksPayable += owed; $0.complaintsPayable += 1 }
+            log("\(nodes[n].name): chargeback \(owed) owed to \(payable) for <\(report.messageID)>")
+            learnComplaintRate(n)
+        }
+        guard let previous else { return outcome }
         let amount = Int(contracts[n][previous]?.chargeback ?? 0)
         mail[n].book(previous) { $0.chargebacks += amount; $0.complaints += 1 }
         outcome.bookedAgainst = previous
@@ -406,6 +421,19 @@ extension Simulation {
             outcome.stopped = "the session with \(previous) is not established; the REPORT was not passed on"
         }
         return outcome
+    }
+
+    /// The node learns its expected complaint rate from its ledger, as a node's complaint desk
+    /// does (complaints about mail it handed over, against the messages it handed over); routes
+    /// whose best changed are re-advertised.
+    func learnComplaintRate(_ n: Int) {
+        let ledger = mail[n].ledger.values
+        let ppm = topology.nodes[n].complaintRate.ratePPM(
+            complaints: ledger.reduce(0) { $0 + $1.complaintsPayable }, sent: ledger.reduce(0) { $0 + $1.messagesOut })
+        guard ppm != nodes[n].engine.local.complaintRatePPM else { return }
+        log("\(nodes[n].name): expected complaint rate now \(ppm) ppm")
+        nodes[n].engine.setComplaintRate(ppm)
+        flush(node: n)
     }
 
     // MARK: - Link conditions

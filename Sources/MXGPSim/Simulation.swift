@@ -200,12 +200,7 @@ public final class Simulation {
         let node = topology.nodes[i]
         let neighbours = topology.neighbours(of: node.name)
         var engine = RoutingEngine(
-            local: LocalRoutingConfig(
-                name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region,
-                nextHop: "\(node.name):25", ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions),
-            neighbours: neighbours.map {
-                NeighbourRoutingConfig(name: $0.node.name, operatorNumber: $0.node.operatorNumber, relationship: $0.relationship, contractPrice: $0.price)
-            })
+            local: topology.routingConfig(for: node, nextHop: "\(node.name):25"), neighbours: topology.neighbourRoutingConfigs(of: node.name))
         engine.originValidator = originRegistry
         let peerings = neighbours.map { neighbour in
             Peering(

@@ -39,17 +39,45 @@ extension NodeStore {
     /// Books the chargeback for a complaint about `messageID` against `neighbour`, once:
     /// returns false (and books nothing) when this Message-ID was already booked.
     public func recordComplaint(messageID: String, neighbour: String, amount: Int, at date: Date = Date()) async throws -> Bool {
+        try await recordComplaint(messageID: messageID, receivable: ChargebackBooking(neighbour: neighbour, amount: amount), payable: nil, at: date)
+    }
+
+    /// Books one complaint about `messageID`, once (false, and nothing booked, when this
+    /// Message-ID was already booked): the chargeback `receivable` from the neighbour that
+    /// handed the message over, and the chargeback `payable` to the neighbour that sent the
+    /// REPORT (PROTOCOL.md §12). Both in one transaction.
+    public func recordComplaint(messageID: String, receivable: ChargebackBooking?, payable: ChargebackBooking?, at date: Date = Date()) async throws -> Bool {
         let key = Self.messageIDForms(messageID)[0]
+        guard let first = receivable ?? payable else { return false }
         return try await pool.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO complaints (message_id, neighbour, amount, booked_at) VALUES (?, ?, ?, ?)",
-                arguments: [key, neighbour, amount, date.storeSeconds])
+                arguments: [key, first.neighbour, first.amount, date.storeSeconds])
             guard db.changesCount > 0 else { return false }
-            try LedgerWriter.ensure(db, neighbour: neighbour)
-            try db.execute(
-                sql: "UPDATE ledger SET chargebacks = chargebacks + ?, complaints = complaints + 1 WHERE neighbour = ?",
-                arguments: [amount, neighbour])
+            if let receivable {
+                try LedgerWriter.ensure(db, neighbour: receivable.neighbour)
+                try db.execute(
+                    sql: "UPDATE ledger SET chargebacks = chargebacks + ?, complaints = complaints + 1 WHERE neighbour = ?",
+                    arguments: [receivable.amount, receivable.neighbour])
+            }
+            if let payable {
+                try LedgerWriter.ensure(db, neighbour: payable.neighbour)
+                try db.execute(
+                    sql: "UPDATE ledger SET chargebacks_payable = chargebacks_payable + ?, complaints_payable = complaints_payable + 1 WHERE neighbour = ?",
+                    arguments: [payable.amount, payable.neighbour])
+            }
             return true
         }
+    }
+}
+
+/// One side of a complaint's booking: the neighbour and the chargeback amount.
+public struct ChargebackBooking: Sendable, Hashable {
+    public var neighbour: String
+    public var amount: Int
+
+    public init(neighbour: String, amount: Int) {
+        self.neighbour = neighbour
+        self.amount = amount
     }
 }

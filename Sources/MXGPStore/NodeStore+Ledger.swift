@@ -31,7 +31,8 @@ extension NodeStore {
                 LedgerEntry(
                     neighbour: row["neighbour"], messagesIn: row["messages_in"], bytesIn: row["bytes_in"],
                     messagesOut: row["messages_out"], bytesOut: row["bytes_out"], owed: row["owed"],
-                    earned: row["earned"], chargebacks: row["chargebacks"], complaints: row["complaints"])
+                    earned: row["earned"], chargebacks: row["chargebacks"], complaints: row["complaints"],
+                    chargebacksPayable: row["chargebacks_payable"], complaintsPayable: row["complaints_payable"])
             }
         }
     }

@@ -11,6 +11,8 @@ import GRDB
 /// - `ledger`: per-neighbour counters and money.
 /// - `complaints` (v2): Message-IDs whose spam complaint this node has booked, so a repeated
 ///   REPORT (or a second `complain`) never books the chargeback twice.
+/// - v3: the ledger's `chargebacks_payable` and `complaints_payable`: chargebacks this node
+///   owes a neighbour for complaints about mail it handed over.
 enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -83,6 +85,12 @@ enum StoreSchema {
                     amount INTEGER NOT NULL,
                     booked_at REAL NOT NULL
                 ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                ALTER TABLE ledger ADD COLUMN chargebacks_payable INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE ledger ADD COLUMN complaints_payable INTEGER NOT NULL DEFAULT 0;
                 """)
         }
         return migrator

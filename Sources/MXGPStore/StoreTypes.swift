@@ -187,10 +187,14 @@ public struct LedgerEntry: Sendable, Hashable, Codable {
     public var owed: Int
     /// What the neighbour owes this node (messages this node carried for it).
     public var earned: Int
-    /// Chargebacks booked against the neighbour (spam complaints), total amount.
+    /// Chargebacks booked against the neighbour (spam complaints), total amount: receivable.
     public var chargebacks: Int
     /// Number of complaints booked.
     public var complaints: Int
+    /// Chargebacks this node owes the neighbour for complaints about mail it handed over: payable.
+    public var chargebacksPayable: Int = 0
+    /// Number of those complaints.
+    public var complaintsPayable: Int = 0
 }
 
 /// Group commit counters: `commits` is below `calls` when sessions shared fsyncs.

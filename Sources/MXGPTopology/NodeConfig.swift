@@ -44,6 +44,12 @@ public struct NodeConfig: Hashable, Sendable {
     public var logLevel: LogLevel
     /// When the node calls itself overloaded and announces DRAINING (`overload:`); nil: never.
     public var overload: OverloadSettings?
+    /// Destination countries this node will not deliver to (`refuse-destinations:`): it
+    /// exports no route for a domain whose registry country is one of them.
+    public var refuseDestinations: [Country] = []
+    /// How the node learns the complaint rate it weighs chargebacks with
+    /// (`expected-complaint-rate:`, `complaint-rate-weight:`).
+    public var complaintRate = ComplaintRateSettings()
 
     /// Creates a config; defaults follow `docs/NODE.md` (admin socket and store derive from `name`).
     public init(
@@ -172,6 +178,9 @@ public struct NodeConfig: Hashable, Sendable {
         public var rateLimit: UInt32
         /// Largest message in bytes accepted from the neighbour.
         public var maxSize: UInt32
+        /// The countries a provider's contract covers and their prices (`covers:`, `price:` by
+        /// country); `price` is the default.
+        public var coverage: ContractCoverage = .everywhere
 
         /// Creates a contract (defaults: free, no chargeback, no rate limit, 10 MiB).
         public init(price: UInt32 = 0, chargeback: UInt32 = 0, rateLimit: UInt32 = 0, maxSize: UInt32 = NodeConfig.defaultMaximumMessageSize) {
@@ -293,14 +302,15 @@ extension NodeConfig {
     public var routingConfig: LocalRoutingConfig {
         LocalRoutingConfig(
             name: name, operatorNumber: operatorNumber, role: role, region: region, nextHop: smtpEndpoint.description,
-            ownDomains: domains, policy: policy, refuseRegions: refuseRegions)
+            ownDomains: domains, policy: policy, refuseRegions: refuseRegions, refuseDestinations: refuseDestinations,
+            complaintRatePPM: complaintRate.initialPPM)
     }
 
     /// The neighbours as the routing engine needs them, in config order.
     public var neighbourRoutingConfigs: [NeighbourRoutingConfig] {
         neighbours.map {
             NeighbourRoutingConfig(name: $0.name, operatorNumber: $0.operatorNumber, relationship: $0.relationship, contractPrice: $0.contract.price,
-                                   nextHop: $0.nextHop?.description)
+                                   nextHop: $0.nextHop?.description, coverage: $0.contract.coverage, chargeback: $0.contract.chargeback)
         }
     }
 

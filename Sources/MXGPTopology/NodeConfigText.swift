@@ -30,6 +30,10 @@ extension NodeConfig {
         lines += neighbours.isEmpty ? ["neighbours: []"] : ["neighbours:"] + neighbours.flatMap(T.neighbourLines)
         lines += ["policy:"] + policy.yamlLines(indent: 2)
         lines += T.list("refuse-regions", refuseRegions.map(PolicyYAMLText.regionText))
+        if !refuseDestinations.isEmpty { lines += T.list("refuse-destinations", refuseDestinations.map(PolicyYAMLText.regionText)) }
+        if complaintRate != ComplaintRateSettings() {
+            lines += ["expected-complaint-rate: \(complaintRate.prior)", "complaint-rate-weight: \(complaintRate.weight)"]
+        }
         lines += [
             "timers:",
             "  profile: \(timers.profile.rawValue)",
@@ -73,7 +77,8 @@ enum NodeConfigText {
             "    passive: \(neighbour.passive)",
         ] + (neighbour.nextHop.map { ["    next-hop: \(scalar($0.description))"] } ?? []) + [
             "    contract:",
-            "      price: \(neighbour.contract.price)",
+            "      price: \(ContractTerms(price: neighbour.contract.price, coverage: neighbour.contract.coverage).priceText)",
+        ] + (ContractTerms(price: neighbour.contract.price, coverage: neighbour.contract.coverage).coversText.map { ["      covers: \($0)"] } ?? []) + [
             "      chargeback: \(neighbour.contract.chargeback)",
             "      rate-limit: \(neighbour.contract.rateLimit)",
             "      max-size: \(neighbour.contract.maxSize)",

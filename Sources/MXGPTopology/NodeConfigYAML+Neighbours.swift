@@ -144,9 +144,9 @@ extension NodeConfigReader {
         guard let mapping = context.mapping(node, path, example: "{ price: 3, chargeback: 50, rate-limit: 600, max-size: 10485760 }") else { return nil }
         let values = context.keys(of: mapping, path, allowed: NodeConfigParser.contractKeys, line: YAMLContext.line(of: node))
         var contract = NodeConfig.Contract()
-        if let node = values["price"], let value = context.number(node, "\(path).price", kind: .badPrice,
-                                                                    fix: "use a whole number of price units per message, 0 or more") {
-            contract.price = value
+        if let terms = context.contractTerms(price: values["price"], covers: values["covers"], what: path, priceLabel: "\(path).price") {
+            contract.price = terms.price
+            contract.coverage = terms.coverage
         }
         if let node = values["chargeback"], let value = context.number(node, "\(path).chargeback", kind: .badContract,
                                                                          fix: "use a whole number of price units per spam complaint, 0 or more") {

@@ -22,14 +22,14 @@ public enum NodeConfigParser {
     public static let topKeys = [
         "name", "operator", "region", "role", "domains", "listen", "smtp-endpoint", "deliver-to", "local-networks",
         "neighbours", "policy", "refuse-regions", "timers", "tls", "origin-validation", "store", "log-level",
-        "overload",
+        "overload", "refuse-destinations", "expected-complaint-rate", "complaint-rate-weight",
     ]
     /// Keys of `listen`.
     public static let listenKeys = ["mxgp", "smtp", "admin", "admin-tcp"]
     /// Keys of a neighbour.
     public static let neighbourKeys = ["name", "operator", "address", "relationship", "passive", "next-hop", "contract", "max-domains", "max-domains-action"]
     /// Keys of a neighbour's `contract`.
-    public static let contractKeys = ["price", "chargeback", "rate-limit", "max-size"]
+    public static let contractKeys = ["price", "covers", "chargeback", "rate-limit", "max-size"]
     /// Keys of `timers`.
     public static let timerKeys = ["profile", "hold", "connect-retry", "connect-retry-max", "connect-retry-reset", "fast-liveness", "slow-next-hop", "slow-next-hop-retry"]
     /// Keys of `tls`.
@@ -153,16 +153,20 @@ struct NodeConfigReader {
         let store = values["store"].flatMap { self.path($0, "store", example: "/var/lib/mxgp/colo1") }
         let logLevel = values["log-level"].flatMap { self.logLevel($0) } ?? .info
         let overload = values["overload"].flatMap { self.overload($0) }
+        let refuseDestinations = values["refuse-destinations"].flatMap { context.countries($0, "refuse-destinations") } ?? []
+        let complaintRate = context.complaintRate(prior: values["expected-complaint-rate"], weight: values["complaint-rate-weight"], what: "this node")
         lines["role"] = YAMLContext.line(of: values["role"])
         lines["policy"] = YAMLContext.line(of: values["policy"])
 
         guard let name, let operatorNumber, let region, let role else { return nil }
         guard let smtpEndpoint = endpoint ?? defaultEndpoint(listen: listen) else { return nil }
-        let config = NodeConfig(
+        var config = NodeConfig(
             name: name, operatorNumber: operatorNumber, region: region, role: role, domains: domains, listen: listen,
             smtpEndpoint: smtpEndpoint, localNetworks: networks, neighbours: neighbours, policy: policy,
             refuseRegions: refuse, timers: timers, tls: tls, originValidation: originValidation, store: store, logLevel: logLevel,
             deliverTo: deliverTo, overload: overload)
+        config.refuseDestinations = refuseDestinations
+        config.complaintRate = complaintRate
         validate(config)
         return config
     }

@@ -23,7 +23,10 @@ public enum PolicyYAML {
     /// Keys of a rule.
     public static let ruleKeys = ["match", "set", "action"]
     /// Keys of a rule's `match`.
-    public static let matchKeys = ["domain", "neighbour", "relationship", "path-contains", "community", "origin-region"]
+    /// `destination-region` is the region the route's origin declares (ORIGIN_PROOF): where the
+    /// mail goes. `origin-region` is its old name, still read, with a warning: it read like the
+    /// sender's region, which is what `refuse-regions` is about.
+    public static let matchKeys = ["domain", "neighbour", "relationship", "path-contains", "community", "destination-region", "origin-region"]
     /// Keys of a rule's `set`.
     public static let setKeys = ["local-pref", "price", "prepend", "add-community", "remove-community"]
     /// Largest `prepend` count.
@@ -144,10 +147,15 @@ public enum PolicyYAML {
         if let node = values["community"] {
             match.community = community(node, "community in \(place)", context: &context)
         }
-        if let node = values["origin-region"], let text = context.scalar(node, "origin-region in \(place)", example: "RU") {
+        for key in ["destination-region", "origin-region"] {
+            guard let node = values[key], let text = context.scalar(node, "\(key) in \(place)", example: "RU") else { continue }
+            if key == "origin-region" {
+                context.warning(.badPolicyValue, line: YAMLContext.line(of: node), "origin-region in \(place) is the old name of destination-region",
+                                fix: "write destination-region: it matches the region the route's origin (the destination) declares, not where mail comes from")
+            }
             match.originRegion = Region(text)
             if match.originRegion == nil {
-                context.error(.badRegion, line: YAMLContext.line(of: node), "origin-region \"\(text)\" in \(place) is not an ISO 3166 alpha-2 code",
+                context.error(.badRegion, line: YAMLContext.line(of: node), "\(key) \"\(text)\" in \(place) is not an ISO 3166 alpha-2 code",
                               fix: "use two letters such as US, DE or RU")
             }
         }

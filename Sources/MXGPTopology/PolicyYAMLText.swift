@@ -51,7 +51,7 @@ enum PolicyYAMLText {
         if let relationship = match.relationship { fields.append("relationship: \(relationship.rawValue)") }
         if let op = match.pathContains { fields.append("path-contains: \(op)") }
         if let community = match.community { fields.append("community: \"\(community)\"") }
-        if let region = match.originRegion { fields.append("origin-region: \(regionText(region))") }
+        if let region = match.originRegion { fields.append("destination-region: \(regionText(region))") }
         return fields
     }
 

@@ -29,6 +29,29 @@ public struct Topology: Hashable, Sendable {
     /// The node with this name.
     public func node(named name: String) -> TopologyNode? { nodes.first { $0.name == name } }
 
+    /// True when some contract prices or covers by country, or some node refuses destination
+    /// countries: the nodes then need the registry's countries, so origin validation is on.
+    public var usesCountries: Bool {
+        links.contains { $0.coverage.dependsOnCountry } || nodes.contains { !$0.refuseDestinations.isEmpty }
+    }
+
+    /// The routing engine's view of `node`, announcing `nextHop` as NEXT_HOP.
+    public func routingConfig(for node: TopologyNode, nextHop: String) -> LocalRoutingConfig {
+        LocalRoutingConfig(
+            name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region, nextHop: nextHop,
+            ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions,
+            refuseDestinations: node.refuseDestinations, complaintRatePPM: node.complaintRate.initialPPM)
+    }
+
+    /// The routing engine's view of `node`'s neighbours, in link order.
+    public func neighbourRoutingConfigs(of node: String) -> [NeighbourRoutingConfig] {
+        neighbours(of: node).map {
+            NeighbourRoutingConfig(
+                name: $0.node.name, operatorNumber: $0.node.operatorNumber, relationship: $0.relationship, contractPrice: $0.price,
+                coverage: $0.link.coverage, chargeback: $0.link.chargeback)
+        }
+    }
+
     /// The neighbours of `node`, in link order, each with its relationship as seen from `node`.
     public func neighbours(of node: String) -> [TopologyNeighbour] {
         var result: [TopologyNeighbour] = []
@@ -62,6 +85,14 @@ public struct TopologyNode: Hashable, Sendable {
     public var policy: NodePolicy
     /// Regions whose mail this node refuses (announced as REGION_POLICY).
     public var refuseRegions: [Region]
+    /// The countries its domains are in, as the lab's origin registry records them
+    /// (`countries:`); empty: the node's region.
+    public var countries: [Country] = []
+    /// Destination countries this node will not deliver to (`refuse-destinations:`, "won't
+    /// talk to"): it exports no route for a domain in one of them.
+    public var refuseDestinations: [Country] = []
+    /// How the node learns the expected complaint rate it weighs chargebacks with.
+    public var complaintRate = ComplaintRateSettings()
     /// When the node calls itself overloaded and marks its routes DRAINING (`overload:`,
     /// written into its node config by the lab and run by the simulator); nil: never.
     public var overload: OverloadSettings?
@@ -87,6 +118,33 @@ public struct TopologyNode: Hashable, Sendable {
         self.policy = policy
         self.refuseRegions = refuseRegions
         self.line = line
+    }
+}
+
+/// How a node learns its expected complaint rate (`expected-complaint-rate:`,
+/// `complaint-rate-weight:`; PROTOCOL.md §9.3): it starts at `prior` and moves toward the rate
+/// its ledger records, `(complaints + prior × weight) / (sent + weight)`.
+public struct ComplaintRateSettings: Hashable, Sendable {
+    /// The rate before anything was sent, as a fraction (0.01: one complaint per hundred messages).
+    public var prior: Double
+    /// How many messages the prior counts for.
+    public var weight: Int
+
+    /// The default weight: the prior counts as a hundred messages.
+    public static let defaultWeight = 100
+
+    /// Creates settings.
+    public init(prior: Double = 0, weight: Int = ComplaintRateSettings.defaultWeight) {
+        self.prior = prior
+        self.weight = weight
+    }
+
+    /// The rate in parts per million with nothing sent yet.
+    public var initialPPM: UInt32 { ExpectedCost.ratePPM(complaints: 0, sent: 0, prior: prior, weight: weight) }
+
+    /// The learned rate in parts per million.
+    public func ratePPM(complaints: Int, sent: Int) -> UInt32 {
+        ExpectedCost.ratePPM(complaints: complaints, sent: sent, prior: prior, weight: weight)
     }
 }
 
@@ -121,8 +179,12 @@ public struct TopologyLink: Hashable, Sendable {
     /// Contract price per message, paid by the customer side (0 when not set).
     public var price: UInt32
     /// Chargeback per spam complaint (`chargeback:`), booked by each end against the other for
-    /// complained-about mail it received over this link (0 when not set).
+    /// complained-about mail it received over this link (0 when not set); the provider
+    /// announces it to the customer as CHARGEBACK.
     public var chargeback: UInt32 = 0
+    /// The countries the provider's contract covers and their prices (`covers:`, `price:` by
+    /// country); `price` is the default.
+    public var coverage: ContractCoverage = .everywhere
     /// Most messages per minute each end accepts from the other (`rate-limit:`); 0: no limit.
     public var rateLimit: UInt32 = 0
     /// Largest message in bytes each end accepts from the other (`max-size:`); nil: the node default.

@@ -58,6 +58,33 @@ extension TopologyGenerator {
                 validation?.leaveOut = [name]
             }
         }
+        addCountryTerms(seed: seed, nodes: &nodes, links: &links)
+        // Contracts by country and refused destinations go by the registry's countries.
+        if validation == nil && (links.contains { $0.coverage.dependsOnCountry } || nodes.contains { !$0.refuseDestinations.isEmpty }) {
+            validation = TopologyOriginValidation()
+        }
         return Topology(name: "explore-\(seed)", nodes: nodes, links: links, originValidation: validation)
+    }
+
+    /// The policy of issue 12, drawn from a generator of its own so that the rest of a seed's
+    /// topology stays what it was: now and then a colo's contract priced or limited by country,
+    /// an upstream that refuses a destination country, and a colo that expects complaints.
+    static func addCountryTerms(seed: UInt64, nodes: inout [TopologyNode], links: inout [TopologyLink]) {
+        var rng = SeededRandom(seed: seed &* 0x2545_F491 &+ 12)
+        func draw(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
+        func chance(_ percent: Int) -> Bool { Int(rng.next() % 100) < percent }
+        let countries = ["US", "DE", "FR"].map { Country($0)! }
+        let roles = Dictionary(nodes.map { ($0.name, $0.role) }, uniquingKeysWith: { a, _ in a })
+        for i in links.indices where roles[links[i].a] == .colo && links[i].aRole == .customer {
+            guard chance(25) else { continue }
+            let country = countries[draw(0...2)]
+            let price = UInt32(draw(0...9))
+            // That country only, or every country with that one at its own price.
+            links[i].coverage = chance(50) ? ContractCoverage(covers: [country], prices: [country: price]) : ContractCoverage(prices: [country: price])
+        }
+        for i in nodes.indices {
+            if nodes[i].role == .upstream && chance(15) { nodes[i].refuseDestinations = [countries[draw(0...2)]] }
+            if nodes[i].role == .colo && chance(20) { nodes[i].complaintRate = ComplaintRateSettings(prior: Double(draw(1...20)) / 100, weight: 10) }
+        }
     }
 }

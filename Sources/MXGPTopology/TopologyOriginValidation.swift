@@ -19,12 +19,15 @@ public struct TopologyOriginValidation: Hashable, Sendable {
 
 extension Topology {
     /// The registry a lab of this topology uses: every domain of every node not in `leaveOut`,
-    /// authorised for that node's operator at depth 0 (exactly the domain, no names below it).
+    /// authorised for that node's operator at depth 0 (exactly the domain, no names below it),
+    /// in the node's countries (``TopologyNode/domainCountries``).
     /// Domains a node lists under `hijack:` are never authorised for it.
     public func originRegistry(serial: UInt32 = 1, leaveOut: [String]) -> OriginRegistry {
         let left = Set(leaveOut)
         let entries = nodes.filter { !left.contains($0.name) }.flatMap { node in
-            node.domains.filter { !node.hijacked.contains($0) }.map { OriginAuthorization(operatorNumber: node.operatorNumber, suffix: $0, maxDepth: 0) }
+            node.domains.filter { !node.hijacked.contains($0) }.map {
+                OriginAuthorization(operatorNumber: node.operatorNumber, suffix: $0, maxDepth: 0, countries: node.domainCountries)
+            }
         }
         return OriginRegistry(serial: serial, entries: entries)
     }
@@ -68,4 +71,9 @@ extension Reader {
         }
         return TopologyOriginValidation(leaveOut: leaveOut)
     }
+}
+
+extension TopologyNode {
+    /// The countries the registry records for this node's domains: `countries:`, else its region.
+    public var domainCountries: [Country] { countries.isEmpty ? [region] : countries }
 }

@@ -20,9 +20,10 @@ public enum TopologyParser {
     /// Keys at the top of a topology file.
     public static let topologyKeys = ["name", "nodes", "links", "origin-validation", "postfix"]
     /// Keys of a node.
-    public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions", "overload", "mta", "postfix"]
+    public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions", "overload",
+                                   "countries", "refuse-destinations", "expected-complaint-rate", "complaint-rate-weight", "mta", "postfix"]
     /// Keys of a link.
-    public static let linkKeys = ["a", "b", "relationship", "price", "chargeback", "rate-limit", "max-size", "impairment"]
+    public static let linkKeys = ["a", "b", "relationship", "price", "covers", "chargeback", "rate-limit", "max-size", "impairment"]
     /// Keys of a link impairment.
     public static let impairmentKeys = ["delay", "jitter", "loss", "rate"]
     /// The node name rule in words, for messages.
@@ -122,6 +123,8 @@ struct Reader {
         if let node = values["origin-validation"] { topology.originValidation = originValidation(from: node, declared: declaredNames) }
         if let node = values["postfix"], let settings = PostfixYAML.settings(node, "postfix", context: &context) { topology.postfix = settings }
         checkMTAs(topology, postfixLine: YAMLContext.line(of: values["postfix"]))
+        // Contracts by country and refused destinations go by the registry's countries.
+        if topology.usesCountries && topology.originValidation == nil { topology.originValidation = TopologyOriginValidation() }
         return topology
     }
 
@@ -215,6 +218,9 @@ struct Reader {
                               fix: "add \"mta: postfix\" to \(what), or remove its \"postfix:\"")
             }
         }
+        let countries = values["countries"].flatMap { context.countries($0, "the countries of \(what)") } ?? []
+        let refuseDestinations = values["refuse-destinations"].flatMap { context.countries($0, "the refuse-destinations of \(what)") } ?? []
+        let complaintRate = context.complaintRate(prior: values["expected-complaint-rate"], weight: values["complaint-rate-weight"], what: what)
         guard context.errors.count == errorsBefore, let role, let operatorNumber, let region else { return nil }
         var result = TopologyNode(name: name, role: role, operatorNumber: operatorNumber, region: region, domains: domains,
                                   policy: policy, refuseRegions: refuseRegions, line: line)
@@ -223,6 +229,9 @@ struct Reader {
         result.mta = mta
         result.postfix = postfix
         result.postfixLine = YAMLContext.line(of: values["postfix"] ?? values["mta"])
+        result.countries = countries
+        result.refuseDestinations = refuseDestinations
+        result.complaintRate = complaintRate
         return result
     }
 
@@ -294,9 +303,8 @@ struct Reader {
                               fix: "use customer, provider or peer (a's role toward b), or leave it out to infer it from the roles")
             }
         }
-        let price = values["price"].flatMap {
-            context.number($0, "the price of \(what)", kind: .badPrice, fix: "use a whole number of price units per message, 0 or more")
-        } ?? 0
+        let terms = context.contractTerms(price: values["price"], covers: values["covers"], what: what)
+        let price = terms?.price ?? 0
         let chargeback = values["chargeback"].flatMap {
             context.number($0, "the chargeback of \(what)", kind: .badContract, fix: "use a whole number of price units per complaint, 0 or more")
         } ?? 0
@@ -312,6 +320,7 @@ struct Reader {
         let aRole = relationship ?? Relationship.inferred(local: ends[1].role, neighbour: ends[0].role)
         var link = TopologyLink(a: ends[0].name, b: ends[1].name, aRole: aRole, price: price, impairment: impairment, line: line)
         link.chargeback = chargeback
+        link.coverage = terms?.coverage ?? .everywhere
         link.rateLimit = rateLimit
         link.maxSize = maxSize
         return link

@@ -104,6 +104,10 @@ struct TopologyChecker {
             } else {
                 pairs[pair] = link
             }
+            if link.aRole == .peer && link.coverage.dependsOnCountry {
+                error(.priceOnPeerLink, link.line, "\(what) is a peer link but has a contract by country",
+                      fix: "remove covers and country prices (peers exchange mail without a contract), or make the link customer–provider")
+            }
             if link.aRole == .peer && link.price > 0 {
                 error(.priceOnPeerLink, link.line, "\(what) is a peer link but has price \(link.price)",
                       fix: "remove the price (peers exchange mail without charge; a price is what a provider charges its customer) or make the link customer–provider")

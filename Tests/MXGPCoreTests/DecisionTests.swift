@@ -17,7 +17,23 @@ let decisionRows: [DecisionRow] = [
         worse: cand(2, lp: 300, price: 0, path: [2], op: 1, draining: true)),
     DecisionRow(step: .localPref, better: cand(1, lp: 300, price: 9, path: [1, 2, 3], op: 9), worse: cand(2, lp: 200, price: 0, path: [2], op: 1)),
     DecisionRow(step: .price, better: cand(1, lp: 100, price: 1, path: [1, 2, 3], op: 9), worse: cand(2, lp: 100, price: 2, path: [2], op: 1)),
+    // Equal chargebacks: the expected-cost step is a price comparison and says so.
+    DecisionRow(
+        step: .price, better: cand(1, price: 1, path: [1, 2, 3], op: 9, chargeback: 50, rate: 100_000),
+        worse: cand(2, price: 2, path: [2], op: 1, chargeback: 50, rate: 100_000)),
+    // Different chargebacks: 3 + 0 × 0.2 = 3 beats 1 + 100 × 0.2 = 21, although it is dearer.
+    DecisionRow(
+        step: .expectedCost, better: cand(1, price: 3, path: [1, 2, 3], op: 9, rate: 200_000),
+        worse: cand(2, price: 1, path: [2], op: 1, chargeback: 100, rate: 200_000)),
+    // With no expected complaints the cheaper price wins, even with a chargeback: still decided on expected cost.
+    DecisionRow(
+        step: .expectedCost, better: cand(1, price: 1, path: [1, 2, 3], op: 9, chargeback: 100),
+        worse: cand(2, price: 3, path: [2], op: 1)),
     DecisionRow(step: .pathLength, better: cand(1, lp: 100, price: 1, path: [1, 2], op: 9), worse: cand(2, lp: 100, price: 1, path: [2, 3, 4], op: 1)),
+    // Equal expected costs (1 + 100 × 0.02 = 3) fall through to the path length.
+    DecisionRow(
+        step: .pathLength, better: cand(1, price: 1, path: [1, 2], op: 9, chargeback: 100, rate: 20_000),
+        worse: cand(2, price: 3, path: [2, 3, 4], op: 1, rate: 20_000)),
     DecisionRow(step: .neighbourOperator, better: cand(1, lp: 100, price: 1, path: [1, 2], op: 3), worse: cand(2, lp: 100, price: 1, path: [2, 3], op: 4)),
     DecisionRow(
         step: .own,

@@ -12,20 +12,24 @@ func dn(_ text: String) -> DomainName { DomainName(text)! }
 
 /// A candidate for decision tests.
 func cand(
-    _ neighbour: Int32, lp: UInt32 = 100, price: UInt32 = 0, path: [OperatorNumber] = [1], op: OperatorNumber = 1, draining: Bool = false
+    _ neighbour: Int32, lp: UInt32 = 100, price: UInt32 = 0, path: [OperatorNumber] = [1], op: OperatorNumber = 1, draining: Bool = false,
+    chargeback: UInt32 = 0, rate: UInt32 = 0
 ) -> Candidate {
-    Candidate(neighbour: neighbour, localPreference: lp, price: price, neighbourOperator: op, attributes: attrs(path).with(draining: draining))
+    Candidate(
+        neighbour: neighbour, localPreference: lp, price: price, neighbourOperator: op, attributes: attrs(path).with(draining: draining),
+        chargeback: chargeback, complaintRate: rate)
 }
 
 /// An engine for node `me` (operator 500, region US) with the given neighbours, all Established.
 func engine(
     neighbours: [NeighbourRoutingConfig], own: [String] = [], policy: NodePolicy = NodePolicy(), region: String = "US",
-    refuse: [String] = []
+    refuse: [String] = [], refuseDestinations: [String] = []
 ) -> RoutingEngine {
     var e = RoutingEngine(
         local: LocalRoutingConfig(
             name: "me", operatorNumber: 500, role: .upstream, region: Region(region)!, nextHop: "10.0.0.1:25",
-            ownDomains: own.map(dn), policy: policy, refuseRegions: refuse.compactMap(Region.init)),
+            ownDomains: own.map(dn), policy: policy, refuseRegions: refuse.compactMap(Region.init),
+            refuseDestinations: refuseDestinations.compactMap(Region.init)),
         neighbours: neighbours)
     for i in 0..<neighbours.count { e.neighbourUp(i) }
     _ = e.flush()

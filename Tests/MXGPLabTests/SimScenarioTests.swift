@@ -70,7 +70,7 @@ import Testing
         let (report, _) = try await Self.run(folder + "/s.yaml", runs: folder + "/runs")
         #expect(!report.passed)
         #expect(report.steps[0].verdict == .failed)
-        #expect(report.steps[0].detail == "colo1 has up1 [100 64502] for bob.example")
+        #expect(report.steps[0].detail == "colo1 has up1 [100 64502] (price) for bob.example")
         #expect(report.steps[0].seconds >= 1)
         #expect(report.steps[1].verdict == .failed)
         #expect(report.steps[1].detail == "colo1 and t1a are not linked in lab quickstart; colo1's neighbours: up1, up2")

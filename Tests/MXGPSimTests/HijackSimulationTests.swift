@@ -34,7 +34,7 @@ import Testing
 
     @Test func theLabRegistryLeavesOutHijacksAndLeftOutNodes() throws {
         let registry = try #require(try lab("hijack-protected.yaml").originRegistry)
-        #expect(registry.entries.map(\.description) == ["64501 bank.example max-depth 0", "64510 sender.example max-depth 0"])
+        #expect(registry.entries.map(\.description) == ["64501 bank.example max-depth 0 countries US", "64510 sender.example max-depth 0 countries US"])
         let everyone = try lab("hijack.yaml").originRegistry(leaveOut: [])
         // Even without leave-out, a `hijack:` domain is never authorised for the hijacker.
         #expect(everyone.validate(domain: DomainName("bank.example")!, origin: 64666) == .invalid)

@@ -50,8 +50,8 @@ import Testing
 
     @Test func registryFromTheTopology() throws {
         let topology = try #require(parsed(Self.base + "origin-validation: on\n")).topology
-        #expect(topology.originRegistry?.entries.map(\.description) == ["64501 bank.example max-depth 0", "64666 evil.example max-depth 0"])
-        #expect(topology.originRegistry(leaveOut: ["bank"]).entries.map(\.description) == ["64666 evil.example max-depth 0"])
+        #expect(topology.originRegistry?.entries.map(\.description) == ["64501 bank.example max-depth 0 countries US", "64666 evil.example max-depth 0 countries US"])
+        #expect(topology.originRegistry(leaveOut: ["bank"]).entries.map(\.description) == ["64666 evil.example max-depth 0 countries US"])
     }
 }
 

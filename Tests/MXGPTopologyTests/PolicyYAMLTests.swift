@@ -107,7 +107,7 @@ struct PolicyYAMLTests {
         #expect(policy.yamlText == """
             - match: { domain: bad.example }
               action: reject
-            - match: { neighbour: up2, origin-region: "NO" }
+            - match: { neighbour: up2, destination-region: "NO" }
               set: { local-pref: 150, add-community: ["64501:1:1"] }
               action: accept
             - default: reject

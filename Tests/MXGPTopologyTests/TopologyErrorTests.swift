@@ -32,6 +32,25 @@ let up2 = "up2: { role: upstream, operator: 200, region: DE }"
 let up3 = "up3: { role: upstream, operator: 300, region: DE }"
 
 let errorCases: [ErrorCase] = [
+    // Contracts by country (issue 12): links are on lines 7 and 8.
+    ErrorCase(label: "bad country in covers", yaml: topology(links: ["{ a: up1, b: t1a }", "{ a: colo1, b: up1, covers: [DE, Germany] }"]),
+              kind: .badRegion, fragment: "\"Germany\" in the covers of link 2 (colo1–up1) is not an ISO 3166 alpha-2 country code", line: 8,
+              fixFragment: "two letters"),
+    ErrorCase(label: "covers no country", yaml: topology(links: ["{ a: up1, b: t1a }", "{ a: colo1, b: up1, covers: [] }"]),
+              kind: .badContract, fragment: "covers no country", line: 8, fixFragment: "leave covers out"),
+    ErrorCase(label: "bad country price key", yaml: topology(links: ["{ a: up1, b: t1a }", "{ a: colo1, b: up1, price: { de: 2, \"*\": 5 } }"]),
+              kind: .badContract, fragment: "price key \"de\" in link 2 (colo1–up1) is not a country code", line: 8, fixFragment: "upper-case"),
+    ErrorCase(label: "bad country price", yaml: topology(links: ["{ a: up1, b: t1a }", "{ a: colo1, b: up1, price: { DE: two } }"]),
+              kind: .badPrice, fragment: "the price of DE in link 2 (colo1–up1) is \"two\"", line: 8),
+    ErrorCase(label: "priced but not covered", yaml: topology(links: ["{ a: up1, b: t1a }", "{ a: colo1, b: up1, covers: [FR], price: { DE: 2 } }"]),
+              kind: .badContract, fragment: "prices DE but does not cover it", line: 8, fixFragment: "add DE to covers"),
+    ErrorCase(label: "country contract on a peer link",
+              yaml: topology(nodes: [up2], links: ["{ a: up1, b: t1a }", "{ a: colo1, b: up1, price: 3 }", "{ a: up2, b: t1a }", "{ a: up1, b: up2, relationship: peer, covers: [DE] }"]),
+              kind: .priceOnPeerLink, fragment: "is a peer link but has a contract by country", line: 11),
+    ErrorCase(label: "bad refused destination", yaml: topology(nodes: ["up2: { role: upstream, operator: 200, region: DE, refuse-destinations: [Russia] }"]),
+              kind: .badRegion, fragment: "\"Russia\" in the refuse-destinations of node \"up2\"", line: 6),
+    ErrorCase(label: "bad expected complaint rate", yaml: topology(nodes: ["up2: { role: upstream, operator: 200, region: DE, expected-complaint-rate: 3 }"]),
+              kind: .badContract, fragment: "the expected-complaint-rate of node \"up2\" is \"3\"", line: 6, fixFragment: "between 0 and 1"),
     ErrorCase(label: "broken YAML", yaml: "name: t\nnodes:\n  a: { role: colo\nlinks: []\n", kind: .yamlSyntax,
               fragment: "broken YAML", line: 4),
     ErrorCase(label: "duplicate node", yaml: topology(nodes: ["up1: { role: upstream, operator: 200, region: US }"]),

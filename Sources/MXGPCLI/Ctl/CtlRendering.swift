@@ -32,12 +32,21 @@ public enum CtlRendering {
         }.joined()
         if routes.isEmpty { return "(no routes)\n" + refused }
         let validating = routes.values.contains { $0.validation != nil }
-        var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + ["ALTERNATES"])
+        // CHARGEBACK and REFUSES (REGION_POLICY) appear only when some route has them.
+        let charging = routes.values.contains { $0.chargeback != nil || ($0.alternates ?? []).contains { $0.chargeback != nil } }
+        let refusing = routes.values.contains { $0.refuses != nil }
+        var table = TextTable(
+            ["DOMAIN", "NEXT HOP", "PATH", "PRICE"] + (charging ? ["CHARGEBACK"] : []) + ["LOCAL-PREF", "REASON"]
+                + (validating ? ["ORIGIN"] : []) + (refusing ? ["REFUSES"] : []) + ["ALTERNATES"])
         for (domain, route) in routes.sorted(by: { $0.key < $1.key }) {
-            table.add(
-                [domain, hop(route), path(route.path), String(route.price), String(route.localPref), route.reason]
-                    + (validating ? [route.validation ?? "-"] : [])
-                    + [(route.alternates ?? []).isEmpty ? "-" : (route.alternates ?? []).filter { $0.nextHop != nil }.map(hop).joined(separator: ",")])
+            var row: [String] = [domain, hop(route), path(route.path), String(route.price)]
+            if charging { row.append(String(route.chargeback ?? 0)) }
+            row += [String(route.localPref), route.reason]
+            if validating { row.append(route.validation ?? "-") }
+            if refusing { row.append(route.refuses?.joined(separator: ",") ?? "-") }
+            let alternates = route.alternates ?? []
+            row.append(alternates.isEmpty ? "-" : alternates.filter { $0.nextHop != nil }.map(hop).joined(separator: ","))
+            table.add(row)
         }
         return table.render() + refused
     }
@@ -101,11 +110,12 @@ public enum CtlRendering {
         let ledger = try decode(AdminLedger.self, json)
         guard ledger.available else { return unavailable("ledger", ledger.reason) }
         if ledger.ledger.isEmpty { return "(ledger empty)\n" }
-        var table = TextTable(["NEIGHBOUR", "MSGS-IN", "MSGS-OUT", "BYTES-IN", "BYTES-OUT", "OWED", "EARNED", "CHARGEBACKS", "COMPLAINTS"])
+        var table = TextTable(["NEIGHBOUR", "MSGS-IN", "MSGS-OUT", "BYTES-IN", "BYTES-OUT", "OWED", "EARNED", "CHARGEBACKS", "COMPLAINTS", "CB-PAYABLE", "COMPLAINTS-PAYABLE"])
         for entry in ledger.ledger {
             table.add([
                 entry.neighbour, String(entry.messagesIn), String(entry.messagesOut), String(entry.bytesIn), String(entry.bytesOut),
                 String(entry.owed), String(entry.earned), String(entry.chargebacks), String(entry.complaints),
+                String(entry.chargebacksPayable), String(entry.complaintsPayable),
             ])
         }
         return table.render()

@@ -26,13 +26,20 @@ public enum RouteRendering {
     /// validation when the routes were validated).
     public static func table(_ routes: [RouteView]) -> String {
         let validating = routes.contains { $0.validation != nil }
-        var table = TextTable(["DOMAIN", "NEXT HOP", "PATH", "PRICE", "LOCAL-PREF", "REASON"] + (validating ? ["ORIGIN"] : []) + ["ALTERNATES"])
+        // CHARGEBACK and REFUSES (REGION_POLICY) appear only when some route has them.
+        let charging = routes.contains { $0.chargeback > 0 || $0.alternates.contains { $0.chargeback > 0 } }
+        let refusing = routes.contains { !$0.refusesRegions.isEmpty }
+        var table = TextTable(
+            ["DOMAIN", "NEXT HOP", "PATH", "PRICE"] + (charging ? ["CHARGEBACK"] : []) + ["LOCAL-PREF", "REASON"]
+                + (validating ? ["ORIGIN"] : []) + (refusing ? ["REFUSES"] : []) + ["ALTERNATES"])
         for route in routes {
-            table.add(
-                [route.domain.text, hop(route), route.path.isEmpty ? "-" : route.path.map(String.init).joined(separator: " "),
-                 String(route.price), String(route.localPreference), route.reason.rawValue]
-                    + (validating ? [route.validation?.rawValue ?? "-"] : [])
-                    + [route.alternates.isEmpty ? "-" : route.alternates.filter { $0.nextHop != nil }.map(hop).joined(separator: ",")])
+            var row: [String] = [route.domain.text, hop(route), route.path.isEmpty ? "-" : route.path.map(String.init).joined(separator: " "), String(route.price)]
+            if charging { row.append(String(route.chargeback)) }
+            row += [String(route.localPreference), route.reason.rawValue]
+            if validating { row.append(route.validation?.rawValue ?? "-") }
+            if refusing { row.append(route.refusesRegions.isEmpty ? "-" : route.refusesRegions.map(\.code).joined(separator: ",")) }
+            row.append(route.alternates.isEmpty ? "-" : route.alternates.filter { $0.nextHop != nil }.map(hop).joined(separator: ","))
+            table.add(row)
         }
         return table.render()
     }

@@ -213,6 +213,7 @@ public enum AttributeType: UInt8, Sendable, CaseIterable {
     case regionPolicy = 6
     case originProof = 7
     case draining = 8
+    case chargeback = 9
 }
 
 /// Path attribute flag bits.

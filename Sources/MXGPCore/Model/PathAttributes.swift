@@ -63,6 +63,9 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
     public let nextHop: String
     /// What the announcing neighbour charges per message on this link.
     public let price: UInt32
+    /// CHARGEBACK: what the announcing neighbour charges per spam complaint about mail sent
+    /// over this link (0: none, not encoded).
+    public let chargeback: UInt32
     /// Only-to-customer marker (RFC 9234): the operator that set it.
     public let onlyToCustomer: OperatorNumber?
     /// Large communities, sorted and unique.
@@ -86,11 +89,13 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         regionPolicy: [Region] = [],
         originProof: OriginProof? = nil,
         draining: Bool = false,
+        chargeback: UInt32 = 0,
         unknown: [RawAttribute] = []
     ) {
         self.operatorPath = operatorPath
         self.nextHop = nextHop
         self.price = price
+        self.chargeback = chargeback
         self.onlyToCustomer = onlyToCustomer
         self.communities = PathAttributes.sortedUnique(communities)
         self.regionPolicy = PathAttributes.sortedUnique(regionPolicy)
@@ -124,7 +129,8 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         communities: [Community]? = nil,
         regionPolicy: [Region]? = nil,
         originProof: OriginProof?? = nil,
-        draining: Bool? = nil
+        draining: Bool? = nil,
+        chargeback: UInt32? = nil
     ) -> PathAttributes {
         PathAttributes(
             operatorPath: operatorPath ?? self.operatorPath,
@@ -135,6 +141,7 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
             regionPolicy: regionPolicy ?? self.regionPolicy,
             originProof: originProof ?? self.originProof,
             draining: draining ?? self.draining,
+            chargeback: chargeback ?? self.chargeback,
             unknown: unknown
         )
     }
@@ -144,7 +151,7 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
         return a.operatorPath == b.operatorPath && a.nextHop == b.nextHop && a.price == b.price
             && a.onlyToCustomer == b.onlyToCustomer && a.communities == b.communities
             && a.regionPolicy == b.regionPolicy && a.originProof == b.originProof && a.draining == b.draining
-            && a.unknown == b.unknown
+            && a.chargeback == b.chargeback && a.unknown == b.unknown
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -157,6 +164,7 @@ public final class PathAttributes: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         var parts = ["path=\(operatorPath.map(String.init).joined(separator: " "))", "nextHop=\(nextHop)", "price=\(price)"]
+        if chargeback > 0 { parts.append("chargeback=\(chargeback)") }
         if let otc = onlyToCustomer { parts.append("otc=\(otc)") }
         if !communities.isEmpty { parts.append("communities=\(communities.map(\.description).joined(separator: ","))") }
         if !regionPolicy.isEmpty { parts.append("refuses=\(regionPolicy.map(\.code).joined(separator: ","))") }

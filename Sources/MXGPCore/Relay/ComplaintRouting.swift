@@ -10,6 +10,16 @@ public enum ComplaintRouting {
         case stop(String, dropped: Bool)
     }
 
+    /// The neighbour this hop owes the chargeback to: the one that sent the REPORT, once it
+    /// passed the checks (the hop books it as payable, PROTOCOL.md §12); nil when the complaint
+    /// was filed here or dropped.
+    public static func payable(_ step: Step, from neighbour: String?) -> String? {
+        switch step {
+        case .book: return neighbour
+        case .stop(_, let dropped): return dropped ? nil : neighbour
+        }
+    }
+
     /// The step for `report` at the node of operator `local`, received from `neighbour` (nil:
     /// filed at this node). `carried` says whether this node has a record of carrying the
     /// message; `neighbourByOperator` maps its neighbours' operator numbers to their names.

@@ -8,8 +8,12 @@ public enum BestPathReason: String, Sendable, Hashable, CaseIterable, Codable {
     case notDraining
     /// Step 2: highest local preference.
     case localPref
-    /// Step 3: lowest PRICE.
+    /// Step 3: lowest expected cost (PRICE + CHARGEBACK × the node's expected complaint rate),
+    /// reported as `price` when the two routes' CHARGEBACKs are equal (the cost difference is then
+    /// the price difference alone).
     case price
+    /// Step 3 when the two routes' CHARGEBACKs differ: the chargeback liability decided it.
+    case expectedCost
     /// Step 4: shortest OPERATOR_PATH.
     case pathLength
     /// Step 5: lowest neighbour operator number.
@@ -26,16 +30,32 @@ public struct Candidate: Sendable, Hashable {
     public var neighbourOperator: OperatorNumber
     /// Attributes after import policy.
     public var attributes: PathAttributes
+    /// The CHARGEBACK the neighbour charges per complaint about mail sent over this route.
+    public var chargeback: UInt32
+    /// Expected cost per message in millionths of a price unit:
+    /// `price × 1,000,000 + chargeback × rate`, `rate` the node's expected complaint rate in
+    /// parts per million (``ExpectedCost``).
+    public private(set) var cost: UInt64
 
     /// Neighbour index used for the node's own domains.
     public static let ownNeighbour: Int32 = -1
 
-    public init(neighbour: Int32, localPreference: UInt32, price: UInt32, neighbourOperator: OperatorNumber, attributes: PathAttributes) {
+    public init(
+        neighbour: Int32, localPreference: UInt32, price: UInt32, neighbourOperator: OperatorNumber, attributes: PathAttributes,
+        chargeback: UInt32 = 0, complaintRate: UInt32 = 0
+    ) {
         self.neighbour = neighbour
         self.localPreference = localPreference
         self.price = price
         self.neighbourOperator = neighbourOperator
         self.attributes = attributes
+        self.chargeback = chargeback
+        self.cost = ExpectedCost.micros(price: price, chargeback: chargeback, ratePPM: complaintRate)
+    }
+
+    /// Recomputes ``cost`` for a new expected complaint rate (parts per million).
+    public mutating func reprice(complaintRate: UInt32) {
+        cost = ExpectedCost.micros(price: price, chargeback: chargeback, ratePPM: complaintRate)
     }
 
     /// True for the node's own domain.
@@ -56,7 +76,7 @@ public enum DecisionProcess {
         switch step {
         case .notDraining: return a.isDraining == b.isDraining ? 0 : (b.isDraining ? -1 : 1)
         case .localPref: return a.localPreference == b.localPreference ? 0 : (a.localPreference > b.localPreference ? -1 : 1)
-        case .price: return a.price == b.price ? 0 : (a.price < b.price ? -1 : 1)
+        case .price, .expectedCost: return a.cost == b.cost ? 0 : (a.cost < b.cost ? -1 : 1)
         case .pathLength: return a.pathLength == b.pathLength ? 0 : (a.pathLength < b.pathLength ? -1 : 1)
         case .neighbourOperator: return a.neighbourOperator == b.neighbourOperator ? 0 : (a.neighbourOperator < b.neighbourOperator ? -1 : 1)
         case .own, .onlyRoute: return 0
@@ -68,7 +88,7 @@ public enum DecisionProcess {
         if a.isOwn != b.isOwn { return (a.isOwn, .own) }
         for step in steps {
             let order = compare(a, b, on: step)
-            if order != 0 { return (order < 0, step) }
+            if order != 0 { return (order < 0, step == .price && a.chargeback != b.chargeback ? .expectedCost : step) }
         }
         return nil
     }
@@ -91,5 +111,29 @@ public enum DecisionProcess {
         if best.isOwn { return .own }
         guard ranked.count > 1 else { return .onlyRoute }
         return decide(best, ranked[1])?.step ?? .neighbourOperator
+    }
+}
+
+/// The expected cost of sending one message over a route (PROTOCOL.md §9.3, step 3), in
+/// millionths of a price unit so that it is exact in integers:
+/// `cost = PRICE × 1,000,000 + CHARGEBACK × r`, where `r` is the sender's expected complaint
+/// rate in parts per million (complaints per million messages).
+public enum ExpectedCost {
+    /// The cost in millionths of a price unit.
+    @inline(__always)
+    public static func micros(price: UInt32, chargeback: UInt32, ratePPM: UInt32) -> UInt64 {
+        UInt64(price) * 1_000_000 + UInt64(chargeback) * UInt64(ratePPM)
+    }
+
+    /// The learned expected complaint rate in parts per million, rounded to the nearest
+    /// integer (halves up): `(complaints + prior × weight) / (sent + weight)`, a Bayesian
+    /// average that starts at the configured `prior` (a fraction, 0–1) and moves toward the
+    /// observed rate as `sent` grows past `weight` messages. `weight` 0 uses the observed rate
+    /// alone (the prior when nothing was sent). Capped at 1,000,000 (every message complained about).
+    public static func ratePPM(complaints: Int, sent: Int, prior: Double, weight: Int) -> UInt32 {
+        let c = Double(max(0, complaints)), n = Double(max(0, sent)), k = Double(max(0, weight))
+        let p = min(max(prior, 0), 1)
+        let rate = n + k > 0 ? (c + p * k) / (n + k) : p
+        return UInt32(min(1_000_000, (rate * 1_000_000 + 0.5).rounded(.down)))
     }
 }

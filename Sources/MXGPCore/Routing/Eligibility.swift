@@ -8,6 +8,13 @@ public enum OriginValidity: String, Sendable, Hashable, Codable {
 /// Decides whether an operator may originate a domain. Implemented by the origin registry.
 public protocol OriginValidating: Sendable {
     func validate(domain: DomainName, origin: OperatorNumber) -> OriginValidity
+    /// The countries the registry records for `domain` (empty: unknown).
+    func countries(of domain: DomainName) -> [Country]
+}
+
+extension OriginValidating {
+    /// A validator that records no countries knows none.
+    public func countries(of domain: DomainName) -> [Country] { [] }
 }
 
 /// Why a received route is not eligible for the decision process.
@@ -22,19 +29,21 @@ public enum IneligibleReason: String, Sendable, Hashable, Codable {
     case originInvalid
     /// Import policy rejected it.
     case importRejected
-    /// The path refuses mail from this node's region.
-    case regionRefused
 }
 
 /// The eligibility rules of docs/PROTOCOL.md §9.2 that need only the attributes and the
-/// neighbour, as pure functions. The whole order is: loop, first operator, OTC leak, region
-/// policy (here), then import policy and origin validation (`RoutingEngine.receive`, which
-/// runs them only for routes these checks let through). DESIGN §2 lists the same rules
-/// without fixing an order; the first rule that fails is the reason recorded.
+/// neighbour, as pure functions. The whole order is: loop, first operator, OTC leak (here),
+/// then import policy and origin validation (`RoutingEngine.receive`, which runs them only for
+/// routes these checks let through). DESIGN §2 lists the same rules without fixing an order;
+/// the first rule that fails is the reason recorded.
+///
+/// REGION_POLICY does not make a route ineligible: it is decided per message, by the region the
+/// message comes from (``RelayDecision/admitting(_:origin:)``), so a node in a refused region
+/// keeps the route for mail from elsewhere.
 public enum Eligibility {
-    /// Rules 1–4 of PROTOCOL §9.2, in that order (import policy and origin are separate).
+    /// Rules 1–3 of PROTOCOL §9.2, in that order (import policy and origin are separate).
     public static func check(
-        attributes: PathAttributes, localOperator: OperatorNumber, localRegion: Region,
+        attributes: PathAttributes, localOperator: OperatorNumber,
         neighbourOperator: OperatorNumber, relationship: Relationship
     ) -> IneligibleReason? {
         if attributes.operatorPath.contains(localOperator) { return .loop }
@@ -46,7 +55,6 @@ public enum Eligibility {
             case .provider: break
             }
         }
-        if attributes.regionPolicy.contains(localRegion) { return .regionRefused }
         return nil
     }
 

@@ -7,12 +7,16 @@ public struct OriginAuthorization: Hashable, Sendable, Comparable, CustomStringC
     public var suffix: DomainName
     /// How many labels below `suffix` a domain may have and still match (0–``OriginRegistry/maximumDepth``).
     public var maxDepth: Int
+    /// The countries the domains are in (sorted, unique; empty: not recorded): what
+    /// per-country contracts and destination refusals go by (PROTOCOL.md §9.4).
+    public var countries: [Country]
 
     /// Creates an entry.
-    public init(operatorNumber: OperatorNumber, suffix: DomainName, maxDepth: Int = 0) {
+    public init(operatorNumber: OperatorNumber, suffix: DomainName, maxDepth: Int = 0, countries: [Country] = []) {
         self.operatorNumber = operatorNumber
         self.suffix = suffix
         self.maxDepth = maxDepth
+        self.countries = Array(Set(countries)).sorted()
     }
 
     /// True when `domain` is `suffix` or lies under it, at any depth (RFC 6811 "covered").
@@ -26,10 +30,15 @@ public struct OriginAuthorization: Hashable, Sendable, Comparable, CustomStringC
 
     /// Entries sort by suffix, then operator, then depth: the canonical order.
     public static func < (a: OriginAuthorization, b: OriginAuthorization) -> Bool {
-        (a.suffix.text, a.operatorNumber, a.maxDepth) < (b.suffix.text, b.operatorNumber, b.maxDepth)
+        if (a.suffix.text, a.operatorNumber, a.maxDepth) != (b.suffix.text, b.operatorNumber, b.maxDepth) {
+            return (a.suffix.text, a.operatorNumber, a.maxDepth) < (b.suffix.text, b.operatorNumber, b.maxDepth)
+        }
+        return a.countries.map(\.code).joined() < b.countries.map(\.code).joined()
     }
 
-    public var description: String { "\(operatorNumber) \(suffix) max-depth \(maxDepth)" }
+    public var description: String {
+        "\(operatorNumber) \(suffix) max-depth \(maxDepth)" + (countries.isEmpty ? "" : " countries \(countries.map(\.code).joined(separator: ","))")
+    }
 }
 
 /// The contents of an origin registry (the mail analog of the RPKI's validated ROA payloads):
@@ -69,6 +78,16 @@ public struct OriginRegistry: OriginValidating, Hashable, Sendable {
             }
         }
         return covered ? .invalid : .notFound
+    }
+
+    /// The countries of `domain`: those of the most specific covering entries that record any
+    /// (every entry for that suffix, merged); empty when none does.
+    public func countries(of domain: DomainName) -> [Country] {
+        for suffix in domain.suffixes {
+            let found = (bySuffix[suffix] ?? []).flatMap(\.countries)
+            if !found.isEmpty { return Array(Set(found)).sorted() }
+        }
+        return []
     }
 
     /// The entries that cover `domain`, most specific suffix first.

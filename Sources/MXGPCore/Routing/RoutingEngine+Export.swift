@@ -12,6 +12,12 @@ extension RoutingEngine {
         }
         if best.attributes.operatorPath.contains(target.operatorNumber) { return nil }
         var price = target.exportPrice
+        if target.coverage.dependsOnCountry || (!local.refuseDestinations.isEmpty && !best.isOwn) {
+            let countries = originValidator?.countries(of: domain) ?? []
+            if !best.isOwn && countries.contains(where: local.refuseDestinations.contains) { return nil }
+            guard let covered = target.exportPrice(countries: countries) else { return nil }
+            price = covered
+        }
         var prepend = 0
         var communities = best.attributes.communities
         let policy = local.policy.exportPolicy
@@ -27,11 +33,27 @@ extension RoutingEngine {
         // A path that would not fit OPERATOR_PATH is not exported (truncating it would drop the origin).
         guard best.attributes.operatorPath.count + 1 + prepend <= MXGPFraming.maximumPathLength else { return nil }
         let path = Array(repeating: local.operatorNumber, count: 1 + prepend) + best.attributes.operatorPath
-        let regions = local.refuseRegions.isEmpty ? best.attributes.regionPolicy : best.attributes.regionPolicy + local.refuseRegions
+        let carried = carriedRefusals(of: best, domain: domain, to: target.relationship)
+        let regions = local.refuseRegions.isEmpty ? carried : carried + local.refuseRegions
         return PathAttributes(
             operatorPath: path, nextHop: target.nextHop ?? local.nextHop, price: price, onlyToCustomer: otc, communities: communities,
             regionPolicy: regions, originProof: best.attributes.originProof,
-            draining: draining || best.attributes.draining, unknown: best.attributes.unknown)
+            draining: draining || best.attributes.draining, chargeback: target.exportChargeback, unknown: best.attributes.unknown)
+    }
+
+    /// The REGION_POLICY this node passes on with `best`: the regions whose mail none of its
+    /// routes for the domain accepts (PROTOCOL.md §9.5). The node chooses per message and takes
+    /// an alternate for mail the best route's path refuses, so it refuses only what every route
+    /// it may use refuses; toward a provider or peer only routes it may export there count
+    /// (own and customer-learned), so the promise keeps to valley-free paths.
+    func carriedRefusals(of best: Candidate, domain: DomainName, to relationship: Relationship) -> [Region] {
+        var refused = best.attributes.regionPolicy
+        guard !refused.isEmpty, let d = domains.index(of: domain) else { return refused }
+        for other in locRIB[Int(d)] where !refused.isEmpty {
+            if relationship != .customer && !other.isOwn && neighbours[Int(other.neighbour)].config.relationship != .customer { continue }
+            refused = refused.filter(other.attributes.regionPolicy.contains)
+        }
+        return refused
     }
 
     /// Computes what changed for every established neighbour since the last flush and
@@ -42,8 +64,9 @@ extension RoutingEngine {
         let changedNow = changed
         for d in changedNow { changedFlag[Int(d)] = false }
         changed.removeAll(keepingCapacity: true)
-        let domainDependent = local.policy.exportPolicy.dependsOnDomain
+        let domainDependent = local.policy.exportPolicy.dependsOnDomain || !local.refuseDestinations.isEmpty
         for index in neighbours.indices where neighbours[index].established && !neighbours[index].removed {
+            let domainDependent = domainDependent || neighbours[index].config.coverage.dependsOnCountry
             let full = neighbours[index].needsFullExport
             let force = neighbours[index].forceResend
             neighbours[index].needsFullExport = false
@@ -74,6 +97,8 @@ extension RoutingEngine {
         var wanted: PathAttributes?
         if let best = locRIB[Int(d)].first {
             let key = ExportCacheKey(attributes: ObjectIdentifier(best.attributes), neighbour: best.neighbour)
+            // With REGION_POLICY the export also depends on the alternates.
+            let useCache = useCache && best.attributes.regionPolicy.isEmpty
             if useCache, let cached = cache[key] {
                 wanted = cached
             } else {
@@ -182,6 +207,7 @@ extension PathAttributes {
         if !regionPolicy.isEmpty { size += 4 + regionPolicy.count * 2 }
         if let proof = originProof { size += 4 + 7 + proof.signature.count }
         if draining { size += 4 }
+        if chargeback > 0 { size += 8 }
         for raw in unknown { size += 4 + raw.value.count }
         return size
     }

@@ -17,12 +17,23 @@ public struct RouteView: Sendable, Hashable {
     public var alternates: [RouteView]
     /// True when the route carries DRAINING (PROTOCOL §5.9): its path crosses an overloaded node.
     public var draining: Bool
+    /// CHARGEBACK of the route: what the next hop charges per complaint (0: none).
+    public var chargeback: UInt32 = 0
+    /// The PRICE as the neighbour announced it (``price`` is after import policy): what this
+    /// node owes per message sent over the route.
+    public var announcedPrice: UInt32 = 0
+    /// REGION_POLICY of the route: regions whose mail some node on its path refuses. Mail
+    /// originating in one of them does not take this route (``RelayDecision/admitting(_:origin:)``).
+    public var refusesRegions: [Region] = []
 
     public init(
         domain: DomainName, nextHop: String?, endpoint: String, path: [OperatorNumber], price: UInt32,
         localPreference: UInt32, reason: BestPathReason, validation: OriginValidity? = nil, alternates: [RouteView] = [],
-        draining: Bool = false
+        draining: Bool = false, chargeback: UInt32 = 0, refusesRegions: [Region] = [], announcedPrice: UInt32? = nil
     ) {
+        self.announcedPrice = announcedPrice ?? price
+        self.chargeback = chargeback
+        self.refusesRegions = refusesRegions
         self.draining = draining
         self.validation = validation
         self.domain = domain
@@ -151,6 +162,8 @@ extension RoutingEngine {
             reason: reason,
             validation: originValidator?.validate(domain: domain, origin: candidate.isOwn ? local.operatorNumber : candidate.attributes.originOperator ?? local.operatorNumber),
             alternates: [],
-            draining: candidate.isDraining)
+            draining: candidate.isDraining,
+            chargeback: candidate.chargeback,
+            refusesRegions: candidate.attributes.regionPolicy, announcedPrice: candidate.attributes.price)
     }
 }

@@ -152,7 +152,7 @@ public struct RoutingEngine: Sendable {
         guard let attributes = update.attributes, !update.announced.isEmpty else { return 0 }
         let config = neighbours[index].config
         let base = Eligibility.check(
-            attributes: attributes, localOperator: local.operatorNumber, localRegion: local.region,
+            attributes: attributes, localOperator: local.operatorNumber,
             neighbourOperator: config.operatorNumber, relationship: config.relationship)
         let marked = Eligibility.markingOnlyToCustomer(attributes, neighbourOperator: config.operatorNumber, relationship: config.relationship)
         let shared = local.policy.importPolicy.dependsOnDomain ? nil : importCandidate(marked, domain: nil, neighbour: index)
@@ -194,7 +194,9 @@ public struct RoutingEngine: Sendable {
             price = outcome.price ?? price
             final = outcome.apply(to: attributes, prependOperator: config.operatorNumber)
         }
-        return Candidate(neighbour: Int32(index), localPreference: localPreference, price: price, neighbourOperator: config.operatorNumber, attributes: final)
+        return Candidate(
+            neighbour: Int32(index), localPreference: localPreference, price: price, neighbourOperator: config.operatorNumber,
+            attributes: final, chargeback: attributes.chargeback, complaintRate: local.complaintRatePPM)
     }
 
     /// Re-runs import policy and origin validation over every Adj-RIB-In (after a policy or registry change).
@@ -244,7 +246,8 @@ public struct RoutingEngine: Sendable {
             break
         }
         locRIB[i].insert(candidate, at: position)
-        if position == 0 { markChanged(d) }
+        // The best route's exported REGION_POLICY depends on its alternates (carriedRefusals).
+        if position == 0 || !locRIB[i][0].attributes.regionPolicy.isEmpty { markChanged(d) }
     }
 
     mutating func removeCandidate(domain d: Int32, neighbour: Int32) {
@@ -252,11 +255,26 @@ public struct RoutingEngine: Sendable {
         let i = Int(d)
         guard let existing = locRIB[i].firstIndex(where: { $0.neighbour == neighbour }) else { return }
         locRIB[i].remove(at: existing)
-        if existing == 0 { markChanged(d) }
+        if existing == 0 || locRIB[i].first.map({ !$0.attributes.regionPolicy.isEmpty }) == true { markChanged(d) }
     }
 }
 
 extension RoutingEngine {
+    /// Sets the expected complaint rate (parts per million) the decision weighs CHARGEBACK
+    /// with: every domain with a chargeback among its candidates is ranked again, and a domain
+    /// whose best route changed is re-exported at the next flush.
+    public mutating func setComplaintRate(_ ppm: UInt32) {
+        guard ppm != local.complaintRatePPM else { return }
+        local.complaintRatePPM = ppm
+        for i in locRIB.indices where locRIB[i].contains(where: { $0.chargeback > 0 }) {
+            let oldBest = locRIB[i][0].neighbour
+            for k in locRIB[i].indices { locRIB[i][k].reprice(complaintRate: ppm) }
+            locRIB[i].sort(by: DecisionProcess.isBetter)
+            decisionRuns += 1
+            if locRIB[i][0].neighbour != oldBest { markChanged(Int32(i)) }
+        }
+    }
+
     /// Applies a changed policy or list of refused regions: every received route is
     /// re-evaluated and every neighbour gets its table re-exported.
     public mutating func updateLocal(policy: NodePolicy, refuseRegions: [Region]) {

@@ -20,6 +20,7 @@ enum AttributeDecoder {
         var regions: [Region] = []
         var proof: OriginProof?
         var draining = false
+        var chargeback: UInt32 = 0
         var unknown: [RawAttribute] = []
         while block.readableBytes > 0 {
             guard let flags = block.readInteger(as: UInt8.self), let typeCode = block.readInteger(as: UInt8.self),
@@ -80,13 +81,16 @@ enum AttributeDecoder {
             case .draining:
                 guard length == 0 else { return fail("DRAINING has length \(length), expected 0") }
                 draining = true
+            case .chargeback:
+                guard length == 4 else { return fail("CHARGEBACK has length \(length), expected 4") }
+                chargeback = value.readInteger(as: UInt32.self)!
             }
         }
         guard let path, !path.isEmpty else { return fail("OPERATOR_PATH is missing or empty") }
         guard let nextHop else { return fail("NEXT_HOP is missing") }
         return .success(PathAttributes(
             operatorPath: path, nextHop: nextHop, price: price, onlyToCustomer: otc, communities: communities,
-            regionPolicy: regions, originProof: proof, draining: draining, unknown: unknown))
+            regionPolicy: regions, originProof: proof, draining: draining, chargeback: chargeback, unknown: unknown))
     }
 
     /// True for `host:port` (or `[v6]:port`) with a decimal port in 1...65535, made of

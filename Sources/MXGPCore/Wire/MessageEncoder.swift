@@ -112,6 +112,10 @@ extension PathAttributes {
             buffer.writeBytes(proof.signature)
         }
         if draining { header(optionalTransitive, .draining, 0) }
+        if chargeback > 0 {
+            header(AttributeFlags.optional, .chargeback, 4)
+            buffer.writeInteger(chargeback)
+        }
         for raw in unknown {
             buffer.writeMultipleIntegers(raw.flags, raw.type, UInt16(raw.value.count))
             buffer.writeBytes(raw.value)

@@ -44,9 +44,10 @@ public enum ExploreInvariants {
                     violations.append(Violation(kind: "stale-route", detail: "\(node.name) \(domain): has \(text(a)), a fresh simulation has \(text(b))"))
                 }
             }
+            let rate = simulation.complaintRate(of: node.name)
             for route in live where route.nextHop != nil {
                 // The decision: no alternate is better on the documented steps, in order.
-                for alternate in route.alternates where rank(alternate, byName).lexicographicallyPrecedes(rank(route, byName)) {
+                for alternate in route.alternates where rank(alternate, byName, rate: rate).lexicographicallyPrecedes(rank(route, byName, rate: rate)) {
                     violations.append(Violation(kind: "decision", detail: "\(node.name) \(route.domain): best \(text(route)) but \(text(alternate)) ranks higher"))
                 }
                 // Valley-free export (with OTC): a route learned from a peer or provider goes only to customers.
@@ -60,8 +61,10 @@ public enum ExploreInvariants {
                 if let registry, let origin = route.path.last, registry.validate(domain: route.domain, origin: origin) == .invalid {
                     violations.append(Violation(kind: "origin", detail: "\(node.name) \(route.domain): origin \(origin) is not authorised, yet the route is best"))
                 }
-                for hop in hops.dropFirst() where hop.refuseRegions.contains(node.region) {
-                    violations.append(Violation(kind: "region", detail: "\(node.name) (\(node.region)) \(route.domain): the path crosses \(hop.name), which refuses \(node.region)"))
+                // REGION_POLICY (decided per message, PROTOCOL.md §9.7): the route carries at least
+                // the regions its next hop refuses itself, so a sender can skip it for that mail.
+                if hops.count > 1, let missing = hops[1].refuseRegions.first(where: { !route.refusesRegions.contains($0) }) {
+                    violations.append(Violation(kind: "region", detail: "\(node.name) \(route.domain): the next hop \(hops[1].name) refuses \(missing), but the route's REGION_POLICY is \(route.refusesRegions.map(\.code))"))
                 }
             }
         }
@@ -69,9 +72,11 @@ public enum ExploreInvariants {
     }
 
     /// The documented order (PROTOCOL.md §9.4): not draining, higher local preference, lower
-    /// price, shorter path, lower neighbour operator number.
-    static func rank(_ route: RouteView, _ byName: [String: TopologyNode]) -> [Int64] {
-        [route.draining ? 1 : 0, -Int64(route.localPreference), Int64(route.price), Int64(route.path.count),
+    /// expected cost (price + chargeback × the node's complaint rate), shorter path, lower
+    /// neighbour operator number.
+    static func rank(_ route: RouteView, _ byName: [String: TopologyNode], rate: UInt32) -> [Int64] {
+        [route.draining ? 1 : 0, -Int64(route.localPreference),
+         Int64(ExpectedCost.micros(price: route.price, chargeback: route.chargeback, ratePPM: rate)), Int64(route.path.count),
          Int64(route.nextHop.flatMap { byName[$0]?.operatorNumber } ?? 0)]
     }
 
@@ -91,9 +96,13 @@ public enum ExploreInvariants {
                 if received != sent - duplicates + unacknowledged {
                     violations.append(Violation(kind: "ledger", detail: "\(from) booked \(sent) out to \(to), \(to) booked \(received) in from \(from) (\(unacknowledged) 250s lost, \(duplicates) duplicates)"))
                 }
-                let owedPrice = relationship(byNameOf(from, topology), byNameOf(to, topology), topology) == .provider ? Int(link.price) : 0
-                if (out?.owed ?? 0) != sent * owedPrice {
-                    violations.append(Violation(kind: "ledger", detail: "\(from) owes \(to) \(out?.owed ?? 0) for \(sent) messages at price \(owedPrice)"))
+                // Each message is owed at the price announced for its destination: the link's
+                // price, or one of its prices by country.
+                let toProvider = relationship(byNameOf(from, topology), byNameOf(to, topology), topology) == .provider
+                let prices = toProvider ? [link.price] + link.coverage.prices.values : [0]
+                let owed = out?.owed ?? 0
+                if !(sent * Int(prices.min()!)...sent * Int(prices.max()!)).contains(owed) || (prices.count == 1 && owed != sent * Int(prices[0])) {
+                    violations.append(Violation(kind: "ledger", detail: "\(from) owes \(to) \(owed) for \(sent) messages at price \(prices.map(String.init).joined(separator: "/"))"))
                 }
             }
         }

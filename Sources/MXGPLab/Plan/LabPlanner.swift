@@ -59,6 +59,15 @@ public enum LabPlanner {
         }
     }
 
+    /// The contract a node keeps with one neighbour, from the link.
+    static func contract(for neighbour: TopologyNeighbour) -> NodeConfig.Contract {
+        var contract = NodeConfig.Contract(
+            price: neighbour.price, chargeback: neighbour.link.chargeback, rateLimit: neighbour.link.rateLimit,
+            maxSize: neighbour.link.maxSize ?? NodeConfig.defaultMaximumMessageSize)
+        contract.coverage = neighbour.link.coverage
+        return contract
+    }
+
     static func config(for node: TopologyNode, in topology: Topology, interfaces: [PlannedInterface], service: String, layout: LabLayout) -> NodeConfig {
         let neighbours = topology.neighbours(of: node.name).map { neighbour in
             let interface = interfaces.first { $0.peer == neighbour.node.name }
@@ -66,9 +75,7 @@ public enum LabPlanner {
                 name: neighbour.node.name, operatorNumber: neighbour.node.operatorNumber,
                 address: interface.map { HostPort(host: $0.peerAddress, port: NodeConfig.defaultMXGPPort) },
                 relationship: neighbour.relationship,
-                contract: NodeConfig.Contract(
-                    price: neighbour.price, chargeback: neighbour.link.chargeback, rateLimit: neighbour.link.rateLimit,
-                    maxSize: neighbour.link.maxSize ?? NodeConfig.defaultMaximumMessageSize),
+                contract: contract(for: neighbour),
                 // next-hop-self: mail from this neighbour comes to our address on the link between
                 // us, which every backend reaches without routing (Docker's isolation rules drop
                 // bridged packets to addresses outside a network's subnet; overlays know only theirs).
@@ -76,7 +83,7 @@ public enum LabPlanner {
         }
         var timers = NodeConfig.Timers.lab
         timers.fastLivenessMilliseconds = fastLivenessMilliseconds
-        return NodeConfig(
+        var config = NodeConfig(
             name: node.name, operatorNumber: node.operatorNumber, region: node.region, role: node.role, domains: node.domains,
             listen: NodeConfig.Listen(admin: layout.adminSocket(node.name)),
             smtpEndpoint: HostPort(host: service, port: NodeConfig.defaultSMTPPort),
@@ -88,6 +95,9 @@ public enum LabPlanner {
                     registry: "\(layout.pkiDirectory)/\(LabLayout.registryFile)", publicKey: "\(layout.pkiDirectory)/\(LabLayout.registryPublicKeyFile)")
             },
             store: layout.storePath(node.name), overload: node.overload)
+        config.refuseDestinations = node.refuseDestinations
+        config.complaintRate = node.complaintRate
+        return config
     }
 
     /// Four hex digits from the lab name (FNV-1a), so concurrent labs create distinct veth names.

@@ -77,7 +77,7 @@ public enum ScenarioExpectation: Sendable, Hashable {
     /// Every message of a send (the last one, or the one named) crossed these nodes.
     case via(nodes: [String], send: String?)
     /// A node's best route for a domain has this next hop (`nil`: local) and/or operator path.
-    case route(node: String, domain: String, nextHop: String??, path: [OperatorNumber]?)
+    case route(node: String, domain: String, nextHop: String??, path: [OperatorNumber]?, reason: String? = nil)
     /// The session between `a` and `b`, seen from `a`, is in this state (established, idle, active,
     /// connect…, or `down`: any but established).
     case session(a: String, b: String, state: String)
@@ -86,24 +86,26 @@ public enum ScenarioExpectation: Sendable, Hashable {
     /// At least `count` delivery status notifications reached `to`.
     case bounced(to: String, count: Int)
     /// A node's ledger with a neighbour shows at least this much owed, earned and/or charged back.
-    case ledger(node: String, neighbour: String, owed: Int?, earned: Int?, chargebacks: Int? = nil)
+    /// `chargebacks`: receivable from the neighbour; `payable`: owed to it for complaints about mail handed over.
+    case ledger(node: String, neighbour: String, owed: Int?, earned: Int?, chargebacks: Int? = nil, payable: Int? = nil)
 
     public var label: String {
         switch self {
         case .delivered(let to, let count): return "delivered \(count) to \(to)"
         case .via(let nodes, let send): return "via \(nodes.joined(separator: ", "))" + (send.map { " [\($0)]" } ?? "")
-        case .route(let node, let domain, let nextHop, let path):
+        case .route(let node, let domain, let nextHop, let path, let reason):
             var parts = ["route \(node) \(domain)"]
             if let nextHop { parts.append("next hop \(nextHop ?? "local")") }
             if let path { parts.append("path \(path.map(String.init).joined(separator: " "))") }
+            if let reason { parts.append("reason \(reason)") }
             return parts.joined(separator: ", ")
         case .session(let a, let b, let state): return "session \(a)–\(b) \(state)"
         case .queue(let node, let min, let max):
             return "queue \(node)" + (min.map { " ≥ \($0)" } ?? "") + (max.map { " ≤ \($0)" } ?? "")
         case .bounced(let to, let count): return "bounced \(count) to \(to)"
-        case .ledger(let node, let neighbour, let owed, let earned, let chargebacks):
+        case .ledger(let node, let neighbour, let owed, let earned, let chargebacks, let payable):
             return "ledger \(node)/\(neighbour)" + (owed.map { " owed ≥ \($0)" } ?? "") + (earned.map { " earned ≥ \($0)" } ?? "")
-                + (chargebacks.map { " chargebacks ≥ \($0)" } ?? "")
+                + (chargebacks.map { " chargebacks ≥ \($0)" } ?? "") + (payable.map { " payable ≥ \($0)" } ?? "")
         }
     }
 }

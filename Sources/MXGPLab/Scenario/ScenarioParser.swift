@@ -203,7 +203,7 @@ struct StepReader {
             guard let to = f["to"].flatMap({ context.scalar($0, "to", example: "bob@bob.example") }), let count = count(f["count"], "count", default: 1) else { return nil }
             return kind == "delivered" ? .delivered(to: to, count: count) : .bounced(to: to, count: count)
         case "route":
-            let f = context.keys(of: fields, "expect.route", allowed: ["node", "domain", "nextHop", "path"], required: ["node", "domain"], line: fline)
+            let f = context.keys(of: fields, "expect.route", allowed: ["node", "domain", "nextHop", "path", "reason"], required: ["node", "domain"], line: fline)
             guard let node = self.node(f["node"], "route.node"), let domain = f["domain"].flatMap({ context.scalar($0, "route.domain", example: "bob.example") }) else { return nil }
             var nextHop: String??
             if let hop = f["nextHop"], let text = context.scalar(hop, "route.nextHop", example: "up2") {
@@ -211,7 +211,16 @@ struct StepReader {
             }
             let path = f["path"].flatMap { context.scalarList($0, "route.path", example: "[200, 2, 1, 100, 64502]") }?.compactMap { OperatorNumber($0.text) }
             if nextHop == nil, path == nil { context.error(.badStep, line: fline, "expect.route needs nextHop or path", fix: "add nextHop: NODE (or local), or path: [OPERATOR…]") }
-            return .route(node: node, domain: domain, nextHop: nextHop, path: path)
+            var reason: String?
+            if let node = f["reason"], let text = context.scalar(node, "route.reason", example: "expectedCost") {
+                if BestPathReason(rawValue: text) != nil {
+                    reason = text
+                } else {
+                    context.error(.badStep, line: YAMLContext.line(of: node), "route.reason \"\(text)\" is not a decision step",
+                                  fix: "use one of: \(BestPathReason.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+            }
+            return .route(node: node, domain: domain, nextHop: nextHop, path: path, reason: reason)
         case "session":
             let f = context.keys(of: fields, "expect.session", allowed: ["a", "b", "state"], required: ["a", "b", "state"], line: fline)
             guard let a = self.node(f["a"], "session.a"), let b = self.node(f["b"], "session.b"),
@@ -224,12 +233,13 @@ struct StepReader {
             if min == nil, max == nil { context.error(.badStep, line: fline, "expect.queue needs min or max", fix: "add max: N (at most N queued) or min: N") }
             return .queue(node: node, min: min, max: max)
         default:
-            let f = context.keys(of: fields, "expect.ledger", allowed: ["node", "neighbour", "owed", "earned", "chargebacks"], required: ["node", "neighbour"], line: fline)
+            let f = context.keys(of: fields, "expect.ledger", allowed: ["node", "neighbour", "owed", "earned", "chargebacks", "payable"], required: ["node", "neighbour"], line: fline)
             guard let node = self.node(f["node"], "ledger.node"), let neighbour = self.node(f["neighbour"], "ledger.neighbour") else { return nil }
             let owed = f["owed"] == nil ? nil : count(f["owed"], "ledger.owed")
             let earned = f["earned"] == nil ? nil : count(f["earned"], "ledger.earned")
             let chargebacks = f["chargebacks"] == nil ? nil : count(f["chargebacks"], "ledger.chargebacks")
-            return .ledger(node: node, neighbour: neighbour, owed: owed, earned: earned, chargebacks: chargebacks)
+            let payable = f["payable"] == nil ? nil : count(f["payable"], "ledger.payable")
+            return .ledger(node: node, neighbour: neighbour, owed: owed, earned: earned, chargebacks: chargebacks, payable: payable)
         }
     }
 

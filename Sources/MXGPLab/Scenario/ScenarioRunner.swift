@@ -180,11 +180,12 @@ public struct ScenarioRunner: Sendable {
                 guard !mine.isEmpty else { return (false, "none of \(id)'s messages has arrived yet") }
                 return (off.isEmpty && mine.count >= ids.count, "\(mine.count - off.count)/\(ids.count) of \(id) crossed \(nodes.joined(separator: ", "))"
                         + (off.first.map { "; e.g. \($0.hops.joined(separator: ">"))" } ?? ""))
-            case .route(let node, let domain, let nextHop, let path):
+            case .route(let node, let domain, let nextHop, let path, let reason):
                 let route = try await target.routes(node)[domain]
                 var held = route != nil
                 if let nextHop { held = held && route?.nextHop == nextHop }
                 if let path { held = held && route?.path == path }
+                if let reason { held = held && route?.reason == reason }
                 return (held, "\(node) has \(route?.description ?? "no route") for \(domain)")
             case .session(let a, let b, let wanted):
                 let state = try await target.peers(a).first { $0.name == b }?.state.lowercased() ?? "unknown"
@@ -195,11 +196,12 @@ public struct ScenarioRunner: Sendable {
             case .queue(let node, let min, let max):
                 let depth = try await target.queueDepth(node)
                 return (depth >= (min ?? 0) && depth <= (max ?? Int.max), "\(node) queues \(depth)")
-            case .ledger(let node, let neighbour, let owed, let earned, let chargebacks):
+            case .ledger(let node, let neighbour, let owed, let earned, let chargebacks, let payable):
                 let entry = try await target.ledger(node).first { $0.neighbour == neighbour }
-                let o = entry?.owed ?? 0, e = entry?.earned ?? 0, c = entry?.chargebacks ?? 0
-                return ((owed.map { o >= $0 } ?? true) && (earned.map { e >= $0 } ?? true) && (chargebacks.map { c >= $0 } ?? true),
-                        "\(node) owes \(neighbour) \(o), earned \(e), chargebacks \(c)")
+                let o = entry?.owed ?? 0, e = entry?.earned ?? 0, c = entry?.chargebacks ?? 0, p = entry?.chargebacksPayable ?? 0
+                return ((owed.map { o >= $0 } ?? true) && (earned.map { e >= $0 } ?? true) && (chargebacks.map { c >= $0 } ?? true)
+                        && (payable.map { p >= $0 } ?? true),
+                        "\(node) owes \(neighbour) \(o), earned \(e), chargebacks \(c), payable \(p)")
             }
         } catch {
             return (false, "\(error)")

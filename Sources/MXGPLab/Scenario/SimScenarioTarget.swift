@@ -148,7 +148,7 @@ public actor SimScenarioTarget: ScenarioTarget {
 
     public func routes(_ node: String) async throws -> [String: RouteKey] {
         try answering(node)
-        return Dictionary(simulation.bestRoutes(of: node).map { ($0.domain.text, RouteKey(nextHop: $0.nextHop, path: $0.path)) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(simulation.bestRoutes(of: node).map { ($0.domain.text, RouteKey(nextHop: $0.nextHop, path: $0.path, reason: $0.reason.rawValue)) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func peers(_ node: String) async throws -> [(name: String, state: String)] {
@@ -173,7 +173,8 @@ public actor SimScenarioTarget: ScenarioTarget {
         try answering(node)
         return simulation.ledger(of: node).map {
             AdminLedgerEntry(neighbour: $0.neighbour, messagesIn: $0.messagesIn, messagesOut: $0.messagesOut, bytesIn: $0.bytesIn, bytesOut: $0.bytesOut,
-                             owed: $0.owed, earned: $0.earned, chargebacks: $0.chargebacks, complaints: $0.complaints)
+                             owed: $0.owed, earned: $0.earned, chargebacks: $0.chargebacks, complaints: $0.complaints,
+                             chargebacksPayable: $0.chargebacksPayable, complaintsPayable: $0.complaintsPayable)
         }
     }
 

@@ -6,12 +6,22 @@ import MXGPTopology
 public struct RouteKey: Sendable, Hashable, Codable, CustomStringConvertible {
     public var nextHop: String?
     public var path: [OperatorNumber]
-    public init(nextHop: String?, path: [OperatorNumber]) {
+    /// The decision step that made the route best (`price`, `expectedCost`, …) when known;
+    /// shown, and checked by scenarios that ask for it, but not part of equality: two routes
+    /// are the same route whatever step picked them.
+    public var reason: String?
+    public init(nextHop: String?, path: [OperatorNumber], reason: String? = nil) {
         self.nextHop = nextHop
         self.path = path
+        self.reason = reason
     }
     public var description: String {
-        (nextHop ?? "local") + (path.isEmpty ? "" : " [" + path.map(String.init).joined(separator: " ") + "]")
+        (nextHop ?? "local") + (path.isEmpty ? "" : " [" + path.map(String.init).joined(separator: " ") + "]") + (reason.map { " (\($0))" } ?? "")
+    }
+    public static func == (a: RouteKey, b: RouteKey) -> Bool { a.nextHop == b.nextHop && a.path == b.path }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(nextHop)
+        hasher.combine(path)
     }
 }
 

@@ -9,6 +9,8 @@ extension AdminRoute {
             reason: view.reason.rawValue, validation: view.validation?.rawValue,
             alternates: includeAlternates ? view.alternates.map { AdminRoute($0, includeAlternates: false) } : nil,
             draining: view.draining ? true : nil)
+        chargeback = view.chargeback > 0 ? view.chargeback : nil
+        refuses = view.refusesRegions.isEmpty ? nil : view.refusesRegions.map(\.code)
     }
 }
 

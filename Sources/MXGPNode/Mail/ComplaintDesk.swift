@@ -7,9 +7,11 @@ import ServiceLifecycle
 
 /// Spam complaints (DESIGN §4, PROTOCOL.md §12): filed at the receiving node against a message
 /// in one of its mailboxes, then carried back along the message's recorded path as REPORTs.
-/// Each hop books the chargeback of its contract against the neighbour it got the message
-/// from (the operator before it in the path) and passes the REPORT on to that neighbour; the
-/// first relay (the origin colo) stops it.
+/// Each hop books the chargeback it owes the neighbour that sent the REPORT (payable, that
+/// link's contract) and the chargeback of its contract against the neighbour it got the message
+/// from (receivable, the operator before it in the path), and passes the REPORT on to that
+/// neighbour; the first relay (the origin colo) books what it owes and stops it. After booking
+/// a payable chargeback the node learns its expected complaint rate again (PROTOCOL.md §9.3).
 ///
 /// As a `Service` it listens for REPORTs from the peering until graceful shutdown.
 public struct ComplaintDesk: Service {
@@ -39,6 +41,10 @@ public struct ComplaintDesk: Service {
         public var bookedAgainst: String?
         /// The chargeback booked against it.
         public var amount: Int
+        /// The neighbour this node owes a chargeback to for the complaint (the one that sent the REPORT).
+        public var payableTo: String? = nil
+        /// The chargeback owed to it.
+        public var payableAmount: Int = 0
         /// The neighbour the REPORT went on to, if any.
         public var forwardedTo: String?
         /// Why the complaint stopped here, if it did.
@@ -55,6 +61,7 @@ public struct ComplaintDesk: Service {
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.work.run(drainFor: .seconds(5)) }
+            group.addTask { await self.learnComplaintRate() }
             await peering.onReport { report, neighbour in
                 self.work.submit { _ = await self.handle(report, from: neighbour) }
             }
@@ -98,26 +105,41 @@ public struct ComplaintDesk: Service {
         }
         if neighbour != nil { metrics?.complaint("received") }
         let carried = neighbour == nil ? true : (try? await store.carried(messageID: report.messageID)) == true
-        let previous: String
-        switch ComplaintRouting.step(
+        let step = ComplaintRouting.step(
             report, local: settings.operatorNumber, from: neighbour, carried: carried, neighbourByOperator: settings.neighbourByOperator)
-        {
-        case .stop(let why, let dropped): return stop(why, dropped: dropped)
+        var previous: String?
+        var originStop: String?
+        switch step {
+        case .stop(let why, let dropped):
+            if dropped { return stop(why) }
+            originStop = why
         case .book(let neighbour): previous = neighbour
         }
-        let amount = settings.contracts[previous]?.chargeback ?? 0
-        do {
-            guard try await store.recordComplaint(messageID: report.messageID, neighbour: previous, amount: amount) else {
-                return stop("the complaint about <\(report.messageID)> was already booked")
+        let payable = ComplaintRouting.payable(step, from: neighbour)
+        let receivable = previous.map { ChargebackBooking(neighbour: $0, amount: settings.contracts[$0]?.chargeback ?? 0) }
+        let owed = payable.map { ChargebackBooking(neighbour: $0, amount: settings.contracts[$0]?.chargeback ?? 0) }
+        if receivable != nil || owed != nil {
+            do {
+                guard try await store.recordComplaint(messageID: report.messageID, receivable: receivable, payable: owed) else {
+                    return stop("the complaint about <\(report.messageID)> was already booked")
+                }
+            } catch {
+                return stop("booking the chargeback failed: \(error)")
             }
-        } catch {
-            return stop("booking the chargeback failed: \(error)")
         }
+        if let owed {
+            outcome.payableTo = owed.neighbour
+            outcome.payableAmount = owed.amount
+            logger.notice("chargeback owed for a spam complaint about mail this node handed over", metadata: [
+                "message_id": "\(report.messageID)", "neighbour": "\(owed.neighbour)", "amount": "\(owed.amount)"])
+            await updateComplaintRate()
+        }
+        guard let previous, let receivable else { return stop(originStop ?? "the complaint ends here", dropped: false) }
         outcome.bookedAgainst = previous
-        outcome.amount = amount
-        metrics?.chargeback(amount)
+        outcome.amount = receivable.amount
+        metrics?.chargeback(receivable.amount)
         logger.notice("chargeback booked for a spam complaint", metadata: [
-            "message_id": "\(report.messageID)", "neighbour": "\(previous)", "amount": "\(amount)"])
+            "message_id": "\(report.messageID)", "neighbour": "\(previous)", "amount": "\(receivable.amount)"])
         if await peering.sendReport(report, to: previous) {
             outcome.forwardedTo = previous
             metrics?.complaint("forwarded")
@@ -125,5 +147,23 @@ public struct ComplaintDesk: Service {
             return stop("the session with \(previous) is not established; the REPORT was not passed on")
         }
         return outcome
+    }
+
+    /// Learns the expected complaint rate from the ledger every few seconds (the number of
+    /// messages sent grows between complaints), until cancelled.
+    func learnComplaintRate() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: .seconds(5))
+            await updateComplaintRate()
+        }
+    }
+
+    /// The expected complaint rate from the ledger (complaints about mail this node handed
+    /// over, against the messages it handed over), given to the routing engine.
+    func updateComplaintRate() async {
+        guard let ledger = try? await store.ledger() else { return }
+        let complaints = ledger.reduce(0) { $0 + $1.complaintsPayable }
+        let sent = ledger.reduce(0) { $0 + $1.messagesOut }
+        await peering.setComplaintRate(settings.complaintRate.ratePPM(complaints: complaints, sent: sent))
     }
 }

@@ -221,9 +221,11 @@ public final class DeliveryEngine: Service, Sendable {
     /// Tries the candidates in order (degraded ones after the healthy, penalised ones last) until every recipient is delivered or bounced.
     func forward(_ delivery: QueuedDelivery, recipients: [QueuedRecipient], candidates: [NextHopCandidate]) async {
         var remaining = recipients.map(\.address)
-        let crossed = MessageHeaders.hops(in: [UInt8](delivery.data)).map(\.node)
-        let ordered = state.withLockedValue { RelayDecision.order(RelayDecision.withoutLoops(candidates, crossed: crossed), health: $0.health, slow: $0.slow, now: now) }
-        var lastError = ordered.isEmpty ? RelayDecision.loopOnly : "no next hop answered"
+        let bytes = [UInt8](delivery.data)
+        let origin = MessageHeaders.originRegion(in: bytes).flatMap(Region.init) ?? settings.region
+        let usable = RelayDecision.usable(candidates, crossed: MessageHeaders.hops(in: bytes).map(\.node), origin: origin)
+        let ordered = state.withLockedValue { RelayDecision.order(usable.candidates, health: $0.health, slow: $0.slow, now: now) }
+        var lastError = usable.error
         // Taken out of the queue once for the whole attempt; a crash mid-way puts them back (recover()).
         remaining = (try? await store.markDelivering(queueId: delivery.id, recipients: remaining, nextHop: ordered.first?.neighbour)) ?? remaining
         for (attempt, candidate) in ordered.enumerated() where !remaining.isEmpty {
@@ -246,7 +248,7 @@ public final class DeliveryEngine: Service, Sendable {
                 let answeredAt = Date()
                 let attemptTook = now - attemptStarted
                 try? await store.delivered(queueId: delivery.id, recipients: delivered, nextHop: candidate.neighbour,
-                                           price: settings.owedPerMessage[candidate.neighbour] ?? 0)
+                                           price: settings.owedPerMessage[candidate.neighbour] == nil ? 0 : Int(candidate.price))
                 state.withLockedValue { $0.health.succeeded(candidate.neighbour) }
                 noteDelivered(to: candidate.neighbour, bytes: delivery.data.count, latency: attemptTook, started: attemptStarted)
                 for _ in delivered {

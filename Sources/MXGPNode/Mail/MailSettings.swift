@@ -44,6 +44,8 @@ public struct MailSettings: Sendable {
     public var neighbourByOperator: [OperatorNumber: String] = [:]
     /// This node's region, stamped as the origin region on mail its local clients submit.
     public var region: Region?
+    /// How the node learns the complaint rate it weighs chargebacks with.
+    public var complaintRate = ComplaintRateSettings()
     /// Regions whose mail this node refuses from neighbours (550 5.7.1).
     public var refuseRegions: Set<Region> = []
     /// When a next hop counts as degraded (slow) and how often it is probed (`timers.slow-next-hop`,
@@ -108,6 +110,7 @@ extension MailSettings {
             transactionTimeout: config.timers.profile == .lab ? .seconds(5) : .seconds(60))
         setContracts(config.neighbours)
         region = config.region
+        complaintRate = config.complaintRate
         refuseRegions = Set(config.refuseRegions)
         slowNextHops = SlowNextHops(limit: config.timers.slowNextHop, retryAfter: config.timers.slowNextHopRetry)
     }

@@ -30,7 +30,7 @@ extension NodeStore: MailStatusProvider {
             AdminLedgerEntry(
                 neighbour: entry.neighbour, messagesIn: entry.messagesIn, messagesOut: entry.messagesOut, bytesIn: entry.bytesIn,
                 bytesOut: entry.bytesOut, owed: entry.owed, earned: entry.earned, chargebacks: entry.chargebacks,
-                complaints: entry.complaints)
+                complaints: entry.complaints, chargebacksPayable: entry.chargebacksPayable, complaintsPayable: entry.complaintsPayable)
         }
     }
 }

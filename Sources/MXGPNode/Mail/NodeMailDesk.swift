@@ -110,7 +110,7 @@ public struct NodeMailDesk: MailFrontDesk {
         let incoming = IncomingMessage(
             envelopeFrom: envelope.reversePath.description, recipients: recipients, data: Data(message), receivedFrom: from,
             hops: Array(hops), receivedAt: now, messageId: MessageHeaders.messageID(in: data),
-            ledgerPrice: source.isNeighbour ? settings.earnedPerMessage[from] ?? 0 : nil)
+            ledgerPrice: source.isNeighbour ? await earnedPrice(from: from, recipients: envelope.recipients) : nil)
         do {
             let result = try await store.accept(incoming)
             switch result {
@@ -141,5 +141,16 @@ public struct NodeMailDesk: MailFrontDesk {
         default:
             return nil
         }
+    }
+}
+
+extension NodeMailDesk {
+    /// What a message from neighbour `from` earns this node: the PRICE it announced to that
+    /// neighbour for the first recipient's domain (by country when the contract prices by
+    /// country), else the contract's default price (0 unless the neighbour is a customer).
+    func earnedPrice(from: String, recipients: [SMTPForwardPath]) async -> Int {
+        let fallback = UInt32(settings.earnedPerMessage[from] ?? 0)
+        let domain = recipients.compactMap(\.mailbox).first?.domain.flatMap { DomainName($0.text) }
+        return Int(await peering.earnedPrice(for: domain, from: from, fallback: fallback))
     }
 }

@@ -69,6 +69,17 @@ public final class PeeringService: Service, NodeStatusProvider, Sendable {
         (try? await onLoop { $0.sendReport(report, to: name) }) ?? false
     }
 
+    /// Sets the expected complaint rate (parts per million) the decision weighs CHARGEBACK with;
+    /// routes whose best changed are re-advertised.
+    public func setComplaintRate(_ ppm: UInt32) async {
+        _ = try? await onLoop { controller in
+            guard controller.engine.local.complaintRatePPM != ppm else { return }
+            controller.logger.notice("expected complaint rate changed", metadata: ["ppm": "\(ppm)"])
+            controller.engine.setComplaintRate(ppm)
+            controller.scheduleFlush()
+        }
+    }
+
     /// Runs `body` on the controller's event loop.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable (PeeringController) throws -> T) async throws -> T {
         try await controller.loop.submit { [controller] in try body(controller) }.get()
@@ -138,6 +149,11 @@ extension PeeringService {
     /// Where mail for `domain` goes now: local, the ranked next hops, or no route.
     public func relayTarget(for domain: DomainName) async -> RelayTarget {
         (try? await onLoop { RelayDecision.target(for: domain, in: $0.engine) }) ?? .noRoute
+    }
+
+    /// What a message for `domain` from neighbour `name` earns (``RoutingEngine/earnedPrice(for:from:fallback:)``).
+    public func earnedPrice(for domain: DomainName?, from name: String, fallback: UInt32) async -> UInt32 {
+        (try? await onLoop { $0.engine.earnedPrice(for: domain, from: name, fallback: fallback) }) ?? fallback
     }
 
     /// Relay control (DESIGN §3) for one recipient domain.

@@ -10,14 +10,10 @@ extension PeeringSettings {
         reconnect: ReconnectBackoff = .lab, tls: PeeringTLS? = nil
     ) -> PeeringSettings? {
         guard let node = topology.node(named: name) else { return nil }
-        let local = LocalRoutingConfig(
-            name: node.name, operatorNumber: node.operatorNumber, role: node.role, region: node.region, nextHop: smtpEndpoint,
-            ownDomains: node.domains, policy: node.policy, refuseRegions: node.refuseRegions)
-        let neighbours = topology.neighbours(of: name).map { neighbour in
+        let local = topology.routingConfig(for: node, nextHop: smtpEndpoint)
+        let neighbours = zip(topology.neighbours(of: name), topology.neighbourRoutingConfigs(of: name)).map { neighbour, routing in
             PeeringNeighbour(
-                routing: NeighbourRoutingConfig(
-                    name: neighbour.node.name, operatorNumber: neighbour.node.operatorNumber,
-                    relationship: neighbour.relationship, contractPrice: neighbour.price),
+                routing: routing,
                 address: mxgpAddress(neighbour.node.name),
                 session: SessionConfiguration(
                     localOperator: node.operatorNumber, nodeName: node.name, nodeRole: node.role, region: node.region,

@@ -11,7 +11,7 @@ import MXGPCore
 ///   "serial": 1,
 ///   "notBefore": "2025-01-01T00:00:00Z",
 ///   "notAfter": "2026-01-01T00:00:00Z",
-///   "entries": [ { "operator": 64501, "suffix": "alice.example", "maxDepth": 0 } ],
+///   "entries": [ { "operator": 64501, "suffix": "alice.example", "maxDepth": 0, "countries": ["DE"] } ],
 ///   "signature": "<base64 of 64 bytes>"
 /// }
 /// ```
@@ -43,10 +43,13 @@ public struct SignedOriginRegistry: Sendable, Equatable {
 
     /// The bytes that are signed: UTF-8 lines ending in LF — the format, `serial N`,
     /// `not-before T`, `not-after T`, then `entry SUFFIX OPERATOR MAXDEPTH` per entry in
-    /// canonical order (suffix, operator, depth).
+    /// canonical order (suffix, operator, depth), followed by ` countries C1,C2` when the entry
+    /// records countries (sorted ISO 3166 alpha-2 codes).
     public var canonicalText: String {
         var lines = [Self.format, "serial \(registry.serial)", "not-before \(RegistryTime.text(notBefore))", "not-after \(RegistryTime.text(notAfter))"]
-        lines += registry.entries.map { "entry \($0.suffix.text) \($0.operatorNumber) \($0.maxDepth)" }
+        lines += registry.entries.map {
+            "entry \($0.suffix.text) \($0.operatorNumber) \($0.maxDepth)" + ($0.countries.isEmpty ? "" : " countries " + $0.countries.map(\.code).joined(separator: ","))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -78,7 +81,9 @@ public struct SignedOriginRegistry: Sendable, Equatable {
     public var jsonText: String {
         let document = Document(
             format: Self.format, serial: registry.serial, notBefore: RegistryTime.text(notBefore), notAfter: RegistryTime.text(notAfter),
-            entries: registry.entries.map { Document.Entry(operator: $0.operatorNumber, suffix: $0.suffix.text, maxDepth: $0.maxDepth) },
+            entries: registry.entries.map { Document.Entry(
+                operator: $0.operatorNumber, suffix: $0.suffix.text, maxDepth: $0.maxDepth,
+                countries: $0.countries.isEmpty ? nil : $0.countries.map(\.code)) },
             signature: signature.map { Data($0).base64EncodedString() })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -109,7 +114,14 @@ public struct SignedOriginRegistry: Sendable, Equatable {
             guard (0...OriginRegistry.maximumDepth).contains(entry.maxDepth) else {
                 throw .malformed(source: source, reason: "entries[\(index)].maxDepth \(entry.maxDepth) is not in 0…\(OriginRegistry.maximumDepth)")
             }
-            entries.append(OriginAuthorization(operatorNumber: entry.operator, suffix: suffix, maxDepth: entry.maxDepth))
+            var countries: [Country] = []
+            for (k, code) in (entry.countries ?? []).enumerated() {
+                guard let country = Country(code), country.code == code else {
+                    throw .malformed(source: source, reason: "entries[\(index)].countries[\(k)] \"\(code)\" is not an upper-case ISO 3166 alpha-2 code such as DE")
+                }
+                countries.append(country)
+            }
+            entries.append(OriginAuthorization(operatorNumber: entry.operator, suffix: suffix, maxDepth: entry.maxDepth, countries: countries))
         }
         var signature: [UInt8]?
         if let text = document.signature {
@@ -146,6 +158,8 @@ public struct SignedOriginRegistry: Sendable, Equatable {
             var `operator`: UInt32
             var suffix: String
             var maxDepth: Int
+            /// ISO 3166 alpha-2 codes of the countries the domains are in (absent: none recorded).
+            var countries: [String]? = nil
         }
 
         var format: String
