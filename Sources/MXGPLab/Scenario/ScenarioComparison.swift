@@ -32,6 +32,8 @@ public struct ComparisonSide: Sendable, Codable, Hashable {
     public var delivered: Int
     public var lost: Int
     public var duplicated: Int
+    /// Messages still in some relay's queue when the run ended (part of `lost`, or other mail).
+    public var queuedAtEnd: Int?
     /// Delivery delay of the delivered messages, seconds (nil when none was delivered).
     public var delayMedian: Double?
     public var delayP99: Double?
@@ -64,7 +66,7 @@ public struct ComparisonSide: Sendable, Codable, Hashable {
         }
         return ComparisonSide(
             topology: topologyPath, lab: report.lab, mta: topology.nodes.contains { $0.mta == .postfix } ? "postfix" : "mxgp",
-            accepted: accepted.count, delivered: once.count, lost: report.lost.count, duplicated: report.duplicated.count,
+            accepted: accepted.count, delivered: once.count, lost: report.lost.count, duplicated: report.duplicated.count, queuedAtEnd: report.queuedAtEnd,
             delayMedian: MessageDelay.percentile(delays, 50), delayP99: MessageDelay.percentile(delays, 99), delayMax: delays.max(),
             hopsMedian: MessageDelay.percentile(accepted.filter { $0.copies >= 1 }.map { Double($0.hops.count) }, 50),
             offStaticPaths: off(primaryOnly: false), offPrimaryPaths: off(primaryOnly: true), passed: report.passed, runFolder: runFolder)
@@ -120,6 +122,7 @@ public struct ScenarioComparison: Sendable, Codable {
             ("delivered once", { "\($0.delivered)" }),
             ("lost", { "\($0.lost)" }),
             ("duplicated", { "\($0.duplicated)" }),
+            ("still queued at the end", { $0.queuedAtEnd.map(String.init) ?? "–" }),
             ("delay median", { seconds($0.delayMedian) }),
             ("delay p99", { seconds($0.delayP99) }),
             ("delay max", { seconds($0.delayMax) }),

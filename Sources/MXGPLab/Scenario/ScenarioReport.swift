@@ -82,6 +82,9 @@ public struct ScenarioReport: Sendable, Codable {
     /// Message-IDs accepted but never delivered (and not bounced), and delivered more than once.
     public var lost: [String]
     public var duplicated: [String]
+    /// Messages still in the nodes' queues when the run ended (labs; nil in the simulator):
+    /// "lost" mail that a relay still holds and may deliver later.
+    public var queuedAtEnd: Int?
     public var passed: Bool { steps.allSatisfy { $0.verdict != .failed } }
 
     /// JSON, keys sorted.

@@ -64,7 +64,11 @@ public struct ScenarioRun: Sendable {
         let report: ScenarioReport
         do {
             try await lab.waitForConvergence(timeout: .seconds(60), progress: progress)
-            report = await ScenarioRunner(lab: lab, scenario: scenario, progress: step).run()
+            var ran = await ScenarioRunner(lab: lab, scenario: scenario, progress: step).run()
+            var queued = 0
+            for node in lab.plan.nodes { queued += (try? await lab.queueDepth(node.name)) ?? 0 }
+            ran.queuedAtEnd = queued
+            report = ran
         } catch {
             if !reused && !keep { try? await controller.down(name) }
             throw error
