@@ -93,4 +93,15 @@ import Glibc
         #expect(!StaticForwarding.allows(["colo1", "up1", "up2", "colo2"], domain: "bob.example", in: topology))
         #expect(MessageDelay.percentile([3, 1, 2, 10], 50) == 2 && MessageDelay.percentile([3, 1, 2, 10], 99) == 10 && MessageDelay.percentile([], 50) == nil)
     }
+
+    @Test func comparisonTableMatchesGolden() throws {
+        let postfix = ComparisonSide(topology: "Labs/hierarchy-postfix.yaml", lab: "h-1", mta: "postfix", accepted: 40, delivered: 40, lost: 0,
+                                     duplicated: 0, queuedAtEnd: 0, delayMedian: 15.5, delayP99: 30.4, delayMax: 30.4, hopsMedian: 6,
+                                     offStaticPaths: 0, offPrimaryPaths: 3, passed: true, runFolder: "runs/x/side-1")
+        let mxgp = ComparisonSide(topology: "Labs/hierarchy-mxgp.yaml", lab: "h-2", mta: "mxgp", accepted: 40, delivered: 39, lost: 1,
+                                  duplicated: 0, queuedAtEnd: nil, delayMedian: 0.1, delayP99: nil, delayMax: nil, hopsMedian: nil,
+                                  offStaticPaths: 0, offPrimaryPaths: 28, passed: false, runFolder: "runs/x/side-2")
+        let comparison = ScenarioComparison(scenario: "cmp-fiber-cut", description: "a cut", sides: [postfix, mxgp], folder: "runs/cmp-fiber-cut/T-compare")
+        try Golden.check(comparison.text + "\n", "compare-fiber-cut.txt")
+    }
 }

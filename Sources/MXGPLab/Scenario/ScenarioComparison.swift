@@ -137,7 +137,9 @@ public struct ScenarioComparison: Sendable, Codable {
         var lines = ["\(scenario): \(description)", ""]
         for (index, row) in rows.enumerated() {
             let cells = columns.map { $0[index].padding(toLength: columnWidth, withPad: " ", startingAt: 0) }
-            lines.append(row.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + cells.joined(separator: "  "))
+            var line = row.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + cells.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            lines.append(line)
         }
         lines.append("")
         lines.append("run folder: \(folder)")
