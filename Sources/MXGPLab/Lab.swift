@@ -29,8 +29,14 @@ public struct Lab: Sendable {
     /// Saves the state (active faults) to `lab.json`.
     public func save() throws { try state.write(to: directory.statePath(name)) }
 
+    /// The error for an admin API question a Postfix node cannot answer.
+    func noAdminAPI(_ node: String, _ what: String) -> LabError {
+        LabError("\(node) runs Postfix (mta: postfix): it has no \(what); its static table is \(plan.layout.storePath(node))/etc/transport and its log \(plan.layout.storePath(node))/maillog")
+    }
+
     /// The live routes of a node (`GET /v1/routes`), reduced to next hop and path.
     public func liveRoutes(_ node: String) async throws -> [String: RouteKey] {
+        if plan.runsPostfix(node) { throw noAdminAPI(node, "MXGP routes") }
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.routes)
         guard status == 200 else { throw LabError("\(node): GET /v1/routes answered \(status)") }
         return try AdminJSON.decode(AdminRoutes.self, from: body).routes.mapValues { RouteKey(nextHop: $0.nextHop, path: $0.path, reason: $0.reason) }
@@ -38,6 +44,7 @@ public struct Lab: Sendable {
 
     /// The peers of a node and their session states (`GET /v1/peers`).
     public func livePeers(_ node: String) async throws -> [(name: String, state: String)] {
+        if plan.runsPostfix(node) { throw noAdminAPI(node, "MXGP sessions") }
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.peers)
         guard status == 200 else { throw LabError("\(node): GET /v1/peers answered \(status)") }
         return try AdminJSON.decode(AdminPeers.self, from: body).peers.map { ($0.name, $0.state) }
@@ -52,6 +59,10 @@ public struct Lab: Sendable {
 
     /// The messages in a mailbox of a node (`GET /v1/mailbox/ADDRESS`).
     public func mailbox(_ node: String, _ address: String) async throws -> [AdminMailboxMessage] {
+        if plan.runsPostfix(node) {
+            guard state.backend == .netns else { throw LabError("Postfix nodes run on the netns backend only") }
+            return PostfixMailbox.messages(directory: plan.layout.storePath(node), address: address)
+        }
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.mailbox(address))
         guard status == 200 else { throw LabError("\(node): GET /v1/mailbox/\(address) answered \(status)") }
         return try AdminJSON.decode(AdminMailbox.self, from: body).messages
@@ -94,6 +105,7 @@ public struct Lab: Sendable {
 
     /// How many messages wait in a node's queue (`GET /v1/queue`).
     public func queueDepth(_ node: String) async throws -> Int {
+        if plan.runsPostfix(node) { return PostfixMailbox.queued(directory: plan.layout.storePath(node)) }
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.queue)
         guard status == 200 else { throw LabError("\(node): GET /v1/queue answered \(status)") }
         return try AdminJSON.decode(AdminQueue.self, from: body).queue.count
@@ -101,6 +113,7 @@ public struct Lab: Sendable {
 
     /// A node's ledger (`GET /v1/ledger`).
     public func ledger(_ node: String) async throws -> [AdminLedgerEntry] {
+        if plan.runsPostfix(node) { throw noAdminAPI(node, "ledger") }
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.ledger)
         guard status == 200 else { throw LabError("\(node): GET /v1/ledger answered \(status)") }
         return try AdminJSON.decode(AdminLedger.self, from: body).ledger
@@ -110,7 +123,7 @@ public struct Lab: Sendable {
     /// A node that cannot be asked counts as one difference.
     public func routeDifferences(from expected: ExpectedRoutes) async -> [String: [String]] {
         var differences: [String: [String]] = [:]
-        for (node, routes) in expected.routes {
+        for (node, routes) in expected.routes where !plan.runsPostfix(node) {
             do {
                 let live = try await liveRoutes(node)
                 var lines: [String] = []

@@ -18,10 +18,11 @@ extension Lab {
         var lastReport = ""
         while true {
             try await checkNodesRunning()
-            let differences = await routeDifferences(from: expected)
+            var differences = await routeDifferences(from: expected)
+            for node in await postfixNodesNotListening() { differences[node] = ["Postfix does not answer on port 25 yet"] }
             let elapsed = clock.now - start
             if differences.isEmpty { return elapsed }
-            let report = "converging: \(expected.routes.count - differences.count)/\(expected.routes.count) nodes have the expected routes"
+            let report = "converging: \(plan.nodes.count - differences.count)/\(plan.nodes.count) nodes have the expected routes (or, Postfix nodes, listen)"
             if report != lastReport {
                 progress(report + " (\(Self.seconds(elapsed)))")
                 lastReport = report
@@ -33,6 +34,17 @@ extension Lab {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
+    }
+
+    /// Postfix nodes (not stopped by a fault) whose SMTP server does not answer on 127.0.0.1:25 yet.
+    func postfixNodesNotListening() async -> [String] {
+        let stopped = FaultImpact(faults: state.faults, plan: plan).failedNodes
+        var silent: [String] = []
+        for node in plan.nodes where plan.runsPostfix(node.name) && !stopped.contains(node.name) {
+            let probe = await backend.exec(plan, node: node.name, ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/25 && head -c 3 <&3"], timeout: .seconds(5))
+            if !(probe.succeeded && probe.stdout.hasPrefix("220")) { silent.append(node.name) }
+        }
+        return silent
     }
 
     /// Throws when a node that should run has exited, with the end of its log.

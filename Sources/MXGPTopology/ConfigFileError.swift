@@ -87,6 +87,8 @@ public struct ConfigFileError: Error, CustomStringConvertible, Hashable, Sendabl
         case coloWithoutDomains
         /// An admin listener reachable from outside the host (warning, node configs).
         case exposedAdmin
+        /// A bad `mta:` or `postfix:` setting (topology files).
+        case badPostfix
     }
 
     /// Whether the problem stops the file from being used.

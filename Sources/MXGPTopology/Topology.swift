@@ -10,6 +10,13 @@ public struct Topology: Hashable, Sendable {
     public var links: [TopologyLink]
     /// Origin validation for labs and simulations (`origin-validation:`); nil when off.
     public var originValidation: TopologyOriginValidation?
+    /// Settings of the topology's Postfix nodes (`postfix:`); each node may override keys.
+    public var postfix: PostfixSettings = PostfixSettings()
+
+    /// A Postfix node's effective settings: the topology's `postfix:` with the node's own over it.
+    public func postfixSettings(of node: String) -> PostfixSettings {
+        postfix.merged(with: self.node(named: node)?.postfix)
+    }
 
     /// Creates a topology; parse files with ``Topology/load(path:)`` and check built ones with ``Topology/diagnostics(file:)``.
     public init(name: String, nodes: [TopologyNode], links: [TopologyLink], originValidation: TopologyOriginValidation? = nil) {
@@ -89,6 +96,12 @@ public struct TopologyNode: Hashable, Sendable {
     /// When the node calls itself overloaded and marks its routes DRAINING (`overload:`,
     /// written into its node config by the lab and run by the simulator); nil: never.
     public var overload: OverloadSettings?
+    /// The mail transfer agent the lab runs for this node (`mta:`, default mxgp).
+    public var mta: MTA = .mxgp
+    /// This node's own `postfix:` keys (over the topology's), for `mta: postfix`.
+    public var postfix: PostfixSettings?
+    /// Line of the node's `postfix:` (or `mta:`) in the topology file, for error messages (0 if unknown).
+    public var postfixLine: Int = 0
     /// Line in the topology file, for error messages (0 if unknown).
     public var line: Int
 

@@ -18,10 +18,10 @@ import Yams
 /// after an error and reports up to ``ConfigFileErrors/reportLimit`` of them at once.
 public enum TopologyParser {
     /// Keys at the top of a topology file.
-    public static let topologyKeys = ["name", "nodes", "links", "origin-validation"]
+    public static let topologyKeys = ["name", "nodes", "links", "origin-validation", "postfix"]
     /// Keys of a node.
     public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions", "overload",
-                                   "countries", "refuse-destinations", "expected-complaint-rate", "complaint-rate-weight"]
+                                   "countries", "refuse-destinations", "expected-complaint-rate", "complaint-rate-weight", "mta", "postfix"]
     /// Keys of a link.
     public static let linkKeys = ["a", "b", "relationship", "price", "covers", "chargeback", "rate-limit", "max-size", "impairment"]
     /// Keys of a link impairment.
@@ -121,6 +121,8 @@ struct Reader {
         if let node = values["nodes"] { topology.nodes = nodes(from: node) }
         if let node = values["links"] { topology.links = links(from: node, nodes: topology.nodes) }
         if let node = values["origin-validation"] { topology.originValidation = originValidation(from: node, declared: declaredNames) }
+        if let node = values["postfix"], let settings = PostfixYAML.settings(node, "postfix", context: &context) { topology.postfix = settings }
+        checkMTAs(topology, postfixLine: YAMLContext.line(of: values["postfix"]))
         // Contracts by country and refused destinations go by the registry's countries.
         if topology.usesCountries && topology.originValidation == nil { topology.originValidation = TopologyOriginValidation() }
         return topology
@@ -197,6 +199,25 @@ struct Reader {
         if let node = values["overload"], !YAMLContext.isNull(node) {
             overload = OverloadYAML.settings(node, "the overload of \(what)", context: &context)
         }
+        var mta = MTA.mxgp, mtaInvalid = false
+        if let node = values["mta"], let text = context.scalar(node, "the mta of \(what)", example: "postfix") {
+            if let parsed = MTA(rawValue: text) {
+                mta = parsed
+            } else {
+                mtaInvalid = true
+                let guess = YAMLContext.closest(to: text, in: MTA.allCases.map(\.rawValue)).map { "did you mean \"\($0)\"? " } ?? ""
+                context.error(.badPostfix, line: YAMLContext.line(of: node), "\(what) has unknown mta \"\(text)\"",
+                              fix: "\(guess)use mxgp (the default) or postfix")
+            }
+        }
+        var postfix: PostfixSettings?
+        if let node = values["postfix"] {
+            postfix = PostfixYAML.settings(node, "the postfix settings of \(what)", context: &context)
+            if mta != .postfix, !mtaInvalid {
+                context.error(.badPostfix, line: YAMLContext.line(of: node), "\(what) has postfix settings but runs mxgp",
+                              fix: "add \"mta: postfix\" to \(what), or remove its \"postfix:\"")
+            }
+        }
         let countries = values["countries"].flatMap { context.countries($0, "the countries of \(what)") } ?? []
         let refuseDestinations = values["refuse-destinations"].flatMap { context.countries($0, "the refuse-destinations of \(what)") } ?? []
         let complaintRate = context.complaintRate(prior: values["expected-complaint-rate"], weight: values["complaint-rate-weight"], what: what)
@@ -205,10 +226,30 @@ struct Reader {
                                   policy: policy, refuseRegions: refuseRegions, line: line)
         result.hijacked = hijacked
         result.overload = overload
+        result.mta = mta
+        result.postfix = postfix
+        result.postfixLine = YAMLContext.line(of: values["postfix"] ?? values["mta"])
         result.countries = countries
         result.refuseDestinations = refuseDestinations
         result.complaintRate = complaintRate
         return result
+    }
+
+    /// A lab runs one kind of MTA: MXGP nodes and Postfix nodes cannot relay to each other (a
+    /// Postfix node speaks no MXGP, and an MXGP node relays only for announced domains).
+    /// Also checks each Postfix node's merged timers.
+    mutating func checkMTAs(_ topology: Topology, postfixLine: Int) {
+        let postfixNodes = topology.nodes.filter { $0.mta == .postfix }
+        guard !postfixNodes.isEmpty else { return }
+        if let odd = topology.nodes.first(where: { $0.mta != .postfix }) {
+            context.error(.badPostfix, line: postfixNodes[0].postfixLine > 0 ? postfixNodes[0].postfixLine : postfixNodes[0].line,
+                          "node \"\(postfixNodes[0].name)\" runs postfix but node \"\(odd.name)\" runs mxgp; a lab runs one MTA on every node",
+                          fix: "give every node \"mta: postfix\" (and keep an mxgp copy of the topology for the comparison), or none")
+        }
+        PostfixYAML.check(topology.postfix, "postfix", line: postfixLine, context: &context)
+        for node in postfixNodes where node.postfix != nil && topology.postfixSettings(of: node.name) != topology.postfix {
+            PostfixYAML.check(topology.postfixSettings(of: node.name), "the postfix settings of node \"\(node.name)\"", line: node.postfixLine, context: &context)
+        }
     }
 
     mutating func region(_ node: Node, _ what: String) -> Region? {

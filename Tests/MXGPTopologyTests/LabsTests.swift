@@ -16,6 +16,9 @@ struct LabsTests {
         ("overload.yaml", 7, 7),
     ]
 
+    /// Labs whose Tier 1s are a partial mesh on purpose (docs/EXERCISES.md, "Today's email beside MXGP").
+    static let partialMesh: Set<String> = ["mesh-mxgp.yaml", "mesh-postfix.yaml"]
+
     @Test("every Labs/*.yaml parses without errors or warnings")
     func allLabsParse() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: labsDirectory.path).filter { $0.hasSuffix(".yaml") }.sorted()
@@ -24,9 +27,12 @@ struct LabsTests {
             let path = labsDirectory.appendingPathComponent(file).path
             do {
                 let result = try Topology.load(path: path)
-                #expect(result.warnings.isEmpty, "\(file): \(result.warnings.map(\.description).joined(separator: "\n"))")
+                // The non-hierarchical labs leave two Tier 1s unpeered on purpose (a partial mesh).
+                let allowed: Set<ConfigFileError.Kind> = Self.partialMesh.contains(file) ? [.tier1NotMeshed] : []
+                let warnings = result.warnings.filter { !allowed.contains($0.kind) }
+                #expect(warnings.isEmpty, "\(file): \(warnings.map(\.description).joined(separator: "\n"))")
                 #expect(result.topology.name + ".yaml" == file, "the name of \(file) should match its file name")
-                #expect(result.topology.diagnostics(file: file).isEmpty)
+                #expect(result.topology.diagnostics(file: file).filter { !allowed.contains($0.kind) }.isEmpty)
             } catch {
                 Issue.record("\(file):\n\(error)")
             }

@@ -41,6 +41,9 @@ struct SendCommand: AsyncParsableCommand {
         var status: String
         var reply: String
         var rejectedRecipients: [String]
+        /// When the relay's answer came back (ISO 8601 with milliseconds): the start of the
+        /// message's delivery delay in lab reports.
+        var submittedAt: String
     }
 
     func run() async throws {
@@ -63,11 +66,14 @@ struct SendCommand: AsyncParsableCommand {
                 configuration: SMTPClientConfiguration(heloName: SMTPHost("mxgp-send.invalid")!, tls: .never),
                 reversePath: .mailbox(sender), recipients: recipients, message: Array(text.utf8),
                 group: MultiThreadedEventLoopGroup.singleton)
+            var style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+            style.timeZone = TimeZone(identifier: "UTC")!
+            let submittedAt = Date().formatted(style)
             let rejected = outcome.recipients.filter { if case .delivered = $0.status { return false } else { return true } }.map { "\($0.recipient)" }
             switch outcome.data {
-            case .delivered(let reply): results.append(Result(messageId: "<\(messageID)>", status: "accepted", reply: reply.description, rejectedRecipients: rejected))
-            case .deferred(let why): results.append(Result(messageId: "<\(messageID)>", status: "deferred", reply: why.description, rejectedRecipients: rejected))
-            case .bounced(let reply): results.append(Result(messageId: "<\(messageID)>", status: "rejected", reply: reply.description, rejectedRecipients: rejected))
+            case .delivered(let reply): results.append(Result(messageId: "<\(messageID)>", status: "accepted", reply: reply.description, rejectedRecipients: rejected, submittedAt: submittedAt))
+            case .deferred(let why): results.append(Result(messageId: "<\(messageID)>", status: "deferred", reply: why.description, rejectedRecipients: rejected, submittedAt: submittedAt))
+            case .bounced(let reply): results.append(Result(messageId: "<\(messageID)>", status: "rejected", reply: reply.description, rejectedRecipients: rejected, submittedAt: submittedAt))
             }
         }
         let accepted = results.filter { $0.status == "accepted" }.count

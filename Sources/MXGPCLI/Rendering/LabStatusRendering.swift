@@ -56,7 +56,9 @@ extension LabRendering {
                        row.process != "running" ? "-" : row.routesAsExpected ? "yes" : "no", row.queue.map(String.init) ?? "-", nextHops])
         }
         return table.render()
-            + "\nlab \(status.lab) (\(status.backend)): " + (status.converged ? "routes as simulated" : "routes differ from the simulation")
+            + "\nlab \(status.lab) (\(status.backend)): "
+            + (status.nodes.allSatisfy { $0.role.hasSuffix("(postfix)") } ? "Postfix nodes with static tables, no routing protocol"
+               : status.converged ? "routes as simulated" : "routes differ from the simulation")
             + "; faults: " + (status.faults.isEmpty ? "none" : status.faults.joined(separator: ", ")) + "\n"
     }
 }

@@ -40,6 +40,9 @@ public struct NetnsBackend: LabBackend {
 
     public func up(_ plan: LabPlan, progress: @Sendable (String) -> Void) async throws {
         try await Self.checkPrerequisites(runner: runner)
+        if plan.nodes.contains(where: { plan.runsPostfix($0.name) }), !PostfixInstance.installed {
+            throw LabError("lab \(plan.name) has Postfix nodes (mta: postfix) but Postfix is not installed; Debian: apt-get install -y postfix (choose \"No configuration\")")
+        }
         let setup = NetnsCommands.setup(plan)
         progress("creating \(plan.nodes.count) namespaces and \(plan.links.count) links (\(setup.count) commands)")
         for command in setup { try await runner.check(command) }
@@ -101,6 +104,16 @@ public struct NetnsBackend: LabBackend {
         guard let planned = plan.node(node) else { throw LabError("no node \(node) in lab \(plan.name)") }
         if let pid = pid(plan.name, node), processAlive(pid) { throw LabError("node \(node) is already running (pid \(pid))") }
         let log = directory.logPath(plan.name, node)
+        if plan.runsPostfix(node) {
+            let folder = plan.layout.storePath(node)
+            try await PostfixInstance.check(folder, runner: runner)
+            let output = try await runner.check(PostfixInstance.launch(namespace: planned.namespace, directory: folder, log: log))
+            guard let pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                throw LabError("could not start Postfix on node \(node): the launcher printed \(output.debugDescription)")
+            }
+            try "\(pid)\n".write(toFile: directory.pidPath(plan.name, node), atomically: true, encoding: .utf8)
+            return
+        }
         // The runner's spawner passes no descriptor but 0, 1 and 2, which the launcher points
         // away from its own pipes: the node holds no test listener or pipe of this process.
         let script = #"ip netns exec "$1" setsid "$2" node --config "$3" >>"$4" 2>&1 </dev/null & echo $!"#

@@ -57,6 +57,14 @@ public struct LabFaults: Sendable {
         case .restart(let node):
             try await lab.backend.signal(lab.plan, node: node, .terminate)
             try await lab.backend.start(lab.plan, node: node)
+        case .sessionReset(let a, _) where lab.plan.runsPostfix(a):
+            throw lab.noAdminAPI(a, "MXGP sessions to reset")
+        case .smtpTempfail(let node, let percent) where lab.plan.runsPostfix(node):
+            // Postfix has no "421 to some transactions" switch: refuse that share of new SMTP
+            // connections with a TCP reset (a temporary failure to the sender); heal flushes it.
+            let rule = PostfixInstance.tempfailRule(percent: percent)
+            let result = await lab.backend.exec(lab.plan, node: node, rule, timeout: .seconds(20))
+            guard result.succeeded else { throw LabError("smtp-tempfail on Postfix node \(node) failed: \(CommandFailure(argv: rule, result: result))") }
         case .sessionReset(let a, let b):
             let (status, body) = try await lab.backend.admin(lab.plan, node: a, method: "POST", path: AdminPath.resetPeer(b))
             guard status == 200 else { throw LabError("\(a) refused the session reset toward \(b) (HTTP \(status)): \(body)") }
@@ -126,7 +134,7 @@ public struct LabFaults: Sendable {
             case .running: break
             }
         }
-        for case .smtpTempfail(let node, _) in healed {
+        for case .smtpTempfail(let node, _) in healed where !lab.plan.runsPostfix(node) {
             _ = try? await lab.backend.admin(lab.plan, node: node, method: "DELETE", path: AdminPath.smtpTempfail)
         }
         let current = lab, names = names

@@ -15,6 +15,7 @@ public enum LabFiles {
         try fm.createDirectory(atPath: pkiDirectory, withIntermediateDirectories: true)
         for node in plan.nodes {
             try node.config.yamlText.write(toFile: "\(configDirectory)/\(node.name).yaml", atomically: true, encoding: .utf8)
+            if plan.runsPostfix(node.name) { try PostfixInstance.write(PostfixConfig.render(plan, node: node.name)) }
         }
         try writePKI(plan, pkiDirectory: pkiDirectory)
     }

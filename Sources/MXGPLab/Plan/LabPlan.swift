@@ -68,6 +68,9 @@ public struct LabPlan: Sendable {
         links.first { ($0.a == a && $0.b == b) || ($0.a == b && $0.b == a) }
     }
 
+    /// Whether the node runs Postfix (`mta: postfix`) rather than `mxgp node`.
+    public func runsPostfix(_ node: String) -> Bool { topology.node(named: node)?.mta == .postfix }
+
     /// The network namespace name of a node in lab `lab`: `mxgp-<lab>-<node>`.
     public static func namespace(lab: String, node: String) -> String { "mxgp-\(lab)-\(node)" }
 }

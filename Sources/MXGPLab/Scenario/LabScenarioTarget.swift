@@ -1,6 +1,7 @@
 import Foundation
 import MXGPAdminAPI
 import MXGPTopology
+import NIOConcurrencyHelpers
 
 /// A scenario against a lab that is up: sends run `mxgp send` inside the source node, faults go
 /// through ``LabFaults``, questions through each node's admin API; the clock is the wall clock.
@@ -8,6 +9,8 @@ public struct LabScenarioTarget: ScenarioTarget {
     public var lab: Lab
     private let start = ContinuousClock.now
     private let startDate = Date()
+    /// Submission times by Message-ID, from `mxgp send --json`.
+    private let submitted = NIOLockedValueBox<[String: Date]>([:])
 
     public init(lab: Lab) { self.lab = lab }
 
@@ -36,10 +39,13 @@ public struct LabScenarioTarget: ScenarioTarget {
         let budget = Duration.seconds(30) + .milliseconds(Int64(Double(send.count) * 1000 / (send.rate ?? 50)))
         let result = await lab.backend.exec(lab.plan, node: send.from, argv, timeout: budget)
         struct Output: Decodable {
-            struct Message: Decodable { var messageId: String; var status: String }
+            struct Message: Decodable { var messageId: String; var status: String; var submittedAt: String? }
             var messages: [Message]
         }
         let messages = (try? JSONDecoder().decode(Output.self, from: Data(result.stdout.utf8)))?.messages ?? []
+        submitted.withLockedValue { times in
+            for message in messages { if let text = message.submittedAt, let date = MessageDelay.date(text) { times[ScenarioRunner.bare(message.messageId)] = date } }
+        }
         return messages.map { (ScenarioRunner.bare($0.messageId), $0.status) }
     }
 
@@ -53,6 +59,8 @@ public struct LabScenarioTarget: ScenarioTarget {
         for other in undone where other != fault { _ = try await LabFaults(lab: healed).apply(other) }
         return [fault]
     }
+
+    public func submittedAt(_ messageId: String) -> Date? { submitted.withLockedValue { $0[messageId] } }
 
     public func routes(_ node: String) async throws -> [String: RouteKey] { try await lab.liveRoutes(node) }
     public func peers(_ node: String) async throws -> [(name: String, state: String)] { try await lab.livePeers(node) }

@@ -43,6 +43,8 @@ public struct MessageRecord: Sendable, Codable, Hashable {
     public var receivedAt: String? = nil
     /// Seconds from the run's start to when the first copy was stored; nil when none arrived.
     public var deliveredAt: Double? = nil
+    /// Seconds from the source relay's 250 to the first copy's arrival in the mailbox (lab runs).
+    public var delaySeconds: Double?
 }
 
 /// A fault, heal, send or complaint as it happened, for replay (`mxgp sim --replay`).
@@ -101,6 +103,9 @@ public struct ScenarioReport: Sendable, Codable {
     /// The index of the final heal when the run stopped before it (`--stop-before-heal`): the
     /// steps from there on were not run and the lab keeps its faults.
     public var stoppedBefore: Int? = nil
+    /// Messages still in the nodes' queues when the run ended (labs; nil in the simulator):
+    /// "lost" mail that a relay still holds and may deliver later.
+    public var queuedAtEnd: Int?
     public var passed: Bool { steps.allSatisfy { $0.verdict != .failed } }
 
     /// JSON, keys sorted.

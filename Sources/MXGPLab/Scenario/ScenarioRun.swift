@@ -14,6 +14,8 @@ public struct ScenarioRun: Sendable {
     public var runsDirectory: String
     /// Runs the topology under this lab name instead of its own.
     public var labName: String?
+    /// Runs the scenario on this topology file instead of its own `topology:` (`--compare`).
+    public var topologyOverride: String?
     /// The runtime a lab brought up for the run uses (a lab that is up keeps its own), or the simulator.
     public var backend: ScenarioBackend
     /// Slower, with questions, stopping before the final heal (which keeps the lab up).
@@ -35,8 +37,15 @@ public struct ScenarioRun: Sendable {
     public func execute(progress: @escaping @Sendable (String) -> Void, step: @escaping @Sendable (StepResult) -> Void) async throws -> (ScenarioReport, String) {
         var (scenario, topology) = try ScenarioParser.load(path: scenarioPath)
         if let seed { scenario.seed = seed }
+        if let topologyOverride {
+            topology = try Topology.load(path: topologyOverride).topology
+            scenario.topologyPath = topologyOverride
+        }
         let name = labName ?? topology.name
         guard case .lab(let backend) = backend else {
+            if topology.nodes.contains(where: { $0.mta == .postfix }) {
+                throw LabError("\(scenario.topologyPath) has Postfix nodes (mta: postfix), which the simulator does not model; run it on a lab (--backend netns, root)")
+            }
             progress("running \(scenario.name) in the simulator (virtual time, seed \(scenario.seed))")
             let target = SimScenarioTarget(topology: topology, seed: scenario.seed, name: name)
             var runner = ScenarioRunner(target: target, scenario: scenario, progress: step)
@@ -64,7 +73,11 @@ public struct ScenarioRun: Sendable {
             try await lab.waitForConvergence(timeout: .seconds(60), progress: progress)
             var runner = ScenarioRunner(lab: lab, scenario: scenario, progress: step)
             runner.pacing = pacing
-            report = await runner.run()
+            var ran = await runner.run()
+            var queued = 0
+            for node in lab.plan.nodes { queued += (try? await lab.queueDepth(node.name)) ?? 0 }
+            ran.queuedAtEnd = queued
+            report = ran
         } catch {
             if !reused && !keeps { try? await controller.down(name) }
             throw error
@@ -73,6 +86,10 @@ public struct ScenarioRun: Sendable {
         for node in lab.plan.nodes {
             let log = lab.directory.logPath(lab.name, node.name)
             if FileManager.default.fileExists(atPath: log) { try? FileManager.default.copyItem(atPath: log, toPath: "\(folder)/logs/\(node.name).log") }
+            let maillog = lab.plan.layout.storePath(node.name) + "/maillog"  // Postfix nodes: what each message did
+            if lab.plan.runsPostfix(node.name), FileManager.default.fileExists(atPath: maillog) {
+                try? FileManager.default.copyItem(atPath: maillog, toPath: "\(folder)/logs/\(node.name).maillog")
+            }
         }
         if let containers = lab.backend as? any ContainerLabBackend {  // their logs are docker's
             for node in lab.plan.nodes {
@@ -122,5 +139,45 @@ extension FileManager {
     func contentsOfFile(_ path: String) throws -> Data {
         guard let data = contents(atPath: path) else { throw LabError("cannot read \(path)") }
         return data
+    }
+}
+
+extension ScenarioRun {
+    /// Runs the scenario on each topology in turn (`mxgp lab run SCENARIO --compare A.yaml B.yaml`)
+    /// and writes one folder, `<runs>/<scenario>/<timestamp>-compare/`: `compare.txt` and
+    /// `compare.json` (the side-by-side figures), `topology.svg` (the picture, with the run's
+    /// faults) and one run folder per side under `side-1/`, `side-2/`…
+    ///
+    /// Paths are judged against the Postfix tables of the first topology with Postfix nodes
+    /// (or the first topology): "paths static forwarding cannot take".
+    public func compare(_ topologies: [String], progress: @escaping @Sendable (String) -> Void,
+                        step: @escaping @Sendable (StepResult) -> Void) async throws -> ScenarioComparison {
+        guard topologies.count >= 2 else { throw LabError("--compare takes two or more topology files") }
+        guard case .lab(.netns) = backend else { throw LabError("--compare runs on the netns backend (Postfix nodes need it)") }
+        let (scenario, _) = try ScenarioParser.load(path: scenarioPath)
+        var loaded: [Topology] = []
+        for path in topologies { loaded.append(try Topology.load(path: path).topology) }
+        let reference = loaded.first { $0.nodes.contains { $0.mta == .postfix } } ?? loaded[0]
+        let folder = "\(runsDirectory)/\(scenario.name)/\(Self.wallClockStamp().replacingOccurrences(of: ":", with: ""))-compare"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var sides: [ComparisonSide] = []
+        for (index, path) in topologies.enumerated() {
+            var run = self
+            run.topologyOverride = path
+            run.runsDirectory = "\(folder)/side-\(index + 1)"
+            run.labName = labName.map { "\($0)-\(index + 1)" }
+            progress("side \(index + 1) of \(topologies.count): \(path)")
+            let (report, runFolder) = try await run.execute(progress: progress, step: step)
+            sides.append(ComparisonSide.summarise(report, topology: loaded[index], topologyPath: path, reference: reference, runFolder: runFolder))
+            if index == 0 {  // one picture: the sides share the graph
+                for file in ["topology.svg", "topology.dot"] where FileManager.default.fileExists(atPath: "\(runFolder)/\(file)") {
+                    try? FileManager.default.copyItem(atPath: "\(runFolder)/\(file)", toPath: "\(folder)/\(file)")
+                }
+            }
+        }
+        let comparison = ScenarioComparison(scenario: scenario.name, description: scenario.description, sides: sides, folder: folder)
+        try (comparison.text + "\n").write(toFile: "\(folder)/compare.txt", atomically: true, encoding: .utf8)
+        try comparison.json().write(toFile: "\(folder)/compare.json", atomically: true, encoding: .utf8)
+        return comparison
     }
 }

@@ -308,9 +308,13 @@ public struct ScenarioRunner: Sendable {
             for message in sent.messages {
                 let copies = box.filter { Self.bare($0.messageId) == message.messageId }
                 let receivedAt = copies.first?.receivedAt
-                records.append(MessageRecord(messageId: message.messageId, send: sent.id, to: sent.send.to, submitted: message.status,
-                                             copies: copies.count, hops: copies.first?.hops ?? [], receivedAt: receivedAt,
-                                             deliveredAt: await receivedAt.asyncMap { await target.runSeconds(receivedAt: $0) } ?? nil))
+                var record = MessageRecord(messageId: message.messageId, send: sent.id, to: sent.send.to, submitted: message.status,
+                                           copies: copies.count, hops: copies.first?.hops ?? [], receivedAt: receivedAt,
+                                           deliveredAt: await receivedAt.asyncMap { await target.runSeconds(receivedAt: $0) } ?? nil)
+                if let first = copies.first, let arrived = MessageDelay.date(first.receivedAt), let submitted = target.submittedAt(message.messageId) {
+                    record.delaySeconds = max(0, arrived.timeIntervalSince(submitted))
+                }
+                records.append(record)
                 guard message.status == "accepted" else { continue }
                 if copies.count > 1 { duplicated.append(message.messageId) }
                 if copies.isEmpty {

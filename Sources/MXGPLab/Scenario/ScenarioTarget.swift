@@ -1,3 +1,4 @@
+import Foundation
 import MXGPAdminAPI
 import MXGPTopology
 
@@ -37,11 +38,15 @@ public protocol ScenarioTarget: Sendable {
     /// Seconds from the run's start to a mailbox time as the target's nodes report it
     /// (`receivedAt`); nil when it cannot tell.
     func runSeconds(receivedAt: String) async -> Double?
+    /// When the source relay accepted a message (Message-ID without brackets), on the clock the
+    /// mailboxes' `receivedAt` uses; nil when unknown (the delay is then not reported).
+    func submittedAt(_ messageId: String) -> Date?
 }
 
 extension ScenarioTarget {
     /// Unknown by default.
     public func runSeconds(receivedAt: String) async -> Double? { nil }
+    public func submittedAt(_ messageId: String) -> Date? { nil }
 }
 
 /// What a complaint did at the node where it was filed.

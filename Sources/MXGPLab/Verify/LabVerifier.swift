@@ -69,7 +69,9 @@ public struct LabVerifier: Sendable {
                 let domain = target.domains[0].text
                 probes.append(Probe(
                     from: source.name, to: target.name, fromAddress: "verify@\(source.domains[0].text)",
-                    address: "probe-\(run)-\(source.name)@\(domain)", expected: expected.path(from: source.name, to: domain)))
+                    address: "probe-\(run)-\(source.name)@\(domain)", expected: lab.plan.runsPostfix(source.name)  // Postfix: the static tables' preferred path
+                        ? StaticForwarding.primaryPath(from: source.name, domain: domain, in: lab.plan.topology)
+                        : expected.path(from: source.name, to: domain)))
             }
         }
         return probes

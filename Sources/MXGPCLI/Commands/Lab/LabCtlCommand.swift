@@ -1,4 +1,5 @@
 import ArgumentParser
+import MXGPAdminAPI
 import MXGPLab
 
 /// `mxgp lab ctl LAB NODE peers|routes [DOMAIN]|nexthops|queue|mailbox ADDRESS|ledger|complain MESSAGE-ID [--json]`.
@@ -23,10 +24,36 @@ struct LabCtlCommand: AsyncParsableCommand {
             }
             let lab = try options.controller().open(self.lab)
             _ = try lab.node(node)
+            if lab.plan.runsPostfix(node) {  // no admin API: mailboxes and queue come from the instance's folder
+                try await postfix(lab, request)
+                return
+            }
             let argv = [lab.backend.nodeBinary(lab.state), "ctl", subcommand, "--socket", lab.plan.layout.adminSocket(node)] + request.dropFirst()
             let result = await lab.backend.exec(lab.plan, node: node, argv, timeout: .seconds(30))
             status = relayOutput(result)
         }
         try exitWithNodeStatus(status)
+    }
+
+    /// `mailbox ADDRESS` and `queue` of a Postfix node (`mta: postfix`); anything else is an error
+    /// saying the node has no MXGP admin API.
+    func postfix(_ lab: Lab, _ request: [String]) async throws {
+        let json = request.contains("--json")
+        let words = request.filter { $0 != "--json" }
+        switch words.first {
+        case "mailbox" where words.count == 2:
+            let messages = try await lab.mailbox(node, words[1])
+            if json {
+                print(try JSONOutput.render(AdminMailbox(address: words[1], available: true, reason: nil, messages: messages)))
+            } else {
+                for message in messages { print("\(message.receivedAt)  \(message.messageId)  \(message.subject)  \(message.hops.joined(separator: ">"))") }
+                print("\(messages.count) message\(messages.count == 1 ? "" : "s") for \(words[1]) at \(node) (Postfix)")
+            }
+        case "queue":
+            let depth = try await lab.queueDepth(node)
+            print(json ? "{\"queued\": \(depth)}" : "\(depth) message\(depth == 1 ? "" : "s") in \(node)'s Postfix queue (postqueue -c \(lab.plan.layout.storePath(node))/etc -p lists them)")
+        default:
+            _ = try await lab.liveRoutes(node)  // throws: the node runs Postfix and has no admin API
+        }
     }
 }

@@ -20,6 +20,10 @@ struct LabRunCommand: AsyncParsableCommand {
             With --backend sim the scenario runs in the simulator instead: every node in this \
             process, in virtual time (seconds of waiting cost nothing), no root or Docker \
             needed, and the same seed gives the same run folder. \
+            With --compare A.yaml B.yaml the scenario runs on each topology in turn (netns), \
+            e.g. today's email (Postfix nodes, mta: postfix) beside MXGP, and prints delivered, \
+            lost, duplicated, delivery delay (median, p99, max) and paths static forwarding \
+            cannot take side by side, into one folder runs/<scenario>/<timestamp>-compare/. \
             The scenarios of Labs/scenarios/ are documented in docs/EXERCISES.md.
 
             In a classroom: --slow FACTOR makes every wait step FACTOR times as long and leaves \
@@ -43,6 +47,7 @@ struct LabRunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Run the topology under this lab name.", valueName: "NAME")) var lab: String?
     @Option(help: "Lab runtime when the lab is not up yet: netns, compose or swarm; or sim, the simulator (no lab).") var backend = ScenarioBackend.lab(.netns)
     @Option(help: "Where container labs' image comes from: host (this mxgp) or source (compose/Dockerfile).") var imageSource = LabImageSource.default
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Run the scenario on each of these topologies instead of its own, and compare them side by side.", valueName: "TOPOLOGY")) var compare: [String] = []
     @OptionGroup var options: LabOptions
 
     func validate() throws {
@@ -67,6 +72,11 @@ struct LabRunCommand: AsyncParsableCommand {
                                     whyNotPaused: noPause ? "--no-pause" : quiet ? "--json" : "standard input is not a terminal")
         let progress: @Sendable (String) -> Void = { line in if !quiet { labProgress(line) } }
         let stepDone: @Sendable (StepResult) -> Void = { step in if !quiet { print(LabRendering.step(step)) } }
+        if !compare.isEmpty {
+            let comparison = try await run.compare(compare, progress: progress, step: stepDone)
+            if json { print(try comparison.json(), terminator: "") } else { print(comparison.text) }
+            return comparison.sides.allSatisfy(\.passed)
+        }
         let (report, folder) = try await run.execute(progress: progress, step: stepDone)
         if json { print(try report.json(), terminator: "") } else { print(LabRendering.scenarioSummary(report, folder: folder, simulated: backend == .sim)) }
         if let junit { try report.junit.write(toFile: junit, atomically: true, encoding: .utf8) }
