@@ -48,6 +48,9 @@ public struct LabChaos: Sendable {
         public var passed: Bool { report.passed && report.lost.isEmpty && report.duplicated.isEmpty && verify.passed && grown.isEmpty }
     }
 
+    /// How long to wait before a footprint: the SMTP connection pool's idle timeout (5 s) and a margin.
+    static let quiet: Duration = .seconds(7)
+
     /// Runs the chaos; `step` sees each step as it finishes.
     public func run(step: @escaping @Sendable (StepResult) -> Void = { _ in }) async -> Outcome {
         let topology = lab.plan.topology
@@ -57,10 +60,15 @@ public struct LabChaos: Sendable {
                                 check: .seconds(120))
         // Warm up first (a probe between every pair of colos), so connection pools and caches
         // are in the "before" figures too: growth is then what the chaos left behind.
+        // Both footprints are taken once the nodes are quiet: after the pools' idle timeout (5 s),
+        // so the idle SMTP connections a probe round leaves open are closed again (they are
+        // bounded, not leaked) and only what stays open counts.
         _ = await LabVerifier(lab: lab).run()
+        try? await Task.sleep(for: Self.quiet)
         let before = await footprints()
         let report = await ScenarioRunner(target: LabScenarioTarget(lab: lab), scenario: scenario, progress: step).run()
         let verify = await LabVerifier(lab: lab.reloaded()).run()
+        try? await Task.sleep(for: Self.quiet)
         let after = await footprints()
         return Outcome(report: report, verify: verify, before: before, after: after, schedule: schedule)
     }
