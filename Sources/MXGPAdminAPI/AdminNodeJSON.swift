@@ -30,6 +30,9 @@ public struct PeerStatus: Codable, Sendable, Hashable {
     public var lastError: String?
     /// True when the session runs over TLS.
     public var tls: Bool
+    /// Why the session last went down (a NOTIFICATION's text, hold timer expiry…); unlike
+    /// `lastError`, failed reconnect attempts afterwards do not replace it. Absent until it first went down.
+    public var lastDown: String? = nil
 
     /// A session's status with every field given.
     public init(

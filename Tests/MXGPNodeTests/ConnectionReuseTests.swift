@@ -76,10 +76,10 @@ final class CountingSink: @unchecked Sendable {
             if case .delivered = outcome.data {} else { Issue.record("submission \(i) failed: \(outcome)") }
             #expect(await LoopbackNodes.poll { sink.desk.received.count == i + 1 }, "message \(i) did not reach the sink")
         }
+        // Usually one. A second when the next message starts before the previous connection is
+        // back in the pool, a third when a loaded machine spaces two messages past the pool's 5 s
+        // idle timeout (both seen with the whole suite loading both cores): fewer than one per message.
         #expect(sink.connections < count, "\(sink.connections) connections for \(count) messages")
-        // Usually one; a second when the next message starts before the previous connection is
-        // back in the pool (seen with the whole suite loading both cores).
-        #expect(sink.connections <= 2, "reused: \(sink.connections) connections")
         let before = sink.connections
         #expect(await LoopbackNodes.poll { lab.nodes["b"]!.engine.pool.idleCounts["\(sink.host):\(sink.port)"] ?? 0 >= 1 })
 
@@ -88,8 +88,8 @@ final class CountingSink: @unchecked Sendable {
         await sink.dropConnections()
         let outcome = await lab.send(to: "a", from: "alice@a.example", rcpt: ["bob@b.example"], subject: "after", messageID: "reuse-after@a.example")
         if case .delivered = outcome.data {} else { Issue.record("submission failed: \(outcome)") }
-        #expect(await LoopbackNodes.poll(timeout: .seconds(3)) { sink.desk.received.count == count + 1 })
-        #expect(sink.connections == before + 1)
+        #expect(await LoopbackNodes.poll(timeout: .seconds(10)) { sink.desk.received.count == count + 1 })
+        #expect(sink.connections == before + 1, "\(sink.connections) connections, \(before) before the drop")
         // b counts the delivery just after the sink's 250: wait for it, then look for deferrals.
         let counted = await LoopbackNodes.poll {
             lab.nodes["b"]!.metrics.render().contains(#"mxgp_deliveries_total{result="delivered"} \#(count + 1)"#)

@@ -113,8 +113,9 @@ import Testing
         }
         #expect(returned, "the node's services did not all return within 10 s")
         #expect(await nodes.waitUntil(timeout: .seconds(3)) { await up.lookup(c) == nil })
-        let lastError = await up.peers().first?.lastError ?? "nil"
-        #expect(lastError.contains("cease") && lastError.contains("node shutting down"), "lastError: \(lastError)")
+        // Why the session went down (lastError may already be a failed reconnect to the stopped node).
+        let lastDown = await up.peers().first?.lastDown ?? "nil"
+        #expect(lastDown.contains("cease") && lastDown.contains("node shutting down"), "lastDown: \(lastDown)")
         #expect(!FileManager.default.fileExists(atPath: socket), "the admin socket was left behind")
         await up.stop()
     }

@@ -40,12 +40,15 @@ import Testing
         #expect(moved?.alternates.first?.reason == .notDraining)
         let info = await up1.peering.info()
         #expect(info.overload?.draining == true)
-        #expect(info.overload?.why == "queue 5 > 3")
+        // The monitor samples the queue while the five are stored: it drains at the first sample
+        // above 3 (4 or 5 on a loaded machine).
+        #expect(["queue 4 > 3", "queue 5 > 3"].contains(info.overload?.why ?? ""), "\(String(describing: info.overload))")
         #expect(await LoopbackNodes.poll { up1.metrics.render().contains("mxgp_draining 1.0") })
         try await AdminAPITests.withServer(up1.peering) { client in
             let body = try await client.request("GET", AdminPath.node).body
             let node = try AdminJSON.decode(NodeInfo.self, from: body)
-            #expect(node.overload?.draining == true && node.overload?.why == "queue 5 > 3" && node.overload?.queueDepth == 5)
+            #expect(node.overload?.draining == true && ["queue 4 > 3", "queue 5 > 3"].contains(node.overload?.why ?? "")
+                    && node.overload?.queueDepth == 5)
             #expect(body.contains(#""draining" : true"#) || body.contains(#""draining": true"#))
         }
 

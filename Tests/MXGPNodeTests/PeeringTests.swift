@@ -46,7 +46,7 @@ import Testing
         #expect(clock.now - start < .seconds(3))
         let peer = await up.peers().first
         #expect(peer?.state != "Established")
-        #expect(peer?.lastError?.contains("cease") == true)
+        #expect(peer?.lastDown?.contains("cease") == true, "lastDown: \(String(describing: peer?.lastDown))")
         await up.stop()
     }
 

@@ -37,6 +37,7 @@ extension PeeringController {
             case .sessionDown(let reason):
                 peers[i].establishedAt = nil
                 peers[i].lastError = reason.text
+                peers[i].lastDown = reason.text
                 note(i, "session down: \(reason.text)", level: stopping ? .info : .warning)
                 engine.neighbourDown(i)
                 scheduleFlush()

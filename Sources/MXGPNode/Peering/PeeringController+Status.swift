@@ -9,7 +9,7 @@ extension PeeringController {
         return peers.indices.filter { !peers[$0].removed }.map { i in
             let peer = peers[i]
             let received = engine.adjRIBInCounts(of: i)
-            return PeerStatus(
+            var status = PeerStatus(
                 name: peer.config.name, operatorNumber: peer.config.routing.operatorNumber,
                 address: peer.config.address?.description ?? "", relationship: peer.config.routing.relationship,
                 state: peer.session.phase.description,
@@ -17,6 +17,8 @@ extension PeeringController {
                 messagesIn: peer.messagesIn, messagesOut: peer.messagesOut, updatesIn: peer.updatesIn, updatesOut: peer.updatesOut,
                 routesReceived: received.received, routesAccepted: received.accepted,
                 lastError: peer.lastError, tls: settings.tls != nil)
+            status.lastDown = peer.lastDown
+            return status
         }
     }
 

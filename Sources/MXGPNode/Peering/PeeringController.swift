@@ -18,6 +18,8 @@ final class PeeringController: @unchecked Sendable {
         var timers: [SessionTimer: Scheduled<Void>] = [:]
         var establishedAt: NIODeadline?
         var lastError: String?
+        /// Why the session last went down (kept across failed reconnects).
+        var lastDown: String?
         var messagesIn = 0
         var messagesOut = 0
         var updatesIn = 0
