@@ -22,7 +22,8 @@ extension Lab {
             for node in await postfixNodesNotListening() { differences[node] = ["Postfix does not answer on port 25 yet"] }
             let elapsed = clock.now - start
             if differences.isEmpty { return elapsed }
-            let report = "converging: \(plan.nodes.count - differences.count)/\(plan.nodes.count) nodes have the expected routes (or, Postfix nodes, listen)"
+            let ready = plan.topology.nodes.contains { $0.mta == .postfix } ? "are ready (expected routes; Postfix nodes: answering on port 25)" : "have the expected routes"
+            let report = "converging: \(plan.nodes.count - differences.count)/\(plan.nodes.count) nodes \(ready)"
             if report != lastReport {
                 progress(report + " (\(Self.seconds(elapsed)))")
                 lastReport = report
