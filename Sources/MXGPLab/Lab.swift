@@ -121,9 +121,9 @@ public struct Lab: Sendable {
 
     /// The route differences between the live nodes and `expected` (empty when they agree).
     /// A node that cannot be asked counts as one difference.
-    public func routeDifferences(from expected: ExpectedRoutes) async -> [String: [String]] {
+    public func routeDifferences(from expected: ExpectedRoutes, only nodes: Set<String>? = nil) async -> [String: [String]] {
         var differences: [String: [String]] = [:]
-        for (node, routes) in expected.routes where !plan.runsPostfix(node) {
+        for (node, routes) in expected.routes where !plan.runsPostfix(node) && nodes?.contains(node) != false {
             do {
                 let live = try await liveRoutes(node)
                 var lines: [String] = []

@@ -16,12 +16,17 @@ extension Lab {
         let clock = ContinuousClock()
         let start = clock.now
         var lastReport = ""
+        // Each round asks again only the nodes that differed last time; once none does, one
+        // more round asks every node (a big lab's round trips then stay short).
+        var differing: Set<String>? = nil
         while true {
             try await checkNodesRunning()
-            var differences = await routeDifferences(from: expected)
+            var differences = await routeDifferences(from: expected, only: differing)
             for node in await postfixNodesNotListening() { differences[node] = ["Postfix does not answer on port 25 yet"] }
             let elapsed = clock.now - start
-            if differences.isEmpty { return elapsed }
+            if differences.isEmpty && differing == nil { return elapsed }
+            differing = differences.isEmpty ? nil : Set(differences.keys)
+            if differences.isEmpty { continue }
             let ready = plan.topology.nodes.contains { $0.mta == .postfix } ? "are ready (expected routes; Postfix nodes: answering on port 25)" : "have the expected routes"
             let report = "converging: \(plan.nodes.count - differences.count)/\(plan.nodes.count) nodes \(ready)"
             if report != lastReport {

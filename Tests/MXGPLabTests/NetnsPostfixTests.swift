@@ -120,7 +120,7 @@ import Glibc
         // kill up2: Postfix's master and every daemon of the node end; heal starts it again.
         lab = try await LabFaults(lab: lab).apply(.kill(node: "up2"))
         #expect(await lab.backend.state(lab.plan, node: "up2") == .stopped)
-        #expect(await (lab.backend as! NetnsBackend).namespacePids(lab.plan.node("up2")!.namespace).isEmpty)
+        #expect(NetnsBackend.pids(inNamespaces: [lab.plan.node("up2")!.namespace]).isEmpty)
         #expect(await send("killed"))
         let (healed, undone) = try await LabFaults(lab: lab).healAll()
         lab = healed

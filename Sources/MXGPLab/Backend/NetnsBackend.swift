@@ -43,9 +43,19 @@ public struct NetnsBackend: LabBackend {
         if plan.nodes.contains(where: { plan.runsPostfix($0.name) }), !PostfixInstance.installed {
             throw LabError("lab \(plan.name) has Postfix nodes (mta: postfix) but Postfix is not installed; Debian: apt-get install -y postfix (choose \"No configuration\")")
         }
+        let limits = LabHostLimits.raise(nodes: plan.nodes.count, links: plan.links.count)
+        limits.raised.forEach(progress)
+        limits.failed.forEach { progress("warning: \($0)") }
         let setup = NetnsCommands.setup(plan)
-        progress("creating \(plan.nodes.count) namespaces and \(plan.links.count) links (\(setup.count) commands)")
-        for command in setup { try await runner.check(command) }
+        let folder = directory.labPath(plan.name) + "/setup"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let steps = NetnsBatch.steps(setup, folder: folder)
+        progress("creating \(plan.nodes.count) namespaces and \(plan.links.count) links (\(setup.count) commands in \(steps.count) batches)")
+        for step in steps {
+            if let file = step.file { try file.text.write(toFile: file.name, atomically: false, encoding: .utf8) }
+            try await runner.check(step.argv, timeout: .seconds(120))
+        }
+        try? FileManager.default.removeItem(atPath: folder)
         for node in plan.nodes {
             try await start(plan, node: node.name)
         }
@@ -54,17 +64,29 @@ public struct NetnsBackend: LabBackend {
     public func down(_ plan: LabPlan) async throws {
         var failures: [String] = []
         await stopProcesses(in: plan.nodes.map(\.namespace))
-        for node in plan.nodes {
-            if await namespaceExists(node.namespace) {
-                for command in NetnsCommands.teardown(node) {
-                    let result = await runner.run(command)
-                    if !result.succeeded { failures.append(CommandFailure(argv: command, result: result).description) }
-                }
+        var existing: [PlannedNode] = []
+        for node in plan.nodes where await namespaceExists(node.namespace) { existing.append(node) }
+        // All namespaces in one `ip -force -batch` (a thousand-node lab goes in seconds); what
+        // it could not remove is tried once more one by one, for the error message.
+        if existing.count > 1 {
+            let folder = directory.labPath(plan.name)
+            let file = "\(folder)/teardown.ip"
+            if (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+               (try? existing.map { "netns del \($0.namespace)\n" }.joined().write(toFile: file, atomically: false, encoding: .utf8)) != nil {
+                _ = await runner.run(["ip", "-force", "-batch", file], timeout: .seconds(120))
+                try? FileManager.default.removeItem(atPath: file)
+            }
+        }
+        for node in existing where await namespaceExists(node.namespace) {
+            for command in NetnsCommands.teardown(node) {
+                let result = await runner.run(command)
+                if !result.succeeded { failures.append(CommandFailure(argv: command, result: result).description) }
             }
         }
         // veths created but not yet moved into a namespace (an up interrupted half-way).
+        let hostLinks = await hostLinkNames()
         for link in plan.links {
-            for name in [link.creationNames.a, link.creationNames.b] where await linkExists(name) {
+            for name in [link.creationNames.a, link.creationNames.b] where hostLinks.contains(name) {
                 _ = await runner.run(["ip", "link", "del", name])
             }
         }
@@ -163,9 +185,7 @@ public struct NetnsBackend: LabBackend {
     /// paused ones are resumed first so they can act on the signal.
     public func stopProcesses(in namespaces: [String]) async {
         for (signal, wait) in [(SIGTERM, 3.0), (SIGKILL, 2.0)] {
-            var pids: [Int32] = []
-            for namespace in namespaces { pids += await namespacePids(namespace) }
-            pids = pids.filter(processAlive)
+            let pids = Self.pids(inNamespaces: namespaces).filter(processAlive)
             if pids.isEmpty { return }
             for pid in pids {
                 kill(pid, SIGCONT)
@@ -178,18 +198,36 @@ public struct NetnsBackend: LabBackend {
         }
     }
 
-    func namespacePids(_ namespace: String) async -> [Int32] {
-        let result = await runner.run(["ip", "netns", "pids", namespace], timeout: .seconds(10))
-        guard result.succeeded else { return [] }
-        return result.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
+    /// The processes whose network namespace is one of these (as `ip netns pids` finds
+    /// them, by the namespace's inode), in one pass over /proc for all of them.
+    static func pids(inNamespaces namespaces: [String]) -> [Int32] {
+        var inodes: Set<UInt64> = []
+        for namespace in namespaces {
+            var info = stat()
+            if stat("/run/netns/\(namespace)", &info) == 0 { inodes.insert(UInt64(info.st_ino)) }
+        }
+        guard !inodes.isEmpty, let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry) else { return nil }
+            var info = stat()
+            guard stat("/proc/\(entry)/ns/net", &info) == 0, inodes.contains(UInt64(info.st_ino)) else { return nil }
+            return pid
+        }
+    }
+
+    /// The names of the host namespace's network interfaces (one `ip -o link show`).
+    func hostLinkNames() async -> Set<String> {
+        let result = await runner.run(["ip", "-o", "link", "show"], timeout: .seconds(10))
+        // "12: mxgp-ab12-3a@mxgp-ab12-3b: <BROADCAST,…" — the name is the second field, before any '@'.
+        return Set(result.stdout.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", maxSplits: 2)
+            guard fields.count > 1 else { return nil }
+            return String(fields[1].split(separator: "@").first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+        })
     }
 
     func namespaceExists(_ namespace: String) async -> Bool {
         FileManager.default.fileExists(atPath: "/run/netns/\(namespace)")
-    }
-
-    func linkExists(_ name: String) async -> Bool {
-        await runner.run(["ip", "link", "show", "dev", name], timeout: .seconds(5)).succeeded
     }
 
     /// Every namespace whose name starts with `prefix` (`mxgp-` for all labs).

@@ -10,6 +10,24 @@ public struct LabPlanError: Error, Sendable, CustomStringConvertible {
 public enum LabPlanner {
     /// Fast liveness used by lab nodes, so a silent neighbour is noticed within a second.
     public static let fastLivenessMilliseconds: UInt16 = 300
+    /// Labs with more nodes than this are big: their nodes get ``bigLabTimers``.
+    public static let bigLabNodes = 200
+    /// Hold time of big labs' nodes (keepalive every 5 s).
+    public static let bigLabHoldTime: UInt16 = 15
+
+    /// The session timers of a lab's nodes. Small labs: the lab profile with fast liveness
+    /// (a silent neighbour is noticed within a second). Big labs (over ``bigLabNodes`` nodes):
+    /// no fast liveness and a 15 s hold time, so a thousand idle nodes' keepalives stay far
+    /// below a core (a paused node is noticed after up to 15 s instead).
+    public static func timers(nodeCount: Int) -> NodeConfig.Timers {
+        var timers = NodeConfig.Timers.lab
+        if nodeCount > bigLabNodes {
+            timers.holdTime = bigLabHoldTime
+        } else {
+            timers.fastLivenessMilliseconds = fastLivenessMilliseconds
+        }
+        return timers
+    }
 
     /// Lab names are used in namespace, network and folder names.
     public static func validateLabName(_ name: String) throws(LabPlanError) {
@@ -81,8 +99,7 @@ public enum LabPlanner {
                 // bridged packets to addresses outside a network's subnet; overlays know only theirs).
                 nextHop: interface.map { HostPort(host: $0.address, port: NodeConfig.defaultSMTPPort) })
         }
-        var timers = NodeConfig.Timers.lab
-        timers.fastLivenessMilliseconds = fastLivenessMilliseconds
+        let timers = timers(nodeCount: topology.nodes.count)
         var config = NodeConfig(
             name: node.name, operatorNumber: node.operatorNumber, region: node.region, role: node.role, domains: node.domains,
             listen: NodeConfig.Listen(admin: layout.adminSocket(node.name)),

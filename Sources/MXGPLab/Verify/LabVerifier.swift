@@ -45,6 +45,11 @@ public struct LabVerifier: Sendable {
     public var timeout: Duration
     /// Probes sent at once.
     public var concurrency = 8
+    /// Only this many probes, between colo pairs drawn from `seed` (big labs: all pairs of
+    /// 800 colos would be 640,000 probes); nil: every ordered pair.
+    public var sample: Int?
+    /// The seed `sample` draws its pairs from: the same seed, the same pairs.
+    public var seed: UInt64 = 1
 
     public init(lab: Lab, timeout: Duration = .seconds(30)) {
         self.lab = lab
@@ -64,8 +69,8 @@ public struct LabVerifier: Sendable {
         let failed = FaultImpact(faults: lab.state.faults, plan: lab.plan).failedNodes
         let colos = lab.plan.topology.nodes.filter { $0.role == .colo && !$0.domains.isEmpty && !failed.contains($0.name) }
         var probes: [Probe] = []
-        for source in colos {
-            for target in colos where target.name != source.name {
+        for (source, target) in Self.pairs(of: colos.count, sample: sample, seed: seed).map({ (colos[$0.0], colos[$0.1]) }) {
+            do {
                 let domain = target.domains[0].text
                 probes.append(Probe(
                     from: source.name, to: target.name, fromAddress: "verify@\(source.domains[0].text)",
@@ -75,6 +80,24 @@ public struct LabVerifier: Sendable {
             }
         }
         return probes
+    }
+
+    /// The ordered pairs (source, target) of `count` colos, by index: all of them in order, or
+    /// `sample` distinct pairs drawn from `seed` (all of them when there are no more).
+    static func pairs(of count: Int, sample: Int?, seed: UInt64) -> [(Int, Int)] {
+        let total = count * (count - 1)
+        guard let sample, sample < total else {
+            return (0..<count).flatMap { s in (0..<count).filter { $0 != s }.map { (s, $0) } }
+        }
+        var rng = SeededRandom(seed: seed)
+        var picked: [(Int, Int)] = []
+        var seen: Set<Int> = []
+        while picked.count < sample {
+            let s = Int(rng.next() % UInt64(count)), t = Int(rng.next() % UInt64(count))
+            guard s != t, seen.insert(s * count + t).inserted else { continue }
+            picked.append((s, t))
+        }
+        return picked
     }
 
     /// Runs the probes and returns the report.

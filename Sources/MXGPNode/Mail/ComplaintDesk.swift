@@ -61,7 +61,10 @@ public struct ComplaintDesk: Service {
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.work.run(drainFor: .seconds(5)) }
-            group.addTask { await self.learnComplaintRate() }
+            // The rate only weighs chargebacks: without a contract that has one, nothing to learn.
+            if settings.contracts.values.contains(where: { $0.chargeback > 0 }) {
+                group.addTask { await self.learnComplaintRate() }
+            }
             await peering.onReport { report, neighbour in
                 self.work.submit { _ = await self.handle(report, from: neighbour) }
             }

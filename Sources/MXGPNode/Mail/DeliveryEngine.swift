@@ -31,7 +31,13 @@ public final class DeliveryEngine: Service, Sendable {
         var stats = NextHopStats()
         /// Next hops whose recent deliveries are slow (tried after the healthy ones).
         var slow: SlowNextHops
+        /// The last look found the queue empty and nothing in flight: the periodic tick looks
+        /// again only every few seconds (new mail and route changes wake the engine anyway),
+        /// so a thousand idle lab nodes do not each query their store four times a second.
+        var idle = false
     }
+    /// Ticks of 250 ms between looks at an idle queue.
+    static let idleTicks = 20
     /// The deliveries running now, children of `run()`.
     private let work = ServiceWork()
     /// How long deliveries in progress may take to finish at shutdown.
@@ -115,9 +121,12 @@ public final class DeliveryEngine: Service, Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.work.run(drainFor: self.shutdownDrain) }
             group.addTask { [weak self] in
+                var tick = 0
                 while ticking.withLockedValue({ $0 }) && !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
-                    self?.wake()
+                    tick += 1
+                    guard let self else { return }
+                    if tick % Self.idleTicks == 0 || !self.state.withLockedValue({ $0.idle }) { self.wake() }
                 }
             }
             for await _ in wakeups.cancelOnGracefulShutdown() {
@@ -151,6 +160,7 @@ public final class DeliveryEngine: Service, Sendable {
             }
         }
         if let depth = try? await store.queueDepth() {
+            state.withLockedValue { $0.idle = depth == 0 && $0.inFlight.isEmpty }
             metrics?.queueDepth(depth)
             if let status = await peering.overloadSample(queueDepth: depth) { metrics?.draining(status.draining) }
         }
@@ -162,6 +172,7 @@ public final class DeliveryEngine: Service, Sendable {
     /// marking it queued makes the retry a dedupe hit, not a second DSN.
     func returnBounces() async {
         guard let pending = try? await store.pendingBounces(), !pending.isEmpty else { return }
+        state.withLockedValue { $0.idle = false }  // the DSNs queued here go out at the next tick
         let own = settings.deliverTo == nil ? Set(settings.ownDomains.map(\.text)) : []
         for bounce in pending {
             let addresses = bounce.recipients.map(\.address)

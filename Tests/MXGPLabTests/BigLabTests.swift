@@ -1,0 +1,66 @@
+import Foundation
+import MXGPTopology
+import Testing
+@testable import MXGPLab
+
+/// What makes a thousand-node lab possible: batched setup, scaled timers, raised host limits,
+/// sampled verification.
+@Suite struct BigLabTests {
+    @Test func quickstartSetupBatchesMatchGolden() throws {
+        let plan = try LabPlanTests.quickstart()
+        let steps = NetnsBatch.steps(NetnsCommands.setup(plan), folder: "/run/mxgp/labs/quickstart/setup")
+        let text = steps.map { step in
+            "$ " + step.argv.joined(separator: " ") + "\n" + (step.file.map { "  " + $0.text.split(separator: "\n").joined(separator: "\n  ") + "\n" } ?? "")
+        }.joined()
+        try Golden.check(text, "quickstart.netns-batch.txt")
+        // One host batch, then one ip batch and one iptables-restore per namespace: 1 + 2 × nodes.
+        #expect(steps.count == 1 + 2 * plan.nodes.count)
+    }
+
+    /// Every setup command lands in exactly one batch line, none is dropped.
+    @Test func batchesKeepEveryCommand() throws {
+        let plan = try LabPlanTests.quickstart()
+        let commands = NetnsCommands.setup(plan)
+        let steps = NetnsBatch.steps(commands, folder: "/f")
+        let lines = steps.compactMap(\.file).flatMap { $0.text.split(separator: "\n") }
+            .filter { !["*filter", "COMMIT"].contains($0) }
+        #expect(lines.count == commands.count)
+        #expect(steps.allSatisfy { $0.file == nil || $0.argv.last == $0.file!.name })
+    }
+
+    @Test(arguments: [(7, true), (200, true), (201, false), (1000, false)])
+    func bigLabsGetScaledTimers(nodes: Int, fast: Bool) {
+        let timers = LabPlanner.timers(nodeCount: nodes)
+        #expect((timers.fastLivenessMilliseconds != nil) == fast)
+        #expect(timers.holdTime == (fast ? NodeConfig.Timers.lab.holdTime : LabPlanner.bigLabHoldTime))
+    }
+
+    @Test func hostLimitsGrowWithTheLab() {
+        let small = Dictionary(uniqueKeysWithValues: LabHostLimits.settings(nodes: 7, links: 8).map { ($0.name, $0.minimum) })
+        #expect(small["net.ipv4.neigh.default.gc_thresh3"]! <= 1024)  // the kernel's default is enough
+        let big = Dictionary(uniqueKeysWithValues: LabHostLimits.settings(nodes: 1000, links: 2000).map { ($0.name, $0.minimum) })
+        #expect(big["net.ipv4.neigh.default.gc_thresh3"]! >= 4000)
+        #expect(big["net.ipv4.neigh.default.gc_thresh1"]! < big["net.ipv4.neigh.default.gc_thresh2"]!)
+        #expect(big["kernel.pid_max"]! > 32768)
+    }
+
+    @Test func sampledPairsAreDistinctAndRepeatable() {
+        let pairs = LabVerifier.pairs(of: 800, sample: 100, seed: 7)
+        #expect(pairs.count == 100)
+        #expect(Set(pairs.map { $0.0 * 800 + $0.1 }).count == 100)
+        #expect(pairs.allSatisfy { $0.0 != $0.1 && (0..<800).contains($0.0) && (0..<800).contains($0.1) })
+        #expect(pairs.map { [$0.0, $0.1] } == LabVerifier.pairs(of: 800, sample: 100, seed: 7).map { [$0.0, $0.1] })
+        #expect(pairs.map { [$0.0, $0.1] } != LabVerifier.pairs(of: 800, sample: 100, seed: 8).map { [$0.0, $0.1] })
+        // A sample as large as all pairs is all pairs, in order.
+        #expect(LabVerifier.pairs(of: 3, sample: 10, seed: 1).map { [$0.0, $0.1] } == [[0, 1], [0, 2], [1, 0], [1, 2], [2, 0], [2, 1]])
+    }
+
+    /// Labs/large-1000.yaml is what `mxgp lab generate` makes, so it can be made again.
+    @Test func large1000IsTheGeneratedTopology() throws {
+        let file = try LabPlanTests.topology("large-1000.yaml")
+        var generated = TopologyGenerator.generate(.tiers, nodes: 1000, seed: 1)
+        generated.name = "large-1000"
+        #expect(file.nodes.count == 1000)
+        #expect(file.yamlText == generated.yamlText)
+    }
+}
