@@ -41,6 +41,26 @@ public final class NodeStore: Sendable {
         committer = GroupCommitter(pool: pool, maximumBatch: maximumBatch)
     }
 
+    /// A write transaction committed without an fsync of its own (`synchronous = NORMAL` for
+    /// this one commit, FULL again afterwards). Only for bookkeeping whose loss in a power
+    /// failure is harmless: a delivery-side state change (claimed, delivered, deferred) that
+    /// is lost leaves the message queued, so it is sent again and the next hop's dedupe absorbs
+    /// the copy. Custody (`accept`) never uses it. The WAL is append-only, so the next FULL
+    /// commit's fsync makes these durable too; a SIGKILL loses nothing (the writes are in the
+    /// page cache already).
+    func bookkeepingWrite<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            var result: T?
+            try db.inTransaction {
+                result = try updates(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
     /// Opens the store in the directory at `path`.
     public convenience init(directoryPath: String, maximumBatch: Int = 256) throws {
         try self.init(directory: URL(fileURLWithPath: directoryPath, isDirectory: true), maximumBatch: maximumBatch)
