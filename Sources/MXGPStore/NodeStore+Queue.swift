@@ -10,11 +10,19 @@ extension NodeStore {
     /// Messages in `excluding` (deliveries running now) are skipped without being loaded.
     public func due(now: Date, limit: Int = 100, excluding: Set<String> = []) async throws -> [QueuedDelivery] {
         try await pool.read { db in
-            let ids = try String.fetchAll(db.cachedStatement(sql: """
-                    SELECT queue_id FROM recipients WHERE state = 'queued' AND next_attempt_at <= ?
-                    GROUP BY queue_id ORDER BY MIN(next_attempt_at), queue_id LIMIT ?
-                    """), arguments: [now.storeSeconds, limit + excluding.count])
-            return try ids.lazy.filter { !excluding.contains($0) }.prefix(limit).compactMap { id in
+            // Recipients in (next_attempt_at, queue_id) order straight from the index: a
+            // message first appears at its earliest due recipient, so the first `limit` new ids
+            // are the `limit` oldest-due messages; the walk stops there.
+            var ids: [String] = []
+            var seen: Set<String> = []
+            let cursor = try String.fetchCursor(db.cachedStatement(sql: """
+                    SELECT queue_id FROM recipients INDEXED BY recipients_due
+                    WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, queue_id
+                    """), arguments: [now.storeSeconds])
+            while ids.count < limit, let id = try cursor.next() {
+                if seen.insert(id).inserted && !excluding.contains(id) { ids.append(id) }
+            }
+            return try ids.compactMap { id in
                 try QueueReader.delivery(
                     db, id: id, recipientFilter: "state = 'queued' AND next_attempt_at <= ?",
                     arguments: [now.storeSeconds])
