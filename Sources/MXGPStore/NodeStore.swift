@@ -6,7 +6,8 @@ import GRDB
 ///
 /// `accept` is the custody point: it returns only after the message is committed, and
 /// concurrent calls share one transaction (group commit) so they share fsyncs. Every
-/// other method is one short transaction of its own.
+/// other method is one short transaction of its own; the delivery engine's bookkeeping
+/// (claimed, delivered, deferred) commits without an fsync of its own (`bookkeepingWrite`).
 public final class NodeStore: Sendable {
     /// The database file.
     public let path: String
