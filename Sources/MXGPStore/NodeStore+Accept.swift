@@ -65,16 +65,14 @@ enum AcceptWriter {
         if let messageId = message.messageId {
             fresh = []
             for recipient in message.recipients {
-                let seen = try String.fetchOne(
-                    db, sql: "SELECT queue_id FROM dedupe WHERE message_id = ? AND digest = ? AND recipient = ?",
+                let seen = try String.fetchOne(db.cachedStatement(sql: "SELECT queue_id FROM dedupe WHERE message_id = ? AND digest = ? AND recipient = ?"),
                     arguments: [messageId, message.digest, recipient.key])
                 if let seen {
                     existingId = existingId ?? seen
                 } else {
                     fresh.append(recipient)
-                    try db.execute(
-                        sql: "INSERT INTO dedupe (message_id, digest, recipient, queue_id, first_seen) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [messageId, message.digest, recipient.key, message.id, now])
+                    try db.cachedStatement(sql: "INSERT INTO dedupe (message_id, digest, recipient, queue_id, first_seen) VALUES (?, ?, ?, ?, ?)")
+                        .execute(arguments: [messageId, message.digest, recipient.key, message.id, now])
                 }
             }
         }
@@ -82,36 +80,30 @@ enum AcceptWriter {
 
         let size = incoming.data.count
         for recipient in fresh where recipient.local {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO mailbox (address, queue_id, message_id, digest, envelope_from, subject,
                                          received_at, hops, size, data)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     recipient.key, message.id, message.messageId, message.digest, incoming.envelopeFrom,
                     message.subject, now, message.hopsJSON, size, incoming.data,
                 ])
         }
         let relayed = fresh.filter { !$0.local }
         if !relayed.isEmpty {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO messages (id, message_id, digest, envelope_from, data, size, received_at,
                                           received_from, hops)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     message.id, message.messageId, message.digest, incoming.envelopeFrom, incoming.data, size,
                     now, incoming.receivedFrom, message.hopsJSON,
                 ])
             for recipient in relayed {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO recipients (queue_id, address, domain, state, attempts, next_attempt_at)
                         VALUES (?, ?, ?, 'queued', 0, ?)
-                        """,
-                    arguments: [message.id, recipient.address, recipient.domain, now])
+                        """).execute(arguments: [message.id, recipient.address, recipient.domain, now])
             }
         }
         if let price = incoming.ledgerPrice {

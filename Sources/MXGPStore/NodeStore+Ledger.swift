@@ -18,16 +18,15 @@ extension NodeStore {
     public func recordChargeback(neighbour: String, amount: Int) async throws {
         try await pool.write { db in
             try LedgerWriter.ensure(db, neighbour: neighbour)
-            try db.execute(
-                sql: "UPDATE ledger SET chargebacks = chargebacks + ?, complaints = complaints + 1 WHERE neighbour = ?",
-                arguments: [amount, neighbour])
+            try db.cachedStatement(sql: "UPDATE ledger SET chargebacks = chargebacks + ?, complaints = complaints + 1 WHERE neighbour = ?")
+                .execute(arguments: [amount, neighbour])
         }
     }
 
     /// Every neighbour's account, by name.
     public func ledger() async throws -> [LedgerEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM ledger ORDER BY neighbour").map { row in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM ledger ORDER BY neighbour")).map { row in
                 LedgerEntry(
                     neighbour: row["neighbour"], messagesIn: row["messages_in"], bytesIn: row["bytes_in"],
                     messagesOut: row["messages_out"], bytesOut: row["bytes_out"], owed: row["owed"],
@@ -40,7 +39,7 @@ extension NodeStore {
 
 enum LedgerWriter {
     static func ensure(_ db: Database, neighbour: String) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO ledger (neighbour) VALUES (?)", arguments: [neighbour])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO ledger (neighbour) VALUES (?)").execute(arguments: [neighbour])
     }
 
     static func book(_ db: Database, neighbour: String, inbound: Bool, bytes: Int, price: Int) throws {
@@ -48,6 +47,6 @@ enum LedgerWriter {
         let sql = inbound
             ? "UPDATE ledger SET messages_in = messages_in + 1, bytes_in = bytes_in + ?, earned = earned + ? WHERE neighbour = ?"
             : "UPDATE ledger SET messages_out = messages_out + 1, bytes_out = bytes_out + ?, owed = owed + ? WHERE neighbour = ?"
-        try db.execute(sql: sql, arguments: [bytes, price, neighbour])
+        try db.cachedStatement(sql: sql).execute(arguments: [bytes, price, neighbour])
     }
 }

@@ -7,15 +7,21 @@ import GRDB
 extension NodeStore {
     /// Messages with recipients due at `now` (state `queued`, `next_attempt_at ≤ now`),
     /// oldest due first, at most `limit` messages, each with only its due recipients.
-    public func due(now: Date, limit: Int = 100) async throws -> [QueuedDelivery] {
+    /// Messages in `excluding` (deliveries running now) are skipped without being loaded.
+    public func due(now: Date, limit: Int = 100, excluding: Set<String> = []) async throws -> [QueuedDelivery] {
         try await pool.read { db in
-            let ids = try String.fetchAll(
-                db,
-                sql: """
-                    SELECT queue_id FROM recipients WHERE state = 'queued' AND next_attempt_at <= ?
-                    GROUP BY queue_id ORDER BY MIN(next_attempt_at), queue_id LIMIT ?
-                    """,
-                arguments: [now.storeSeconds, limit])
+            // Recipients in (next_attempt_at, queue_id) order straight from the index: a
+            // message first appears at its earliest due recipient, so the first `limit` new ids
+            // are the `limit` oldest-due messages; the walk stops there.
+            var ids: [String] = []
+            var seen: Set<String> = []
+            let cursor = try String.fetchCursor(db.cachedStatement(sql: """
+                    SELECT queue_id FROM recipients INDEXED BY recipients_due
+                    WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY next_attempt_at, queue_id
+                    """), arguments: [now.storeSeconds])
+            while ids.count < limit, let id = try cursor.next() {
+                if seen.insert(id).inserted && !excluding.contains(id) { ids.append(id) }
+            }
             return try ids.compactMap { id in
                 try QueueReader.delivery(
                     db, id: id, recipientFilter: "state = 'queued' AND next_attempt_at <= ?",
@@ -28,15 +34,13 @@ extension NodeStore {
     /// +1. Returns the addresses actually claimed (those that were still queued).
     @discardableResult
     public func markDelivering(queueId: String, recipients: [String], nextHop: String?) async throws -> [String] {
-        try await pool.write { db in
+        try await bookkeepingWrite { db in
             var claimed: [String] = []
             for address in recipients {
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         UPDATE recipients SET state = 'delivering', next_hop = ?, attempts = attempts + 1
                         WHERE queue_id = ? AND address = ? AND state = 'queued'
-                        """,
-                    arguments: [nextHop, queueId, address])
+                        """).execute(arguments: [nextHop, queueId, address])
                 if db.changesCount > 0 { claimed.append(address) }
             }
             return claimed
@@ -47,8 +51,9 @@ extension NodeStore {
     /// deleted once no recipient is left. With `price`, books one message out to
     /// `nextHop` in the ledger in the same transaction.
     public func delivered(queueId: String, recipients: [String], nextHop: String, price: Int? = nil) async throws {
-        try await pool.write { db in
-            guard let size = try Int.fetchOne(db, sql: "SELECT size FROM messages WHERE id = ?", arguments: [queueId])
+        try await bookkeepingWrite { db in
+            guard let size = try Int.fetchOne(db.cachedStatement(sql: "SELECT size FROM messages WHERE id = ?"),
+                arguments: [queueId])
             else { throw StoreError.unknownMessage(queueId) }
             try QueueWriter.setState(db, queueId: queueId, recipients: recipients, sql: """
                 UPDATE recipients SET state = 'delivered', next_hop = ?, last_error = NULL
@@ -65,7 +70,7 @@ extension NodeStore {
     /// attempt at `nextAttemptAt` (the engine computes the backoff). A recipient that was
     /// not marked delivering gets its attempt counted here.
     public func deferred(queueId: String, recipients: [String], error: String, nextAttemptAt: Date) async throws {
-        try await pool.write { db in
+        try await bookkeepingWrite { db in
             try QueueWriter.setState(db, queueId: queueId, recipients: recipients, sql: """
                 UPDATE recipients SET
                     attempts = attempts + (CASE WHEN state = 'queued' THEN 1 ELSE 0 END),
@@ -89,8 +94,7 @@ extension NodeStore {
     /// Messages with bounced recipients whose DSN is not yet queued, with the original envelope.
     public func pendingBounces(limit: Int = 100) async throws -> [PendingBounce] {
         try await pool.read { db in
-            let ids = try String.fetchAll(
-                db, sql: "SELECT DISTINCT queue_id FROM recipients WHERE state = 'bounced' ORDER BY queue_id LIMIT ?",
+            let ids = try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT queue_id FROM recipients WHERE state = 'bounced' ORDER BY queue_id LIMIT ?"),
                 arguments: [limit])
             return try ids.compactMap { id in
                 guard let delivery = try QueueReader.delivery(db, id: id, recipientFilter: "state = 'bounced'", arguments: [])
@@ -111,9 +115,8 @@ extension NodeStore {
     public func dsnQueued(queueId: String, recipients: [String]) async throws {
         try await pool.write { db in
             for address in recipients {
-                try db.execute(
-                    sql: "DELETE FROM recipients WHERE queue_id = ? AND address = ? AND state = 'bounced'",
-                    arguments: [queueId, address])
+                try db.cachedStatement(sql: "DELETE FROM recipients WHERE queue_id = ? AND address = ? AND state = 'bounced'")
+                    .execute(arguments: [queueId, address])
             }
             try QueueWriter.deleteIfDone(db, queueId: queueId)
         }
@@ -123,13 +126,10 @@ extension NodeStore {
     /// bounce with a DSN ("5.4.7 delivery time expired").
     public func expired(lifetime: TimeInterval, now: Date) async throws -> [QueuedDelivery] {
         try await pool.read { db in
-            let ids = try String.fetchAll(
-                db,
-                sql: """
+            let ids = try String.fetchAll(db.cachedStatement(sql: """
                     SELECT DISTINCT m.id FROM messages m JOIN recipients r ON r.queue_id = m.id
                     WHERE r.state = 'queued' AND m.received_at <= ? ORDER BY m.received_at, m.id
-                    """,
-                arguments: [now.storeSeconds - lifetime])
+                    """), arguments: [now.storeSeconds - lifetime])
             return try ids.compactMap { id in
                 try QueueReader.delivery(db, id: id, recipientFilter: "state = 'queued'", arguments: [])
             }
@@ -142,7 +142,7 @@ extension NodeStore {
     @discardableResult
     public func recover() async throws -> Int {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE recipients SET state = 'queued' WHERE state = 'delivering'")
+            try db.cachedStatement(sql: "UPDATE recipients SET state = 'queued' WHERE state = 'delivering'").execute()
             return db.changesCount
         }
     }
@@ -150,8 +150,7 @@ extension NodeStore {
     /// Messages waiting for delivery (some recipient queued or delivering).
     public func queueDepth() async throws -> Int {
         try await pool.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(DISTINCT queue_id) FROM recipients WHERE state IN ('queued', 'delivering')") ?? 0
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(DISTINCT queue_id) FROM recipients WHERE state IN ('queued', 'delivering')")) ?? 0
         }
     }
 
@@ -168,18 +167,16 @@ enum QueueWriter {
         _ db: Database, queueId: String, recipients: [String], sql: String, leading: [(any DatabaseValueConvertible)?]
     ) throws {
         for address in recipients {
-            try db.execute(sql: sql, arguments: StatementArguments(leading + [queueId, address]))
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(leading + [queueId, address]))
         }
     }
 
     /// Deletes the message (and, by cascade, its delivered rows) when nothing is left to do.
     static func deleteIfDone(_ db: Database, queueId: String) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 DELETE FROM messages WHERE id = ? AND NOT EXISTS (
                     SELECT 1 FROM recipients WHERE queue_id = ? AND state IN ('queued', 'delivering', 'bounced'))
-                """,
-            arguments: [queueId, queueId])
+                """).execute(arguments: [queueId, queueId])
     }
 }
 
@@ -188,14 +185,11 @@ enum QueueReader {
     static func delivery(
         _ db: Database, id: String, recipientFilter: String, arguments: [(any DatabaseValueConvertible)?]
     ) throws -> QueuedDelivery? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM messages WHERE id = ?"), arguments: [id]) else {
             return nil
         }
-        let recipients = try Row.fetchAll(
-            db,
-            sql: "SELECT * FROM recipients WHERE queue_id = ? AND \(recipientFilter) ORDER BY address",
-            arguments: StatementArguments([id] + arguments)
-        ).map(recipient)
+        let recipients = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM recipients WHERE queue_id = ? AND \(recipientFilter) ORDER BY address"),
+            arguments: StatementArguments([id] + arguments)).map(recipient)
         guard !recipients.isEmpty else { return nil }
         return QueuedDelivery(
             id: row["id"], messageId: row["message_id"], envelopeFrom: row["envelope_from"], data: row["data"],
@@ -210,15 +204,13 @@ enum QueueReader {
     }
 
     static func listing(_ db: Database) throws -> [QueueEntry] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT m.id, m.message_id, m.envelope_from, m.received_at, m.size,
                        r.address, r.state, r.next_hop, r.attempts, r.last_error, r.next_attempt_at
                 FROM messages m JOIN recipients r ON r.queue_id = m.id
                 WHERE r.state IN ('queued', 'delivering', 'bounced')
                 ORDER BY m.received_at, m.id, r.address
-                """)
+                """))
         var entries: [QueueEntry] = []
         var index: [String: Int] = [:]
         for row in rows {

@@ -6,7 +6,8 @@ import GRDB
 ///
 /// `accept` is the custody point: it returns only after the message is committed, and
 /// concurrent calls share one transaction (group commit) so they share fsyncs. Every
-/// other method is one short transaction of its own.
+/// other method is one short transaction of its own; the delivery engine's bookkeeping
+/// (claimed, delivered, deferred) commits without an fsync of its own (`bookkeepingWrite`).
 public final class NodeStore: Sendable {
     /// The database file.
     public let path: String
@@ -39,6 +40,26 @@ public final class NodeStore: Sendable {
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try StoreSchema.migrator.migrate(pool)
         committer = GroupCommitter(pool: pool, maximumBatch: maximumBatch)
+    }
+
+    /// A write transaction committed without an fsync of its own (`synchronous = NORMAL` for
+    /// this one commit, FULL again afterwards). Only for bookkeeping whose loss in a power
+    /// failure is harmless: a delivery-side state change (claimed, delivered, deferred) that
+    /// is lost leaves the message queued, so it is sent again and the next hop's dedupe absorbs
+    /// the copy. Custody (`accept`) never uses it. The WAL is append-only, so the next FULL
+    /// commit's fsync makes these durable too; a SIGKILL loses nothing (the writes are in the
+    /// page cache already).
+    func bookkeepingWrite<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            var result: T?
+            try db.inTransaction {
+                result = try updates(db)
+                return .commit
+            }
+            return result!
+        }
     }
 
     /// Opens the store in the directory at `path`.

@@ -93,6 +93,14 @@ enum StoreSchema {
                 ALTER TABLE ledger ADD COLUMN complaints_payable INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        // due() walks this index in order and stops after `limit` messages, instead of
+        // grouping and sorting every queued recipient on each call (quadratic in a deep queue).
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                DROP INDEX recipients_due;
+                CREATE INDEX recipients_due ON recipients (state, next_attempt_at, queue_id);
+                """)
+        }
         return migrator
     }
 

@@ -35,6 +35,8 @@ public final class DeliveryEngine: Service, Sendable {
         /// again only every few seconds (new mail and route changes wake the engine anyway),
         /// so a thousand idle lab nodes do not each query their store four times a second.
         var idle = false
+        /// Engine time of the next queue-depth sample (see `drain()`).
+        var nextSample: Duration = .zero
     }
     /// Ticks of 250 ms between looks at an idle queue.
     static let idleTicks = 20
@@ -146,11 +148,12 @@ public final class DeliveryEngine: Service, Sendable {
         while !Task.isShuttingDownGracefully {
             let busy = state.withLockedValue { $0.inFlight }
             let room = maximumInFlight - busy.count
-            guard room > 0, let due = try? await store.due(now: Date(), limit: room + busy.count) else { break }
+            guard room > 0, let due = try? await store.due(now: Date(), limit: room, excluding: busy) else { break }
             let fresh = due.filter { !busy.contains($0.id) }.prefix(room)
             guard !fresh.isEmpty else { break }
             for delivery in fresh {
-                state.withLockedValue { _ = $0.inFlight.insert(delivery.id) }
+                // Busy until a queue-depth sample finds the queue empty again.
+                state.withLockedValue { _ = $0.inFlight.insert(delivery.id); $0.idle = false }
                 let started = work.submit {
                     await self.deliver(delivery)
                     self.state.withLockedValue { _ = $0.inFlight.remove(delivery.id) }
@@ -159,6 +162,16 @@ public final class DeliveryEngine: Service, Sendable {
                 if !started { state.withLockedValue { _ = $0.inFlight.remove(delivery.id) } }
             }
         }
+        // The queue depth (a count over the whole queue) and the bounce scan at most every
+        // `sampleInterval`: drain() runs after every finished delivery, thousands of times a
+        // second under load, and counting the queue each time cost more than the deliveries.
+        let sampleNow = now
+        let sampleDue = state.withLockedValue { state -> Bool in
+            guard sampleNow >= state.nextSample else { return false }
+            state.nextSample = sampleNow + Self.sampleInterval
+            return true
+        }
+        guard sampleDue else { return }
         if let depth = try? await store.queueDepth() {
             state.withLockedValue { $0.idle = depth == 0 && $0.inFlight.isEmpty }
             metrics?.queueDepth(depth)
@@ -166,6 +179,10 @@ public final class DeliveryEngine: Service, Sendable {
         }
         await returnBounces()
     }
+
+    /// How often drain() samples the queue depth and looks for bounces (the 250 ms tick
+    /// always finds a sample due).
+    static let sampleInterval: Duration = .milliseconds(100)
 
     /// Sends a DSN (RFC 3464) to the sender of every message with bounced recipients.
     /// The DSN's Message-ID derives from the queue id, so a crash between storing it and
@@ -300,6 +317,7 @@ public final class DeliveryEngine: Service, Sendable {
             for _ in addresses { metrics?.delivery(result: "bounced") }
             return
         }
+        state.withLockedValue { $0.idle = false }  // the retry is due at a tick
         let attempts = (recipients.map(\.attempts).max() ?? 0) + 1
         let next = Date().addingTimeInterval(settings.retryDelay(attempts: attempts))
         try? await store.deferred(queueId: delivery.id, recipients: addresses, error: error, nextAttemptAt: next)

@@ -25,7 +25,7 @@ public final class SMTPConnectionPool: Sendable {
     }
 
     /// Creates an empty pool.
-    public init(maximumIdlePerNextHop: Int = 4, idleTimeout: TimeAmount = .seconds(5), maximumTransactions: Int = 100) {
+    public init(maximumIdlePerNextHop: Int = 16, idleTimeout: TimeAmount = .seconds(5), maximumTransactions: Int = 100) {
         self.maximumIdlePerNextHop = maximumIdlePerNextHop
         self.idleTimeout = idleTimeout
         self.maximumTransactions = maximumTransactions
