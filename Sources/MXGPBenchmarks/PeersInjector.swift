@@ -117,7 +117,7 @@ public struct PeersInjector: Sendable {
         var channels: [Channel] = []
         defer { for channel in channels { channel.close(promise: nil) } }
         for k in 0..<peers {
-            let open = OpenMessage(operatorNumber: operatorBase + UInt32(k), holdTime: SessionConfiguration.labHoldTime, role: .provider, nodeRole: .upstream,
+            let open = OpenMessage(operatorNumber: operatorBase + UInt32(k), holdTime: SessionConfiguration.productionHoldTime, role: .provider, nodeRole: .upstream,
                                    region: Region("US")!, nodeName: "inj\(k)")
             let loop = group.next()
             let injector = FrameInjector(open: open, frames: framesPerPeer[k], loop: loop)
