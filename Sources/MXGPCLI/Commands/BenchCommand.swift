@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Run a benchmark and print its figures.",
-        subcommands: [RIBBenchCommand.self, SessionBenchCommand.self]
+        subcommands: [RIBBenchCommand.self, SessionBenchCommand.self, InjectBenchCommand.self]
     )
 }
 

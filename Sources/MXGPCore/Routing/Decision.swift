@@ -137,3 +137,115 @@ public enum ExpectedCost {
         return UInt32(min(1_000_000, (rate * 1_000_000 + 0.5).rounded(.down)))
     }
 }
+
+/// The ranked candidates of one domain in the Loc-RIB, best first.
+///
+/// Most domains have exactly one candidate (a domain announced by one neighbour), so one is
+/// held inline and only two or more take an array: a Loc-RIB slot is 48 bytes instead of an
+/// array reference plus a heap block (about 88 bytes per domain with one candidate).
+public struct CandidateList: RandomAccessCollection, MutableCollection, RangeReplaceableCollection, ExpressibleByArrayLiteral, Sendable, Hashable {
+    enum Storage: Sendable, Hashable {
+        case empty
+        case one(Candidate)
+        case many([Candidate])
+    }
+
+    var storage: Storage
+
+    /// An empty list.
+    public init() { storage = .empty }
+
+    public init(arrayLiteral elements: Candidate...) { self.init(elements) }
+
+    public init<S: Sequence>(_ elements: S) where S.Element == Candidate {
+        storage = Self.storage(for: Array(elements))
+    }
+
+    private static func storage(for array: [Candidate]) -> Storage {
+        switch array.count {
+        case 0: return .empty
+        case 1: return .one(array[0])
+        default: return .many(array)
+        }
+    }
+
+    public var startIndex: Int { 0 }
+
+    public var endIndex: Int {
+        switch storage {
+        case .empty: return 0
+        case .one: return 1
+        case .many(let array): return array.count
+        }
+    }
+
+    public var isEmpty: Bool {
+        if case .empty = storage { return true }
+        return false
+    }
+
+    public subscript(position: Int) -> Candidate {
+        get {
+            switch storage {
+            case .one(let candidate):
+                precondition(position == 0, "CandidateList index out of range")
+                return candidate
+            case .many(let array):
+                return array[position]
+            case .empty:
+                preconditionFailure("CandidateList index out of range")
+            }
+        }
+        set {
+            switch storage {
+            case .one:
+                precondition(position == 0, "CandidateList index out of range")
+                storage = .one(newValue)
+            case .many(var array):
+                storage = .empty  // keeps the array uniquely referenced
+                array[position] = newValue
+                storage = .many(array)
+            case .empty:
+                preconditionFailure("CandidateList index out of range")
+            }
+        }
+    }
+
+    public mutating func replaceSubrange<C: Collection>(_ subrange: Range<Int>, with newElements: C) where C.Element == Candidate {
+        var array = Array(self)
+        storage = .empty
+        array.replaceSubrange(subrange, with: newElements)
+        storage = Self.storage(for: array)
+    }
+
+    public mutating func insert(_ candidate: Candidate, at position: Int) {
+        switch storage {
+        case .empty:
+            precondition(position == 0, "CandidateList index out of range")
+            storage = .one(candidate)
+        case .one(let existing):
+            storage = .many(position == 0 ? [candidate, existing] : [existing, candidate])
+        case .many(var array):
+            storage = .empty
+            array.insert(candidate, at: position)
+            storage = .many(array)
+        }
+    }
+
+    @discardableResult
+    public mutating func remove(at position: Int) -> Candidate {
+        switch storage {
+        case .empty:
+            preconditionFailure("CandidateList index out of range")
+        case .one(let candidate):
+            precondition(position == 0, "CandidateList index out of range")
+            storage = .empty
+            return candidate
+        case .many(var array):
+            storage = .empty
+            let removed = array.remove(at: position)
+            storage = Self.storage(for: array)
+            return removed
+        }
+    }
+}

@@ -72,7 +72,7 @@ extension RoutingEngine {
             neighbours[index].needsFullExport = false
             neighbours[index].forceResend = false
             var batch = UpdateBatch()
-            var cache: [ExportCacheKey: PathAttributes?] = [:]
+            var cache = ExportCache()
             let useCache = !domainDependent && (full || changedNow.count > 8)
             if full {
                 for d in 0..<Int32(locRIB.count) { considerExport(d, to: index, batch: &batch, cache: &cache, useCache: useCache, force: force) }
@@ -91,7 +91,7 @@ extension RoutingEngine {
 
     /// Compares what neighbour `index` should have for domain `d` with its Adj-RIB-Out and records the difference.
     mutating func considerExport(
-        _ d: Int32, to index: Int, batch: inout UpdateBatch, cache: inout [ExportCacheKey: PathAttributes?], useCache: Bool,
+        _ d: Int32, to index: Int, batch: inout UpdateBatch, cache: inout ExportCache, useCache: Bool,
         force: Bool = false
     ) {
         var wanted: PathAttributes?
@@ -99,14 +99,22 @@ extension RoutingEngine {
             let key = ExportCacheKey(attributes: ObjectIdentifier(best.attributes), neighbour: best.neighbour)
             // With REGION_POLICY the export also depends on the alternates.
             let useCache = useCache && best.attributes.regionPolicy.isEmpty
-            if useCache, let cached = cache[key] {
+            if useCache, cache.lastKey == key {
+                wanted = cache.lastWanted  // consecutive domains from one UPDATE share their attributes
+            } else if useCache, let cached = cache.entries[key] {
                 wanted = cached
+                cache.remember(key, cached)
             } else {
                 wanted = exportAttributes(of: best, domain: domains[d], to: index)
-                if useCache { cache[key] = .some(wanted) }
+                if useCache {
+                    cache.entries[key] = .some(wanted)
+                    cache.remember(key, wanted)
+                }
             }
         }
-        switch (neighbours[index].adjRIBOut[d], wanted) {
+        // No local copy of the Adj-RIB-Out: it would make the writes below copy the whole dictionary.
+        let old = neighbours[index].adjRIBOut.isEmpty ? nil : neighbours[index].adjRIBOut[d]
+        switch (old, wanted) {
         case (nil, nil):
             return
         case (let old?, let new?) where !force && (old === new || old == new):
@@ -130,6 +138,20 @@ extension RoutingEngine {
 struct ExportCacheKey: Hashable {
     var attributes: ObjectIdentifier
     var neighbour: Int32
+}
+
+/// The export results of one flush towards one neighbour, with the last one looked up kept
+/// apart: a flush walks the domains in the order their UPDATEs arrived, so runs of domains
+/// share one key and skip the dictionary.
+struct ExportCache {
+    var entries: [ExportCacheKey: PathAttributes?] = [:]
+    var lastKey: ExportCacheKey?
+    var lastWanted: PathAttributes?
+
+    mutating func remember(_ key: ExportCacheKey, _ wanted: PathAttributes?) {
+        lastKey = key
+        lastWanted = wanted
+    }
 }
 
 /// Collects announcements grouped by attributes, and withdrawals, for one neighbour.

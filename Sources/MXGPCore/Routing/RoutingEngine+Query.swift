@@ -81,7 +81,7 @@ extension RoutingEngine {
     /// The best route (with alternates) for exactly `domain`, if any.
     public func route(for domain: DomainName) -> RouteView? {
         guard let d = domains.index(of: domain), !locRIB[Int(d)].isEmpty else { return nil }
-        return view(domain: domain, ranked: locRIB[Int(d)])
+        return view(domain: domain, ranked: Array(locRIB[Int(d)]))
     }
 
     /// Longest label-wise suffix match: the route mail for `domain` follows (`.` is the default).
@@ -96,7 +96,7 @@ extension RoutingEngine {
     public func bestRoutes() -> [RouteView] {
         var result: [RouteView] = []
         for (i, ranked) in locRIB.enumerated() where !ranked.isEmpty {
-            result.append(view(domain: domains[Int32(i)], ranked: ranked))
+            result.append(view(domain: domains[Int32(i)], ranked: Array(ranked)))
         }
         return result.sorted { $0.domain < $1.domain }
     }
@@ -104,7 +104,7 @@ extension RoutingEngine {
     /// Ranked eligible candidates for `domain`, best first.
     public func candidates(for domain: DomainName) -> [Candidate] {
         guard let d = domains.index(of: domain) else { return [] }
-        return locRIB[Int(d)]
+        return Array(locRIB[Int(d)])
     }
 
     /// Number of domains with at least one eligible route.

@@ -1,0 +1,52 @@
+import Testing
+@testable import MXGPCore
+
+/// The compact Loc-RIB storage: the domain arena and the inline single candidate.
+@Suite struct CompactRIBTests {
+    @Test func domainTableInternsLooksUpAndGrows() {
+        var table = DomainTable()
+        let names = (0..<5000).map { dn("d\($0).p\($0 % 7).bench.example") } + [dn("."), dn("a.example")]
+        for (i, name) in names.enumerated() { #expect(table.intern(name) == Int32(i)) }
+        for (i, name) in names.enumerated() {
+            #expect(table.intern(name) == Int32(i))
+            #expect(table.index(of: name) == Int32(i))
+            #expect(table[Int32(i)] == name)
+        }
+        #expect(table.count == names.count)
+        #expect(table.index(of: dn("b.example")) == nil)
+        #expect(table.names == names)
+    }
+
+    static func candidate(_ neighbour: Int32) -> Candidate {
+        Candidate(neighbour: neighbour, localPreference: 100, price: 0, neighbourOperator: UInt32(100 + neighbour), attributes: attrs([UInt32(100 + neighbour)]))
+    }
+
+    /// (inserts as (neighbour, position), removals by position, the neighbours left in order)
+    static let listCases: [([(Int32, Int)], [Int], [Int32])] = [
+        ([(1, 0)], [], [1]),
+        ([(1, 0), (2, 1)], [], [1, 2]),
+        ([(1, 0), (2, 0)], [], [2, 1]),
+        ([(1, 0), (2, 1), (3, 1)], [], [1, 3, 2]),
+        ([(1, 0), (2, 1), (3, 1)], [1], [1, 2]),
+        ([(1, 0), (2, 1)], [0], [2]),
+        ([(1, 0)], [0], []),
+    ]
+
+    @Test(arguments: listCases)
+    func candidateListKeepsOrder(inserts: [(Int32, Int)], removals: [Int], left: [Int32]) {
+        var list: CandidateList = []
+        for (neighbour, position) in inserts { list.insert(Self.candidate(neighbour), at: position) }
+        for position in removals { list.remove(at: position) }
+        #expect(list.map(\.neighbour) == left)
+        #expect(list.isEmpty == left.isEmpty)
+        #expect(list.first?.neighbour == left.first)
+    }
+
+    @Test func candidateListSortsAndMutatesInPlace() {
+        var list = CandidateList([Self.candidate(1), Self.candidate(2), Self.candidate(3)])
+        list[2].reprice(complaintRate: 5)
+        list.sort { $0.neighbour > $1.neighbour }
+        #expect(list.map(\.neighbour) == [3, 2, 1])
+        #expect(MemoryLayout<CandidateList>.stride <= MemoryLayout<Candidate>.stride + 8)
+    }
+}
