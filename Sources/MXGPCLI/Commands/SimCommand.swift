@@ -25,7 +25,16 @@ struct SimRunCommand: AsyncParsableCommand {
             a lab becomes a deterministic reproduction that needs neither root nor Docker. \
             Exit status 0 when the replay found every message where the lab did.
 
-            --destinations K (and --generate internet, --import-caida FILE, --what-if) computes             every node's route to K domains sampled from the seed with a propagation solver             that calls the nodes' own eligibility, import, decision and export code (checked             against the message-level simulation in tests), and prints the wall time, peak             memory and route statistics. --generate internet --nodes 75000 makes a graph with             the Internet's degree structure; --import-caida reads CAIDA's AS-relationship files             (<provider>|<customer>|-1 and <peer>|<peer>|0 lines, serial-1 or serial-2), each AS             an operator with one node as<N> and one domain as<N>.example.             --what-if solves again after a change and counts the (source, destination) pairs             that lose their route, gain one, change path, pay more or pay less, with examples:
+            --destinations K (and --generate internet, --import-caida FILE, --what-if) computes \
+            every node's route to K domains sampled from the seed with a propagation solver \
+            that calls the nodes' own eligibility, import, decision and export code (checked \
+            against the message-level simulation in tests), and prints the wall time, peak \
+            memory and route statistics. --generate internet --nodes 75000 makes a graph with \
+            the Internet's degree structure; --import-caida reads CAIDA's AS-relationship files \
+            (<provider>|<customer>|-1 and <peer>|<peer>|0 lines, serial-1 or serial-2), each AS \
+            an operator with one node as<N> and one domain as<N>.example. \
+            --what-if solves again after a change and counts the (source, destination) pairs \
+            that lose their route, gain one, change path, pay more or pay less, with examples:
               depeer A B      remove the link between A and B
               price A B N     the link's contract price becomes N (the customer pays it)
               avoid A B       A rejects every route whose path crosses B's operator
