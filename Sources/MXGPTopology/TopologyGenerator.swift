@@ -6,12 +6,16 @@ public enum TopologyGenerator {
     public enum Shape: String, CaseIterable, Sendable {
         /// A Tier-1 clique, two levels of upstreams with some peering, colos multi-homed to 1–3 upstreams.
         case tiers
+        /// The Internet's degree structure: Tier-1 mesh, heavy-tailed transit hierarchy,
+        /// multi-homed stubs (85 %), peering (``TopologyGenerator/InternetShape``).
+        case internet
     }
 
     /// Generates a topology of about `nodes` nodes (at least 6). Same seed, same topology.
     public static func generate(_ shape: Shape, nodes: Int, seed: UInt64) -> Topology {
         switch shape {
         case .tiers: return tiers(nodes: max(nodes, 6), seed: seed)
+        case .internet: return internet(nodes: max(nodes, 10), seed: seed)
         }
     }
 

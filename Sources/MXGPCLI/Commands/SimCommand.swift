@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
 import MXGPCore
 import MXGPLab
 import MXGPSim
 import MXGPTopology
 
-/// `mxgp sim TOPOLOGY.yaml [--seed N] [--json]`, `mxgp sim --generate tiers --nodes N` and
-/// `mxgp sim --replay RUN-FOLDER [--trace DOMAIN] [--message ID]`.
+/// `mxgp sim TOPOLOGY.yaml [--seed N] [--json]`, `mxgp sim --generate tiers --nodes N`,
+/// `mxgp sim --generate internet --nodes N --destinations K [--what-if CHANGES]`,
+/// `mxgp sim --import-caida FILE` and `mxgp sim --replay RUN-FOLDER [--trace DOMAIN] [--message ID]`.
 struct SimRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -22,6 +24,22 @@ struct SimRunCommand: AsyncParsableCommand {
             of --trace DOMAIN, and with --message ID one message's story. A routing bug seen in \
             a lab becomes a deterministic reproduction that needs neither root nor Docker. \
             Exit status 0 when the replay found every message where the lab did.
+
+            --destinations K (and --generate internet, --import-caida FILE, --what-if) computes \
+            every node's route to K domains sampled from the seed with a propagation solver \
+            that calls the nodes' own eligibility, import, decision and export code (checked \
+            against the message-level simulation in tests), and prints the wall time, peak \
+            memory and route statistics. --generate internet --nodes 75000 makes a graph with \
+            the Internet's degree structure; --import-caida reads CAIDA's AS-relationship files \
+            (<provider>|<customer>|-1 and <peer>|<peer>|0 lines, serial-1 or serial-2), each AS \
+            an operator with one node as<N> and one domain as<N>.example. \
+            --what-if solves again after a change and counts the (source, destination) pairs \
+            that lose their route, gain one, change path, pay more or pay less, with examples:
+              depeer A B      remove the link between A and B
+              price A B N     the link's contract price becomes N (the customer pays it)
+              avoid A B       A rejects every route whose path crosses B's operator
+              fail-node A     A is down
+            several separated by ';', A and B node names (as174) or operator numbers (174).
             """
     )
 
@@ -34,7 +52,7 @@ struct SimRunCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON: {\"converged\": …, \"nodes\": {NODE: {\"routes\": {DOMAIN: ROUTE}}}}.")
     var json = false
 
-    @Option(help: "Generate a topology instead of reading one (shape: tiers).")
+    @Option(help: "Generate a topology instead of reading one (shape: tiers, internet).")
     var generate: String?
 
     @Option(help: "Number of nodes of a generated topology.")
@@ -51,6 +69,18 @@ struct SimRunCommand: AsyncParsableCommand {
 
     @Flag(help: "Print session events (established, down, failed handshakes) to standard error.")
     var events = false
+
+    @Option(name: .customLong("import-caida"), help: ArgumentHelp("Read a CAIDA AS-relationship file (serial-1 or serial-2) as the topology; solved like --destinations.", valueName: "FILE"))
+    var importCAIDA: String?
+
+    @Option(help: ArgumentHelp("Solve every node's route to K domains sampled from the seed with the propagation solver (default with --generate internet or --import-caida: every domain up to 1,000, else 100).", valueName: "K"))
+    var destinations: Int?
+
+    @Option(name: .customLong("what-if"), help: ArgumentHelp("Solve again after CHANGES and count the pairs that lose their route, change path or pay more: depeer A B | price A B N | avoid A B | fail-node A, separated by ';'.", valueName: "CHANGES"))
+    var whatIf: String?
+
+    @Option(name: .customLong("export-caida"), help: ArgumentHelp("Also write the topology's links to FILE in CAIDA serial-2 format (for other simulators).", valueName: "FILE"))
+    var exportCAIDA: String?
 
     @Option(help: ArgumentHelp("Replay a recorded run folder (runs/<scenario>/<stamp>/) in the simulator.", valueName: "RUN-FOLDER"))
     var replay: String?
@@ -69,17 +99,22 @@ struct SimRunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if replay != nil {
-            if topology != nil || generate != nil { throw ValidationError("--replay takes its topology from the run folder; give no topology file or --generate") }
+            if topology != nil || generate != nil || importCAIDA != nil { throw ValidationError("--replay takes its topology from the run folder; give no topology file or --generate") }
             return
         }
         if message != nil { throw ValidationError("--message needs --replay RUN-FOLDER") }
         if node != nil, explain == nil { throw ValidationError("--node goes with --explain DOMAIN") }
         if explain != nil, json || summary { throw ValidationError("--explain prints an explanation; leave out --json and --summary") }
-        if topology == nil && generate == nil {
-            throw ValidationError("give a topology file (e.g. Labs/quickstart.yaml), --generate tiers, or --replay RUN-FOLDER")
+        let sources = [topology != nil, generate != nil, importCAIDA != nil].filter { $0 }.count
+        if sources == 0 {
+            throw ValidationError("give a topology file (e.g. Labs/quickstart.yaml), --generate tiers|internet, --import-caida FILE, or --replay RUN-FOLDER")
         }
-        if topology != nil && generate != nil {
-            throw ValidationError("give either a topology file or --generate, not both")
+        if sources > 1 {
+            throw ValidationError("give one of a topology file, --generate and --import-caida")
+        }
+        if let destinations, destinations < 1 { throw ValidationError("--destinations takes a number of domains, at least 1") }
+        if usesSolver, explain != nil || !trace.isEmpty || events {
+            throw ValidationError("--explain, --trace and --events belong to the message-level simulation; leave out --destinations, --what-if (and use a topology file or --generate tiers)")
         }
         if let generate, TopologyGenerator.Shape(rawValue: generate) == nil {
             throw ValidationError("unknown shape \(generate.debugDescription); known: \(TopologyGenerator.Shape.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -97,6 +132,22 @@ struct SimRunCommand: AsyncParsableCommand {
     }
 
     func simulate() throws {
+        if usesSolver || exportCAIDA != nil {
+            let clock = ContinuousClock()
+            var topology: Topology!
+            let loading = try clock.measure { topology = try loadTopology() }
+            if let exportCAIDA {
+                do {
+                    try CAIDARelationships.render(topology).write(toFile: exportCAIDA, atomically: true, encoding: .utf8)
+                } catch {
+                    throw CLIError("cannot write \(exportCAIDA): \(error.localizedDescription)")
+                }
+            }
+            if usesSolver {
+                print(try solve(topology: topology, loading: loading), terminator: "")
+                return
+            }
+        }
         let (text, converged) = try render()
         print(text, terminator: "")
         if !converged { throw ExitCode(1) }
@@ -188,6 +239,7 @@ struct SimRunCommand: AsyncParsableCommand {
     }
 
     func loadTopology() throws -> Topology {
+        if let importCAIDA { return try importedTopology(importCAIDA) }
         if let generate, let shape = TopologyGenerator.Shape(rawValue: generate) {
             return TopologyGenerator.generate(shape, nodes: nodes, seed: seed)
         }

@@ -1,59 +1,21 @@
 extension RoutingEngine {
     /// Valley-free export (DESIGN §2): own and customer-learned routes go to every
     /// neighbour; peer- and provider-learned routes go to customers only; an OTC
-    /// route goes to customers only. Returns the attributes to announce, or nil.
+    /// route goes to customers only. Returns the attributes to announce, or nil
+    /// (``RouteExport/attributes(of:learnedFrom:domain:to:target:local:draining:countries:carriedRefusals:)``).
     public func exportAttributes(of best: Candidate, domain: DomainName, to index: Int) -> PathAttributes? {
-        let target = neighbours[index].config
-        guard best.neighbour != Int32(index) else { return nil }
-        if !best.isOwn {
-            let learnedFrom = neighbours[Int(best.neighbour)].config.relationship
-            if learnedFrom != .customer && target.relationship != .customer { return nil }
-            if best.attributes.onlyToCustomer != nil && target.relationship != .customer { return nil }
-        }
-        if best.attributes.operatorPath.contains(target.operatorNumber) { return nil }
-        var price = target.exportPrice
-        if target.coverage.dependsOnCountry || (!local.refuseDestinations.isEmpty && !best.isOwn) {
-            let countries = originValidator?.countries(of: domain) ?? []
-            if !best.isOwn && countries.contains(where: local.refuseDestinations.contains) { return nil }
-            guard let covered = target.exportPrice(countries: countries) else { return nil }
-            price = covered
-        }
-        var prepend = 0
-        var communities = best.attributes.communities
-        let policy = local.policy.exportPolicy
-        if !policy.rules.isEmpty || policy.defaultVerdict == .reject {
-            let outcome = policy.evaluate(PolicySubject(domain: domain, neighbour: target.name, relationship: target.relationship, attributes: best.attributes))
-            guard outcome.accepted else { return nil }
-            price = outcome.price ?? price
-            prepend = outcome.prepend
-            communities = outcome.communities
-        }
-        var otc = best.attributes.onlyToCustomer
-        if otc == nil && target.relationship != .provider { otc = local.operatorNumber }
-        // A path that would not fit OPERATOR_PATH is not exported (truncating it would drop the origin).
-        guard best.attributes.operatorPath.count + 1 + prepend <= MXGPFraming.maximumPathLength else { return nil }
-        let path = Array(repeating: local.operatorNumber, count: 1 + prepend) + best.attributes.operatorPath
-        let carried = carriedRefusals(of: best, domain: domain, to: target.relationship)
-        let regions = local.refuseRegions.isEmpty ? carried : carried + local.refuseRegions
-        return PathAttributes(
-            operatorPath: path, nextHop: target.nextHop ?? local.nextHop, price: price, onlyToCustomer: otc, communities: communities,
-            regionPolicy: regions, originProof: best.attributes.originProof,
-            draining: draining || best.attributes.draining, chargeback: target.exportChargeback, unknown: best.attributes.unknown)
+        RouteExport.attributes(
+            of: best, learnedFrom: best.isOwn ? .customer : neighbours[Int(best.neighbour)].config.relationship, domain: domain,
+            to: index, target: neighbours[index].config, local: local, draining: draining,
+            countries: { originValidator?.countries(of: domain) ?? [] },
+            carriedRefusals: { carriedRefusals(of: best, domain: domain, to: $0) })
     }
 
-    /// The REGION_POLICY this node passes on with `best`: the regions whose mail none of its
-    /// routes for the domain accepts (PROTOCOL.md §9.5). The node chooses per message and takes
-    /// an alternate for mail the best route's path refuses, so it refuses only what every route
-    /// it may use refuses; toward a provider or peer only routes it may export there count
-    /// (own and customer-learned), so the promise keeps to valley-free paths.
+    /// The REGION_POLICY this node passes on with `best` (``RouteExport/carriedRefusals(of:ranked:relationshipOf:to:)``).
     func carriedRefusals(of best: Candidate, domain: DomainName, to relationship: Relationship) -> [Region] {
-        var refused = best.attributes.regionPolicy
-        guard !refused.isEmpty, let d = domains.index(of: domain) else { return refused }
-        for other in locRIB[Int(d)] where !refused.isEmpty {
-            if relationship != .customer && !other.isOwn && neighbours[Int(other.neighbour)].config.relationship != .customer { continue }
-            refused = refused.filter(other.attributes.regionPolicy.contains)
-        }
-        return refused
+        guard !best.attributes.regionPolicy.isEmpty, let d = domains.index(of: domain) else { return best.attributes.regionPolicy }
+        return RouteExport.carriedRefusals(
+            of: best, ranked: locRIB[Int(d)], relationshipOf: { neighbours[Int($0)].config.relationship }, to: relationship)
     }
 
     /// Computes what changed for every established neighbour since the last flush and

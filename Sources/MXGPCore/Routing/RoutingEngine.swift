@@ -113,7 +113,7 @@ public struct RoutingEngine: Sendable {
     /// together in as few UPDATEs as the message size allows.
     var ownAttributes: PathAttributes {
         if let cached = ownAttributesCache, cached.nextHop == local.nextHop, cached.originProof?.region == local.region { return cached }
-        return PathAttributes(operatorPath: [], nextHop: local.nextHop, originProof: OriginProof(region: local.region))
+        return RouteImport.ownAttributes(local: local)
     }
 
     /// Starts originating `domain`.
@@ -125,10 +125,7 @@ public struct RoutingEngine: Sendable {
 
     mutating func installOwn(_ domain: DomainName, attributes: PathAttributes) {
         ownAttributesCache = attributes
-        let candidate = Candidate(
-            neighbour: Candidate.ownNeighbour, localPreference: ownRouteLocalPreference, price: 0,
-            neighbourOperator: local.operatorNumber, attributes: attributes)
-        insertCandidate(candidate, domain: intern(domain))
+        insertCandidate(RouteImport.ownCandidate(local: local, attributes: attributes), domain: intern(domain))
     }
 
     /// Stops originating `domain`.
@@ -180,23 +177,9 @@ public struct RoutingEngine: Sendable {
         return eligible
     }
 
-    /// Runs import policy; nil when rejected.
+    /// Runs import policy; nil when rejected (``RouteImport/candidate(_:domain:neighbour:config:local:)``).
     func importCandidate(_ attributes: PathAttributes, domain: DomainName?, neighbour index: Int) -> Candidate? {
-        let config = neighbours[index].config
-        let policy = local.policy.importPolicy
-        var localPreference = config.relationship.defaultLocalPreference
-        var price = attributes.price
-        var final = attributes
-        if !policy.rules.isEmpty || policy.defaultVerdict == .reject {
-            let outcome = policy.evaluate(PolicySubject(domain: domain, neighbour: config.name, relationship: config.relationship, attributes: attributes))
-            guard outcome.accepted else { return nil }
-            localPreference = outcome.localPreference ?? localPreference
-            price = outcome.price ?? price
-            final = outcome.apply(to: attributes, prependOperator: config.operatorNumber)
-        }
-        return Candidate(
-            neighbour: Int32(index), localPreference: localPreference, price: price, neighbourOperator: config.operatorNumber,
-            attributes: final, chargeback: attributes.chargeback, complaintRate: local.complaintRatePPM)
+        RouteImport.candidate(attributes, domain: domain, neighbour: index, config: neighbours[index].config, local: local)
     }
 
     /// Re-runs import policy and origin validation over every Adj-RIB-In (after a policy or registry change).

@@ -1,0 +1,276 @@
+import MXGPCore
+import MXGPTopology
+
+/// A propagation solver: every node's best route to a set of domains, computed without
+/// sessions or messages, with the node's own eligibility (``Eligibility``), import
+/// (``RouteImport``), decision (``DecisionProcess``) and export (``RouteExport``) code.
+///
+/// Per destination it runs a worklist to a fixed point: a node whose best route changed
+/// exports it to every neighbour (``RouteExport/attributes(of:learnedFrom:domain:to:target:local:draining:countries:carriedRefusals:)``),
+/// each neighbour checks and imports it and re-ranks. The worklist is ordered like Gao and
+/// Rexford's three phases: own and customer-learned routes first, then peer-learned, then
+/// provider-learned, shorter paths first in each, so with the default policies every node
+/// settles about once (customer routes climb, one peer hop, provider routes descend). The
+/// order only saves work: any order reaches the same fixed point, which is the stable state
+/// the message-level ``Simulation`` converges to (it is unique when the policies keep the
+/// Gao–Rexford conditions, as the default local preferences do).
+///
+/// Not modelled: overload (DRAINING) and per-message choices (REGION_POLICY is carried, but
+/// mail is not sent). Pure: no I/O, no clock.
+public struct RouteSolver: Sendable {
+    /// The indexed topology.
+    public let graph: RouteSolverGraph
+
+    /// A solver over `graph`.
+    public init(graph: RouteSolverGraph) { self.graph = graph }
+
+    /// Solves every domain of `destinations`, one after the other.
+    public func solve(_ destinations: [DomainName]) -> RouteSolution {
+        var scratch = SolverScratch(graph: graph)
+        var routes: [DestinationRoutes] = []
+        routes.reserveCapacity(destinations.count)
+        for domain in destinations { routes.append(scratch.solve(domain, graph: graph)) }
+        return RouteSolution(graph: graph, destinations: destinations, routes: routes, work: scratch.work)
+    }
+}
+
+/// Work counters of a solve, for profiling: nodes taken from the worklist, exports computed,
+/// candidates imported.
+public struct SolverWork: Sendable, Hashable {
+    /// Nodes processed (a node processed twice counts twice).
+    public var visits = 0
+    /// Calls of the export function.
+    public var exports = 0
+    /// Routes that passed eligibility and import policy.
+    public var imports = 0
+}
+
+/// The best routes of every node to one destination, compactly: per node, the slot of the
+/// next hop (``RouteSolution/own`` for an origin, ``RouteSolution/none`` without a route),
+/// the path length, price and local preference; a path is the next hop's operator followed by
+/// the next hop's path, except where `paths` holds it (prepending).
+struct DestinationRoutes: Sendable {
+    var nextHop: [Int32]
+    var pathLength: [UInt16]
+    var price: [UInt32]
+    var localPreference: [UInt32]
+    var paths: [Int32: [OperatorNumber]] = [:]
+}
+
+/// The state of one destination's solve, reused from one destination to the next.
+struct SolverScratch {
+    var best: [Candidate?]
+    var received: [Candidate?]
+    var queued: [Bool]
+    var touchedNodes: [Int32] = []
+    var touchedSlots: [Int32] = []
+    var heap = MinHeap()
+    var work = SolverWork()
+
+    init(graph: RouteSolverGraph) {
+        best = Array(repeating: nil, count: graph.nodeCount)
+        received = Array(repeating: nil, count: graph.neighbourNode.count)
+        queued = Array(repeating: false, count: graph.nodeCount)
+    }
+
+    /// The worklist order: own and customer-learned routes, then peer-, then provider-learned
+    /// (by local preference), shorter paths first; a node without a route first of all.
+    static func priority(_ candidate: Candidate?) -> UInt64 {
+        guard let candidate else { return 0 }
+        let rank: UInt64 = candidate.localPreference >= Relationship.customer.defaultLocalPreference ? 0
+            : (candidate.localPreference >= Relationship.peer.defaultLocalPreference ? 1 : 2)
+        return rank << 20 | UInt64(min(candidate.pathLength, 0xFFFFF))
+    }
+
+    mutating func schedule(_ node: Int32) {
+        guard !queued[Int(node)] else { return }
+        queued[Int(node)] = true
+        heap.push(Self.priority(best[Int(node)]) << 32 | UInt64(node))
+    }
+
+    mutating func solve(_ domain: DomainName, graph: RouteSolverGraph) -> DestinationRoutes {
+        for origin in graph.origins[domain] ?? [] where graph.nodeUp[Int(origin)] {
+            let local = graph.locals[Int(origin)]
+            best[Int(origin)] = RouteImport.ownCandidate(local: local, attributes: RouteImport.ownAttributes(local: local))
+            touchedNodes.append(origin)
+            schedule(origin)
+        }
+        while let entry = heap.pop() {
+            let node = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF)
+            queued[Int(node)] = false
+            process(node, domain: domain, graph: graph)
+        }
+        let result = record(graph: graph)
+        for n in touchedNodes { best[Int(n)] = nil }
+        for s in touchedSlots { received[Int(s)] = nil }
+        touchedNodes.removeAll(keepingCapacity: true)
+        touchedSlots.removeAll(keepingCapacity: true)
+        return result
+    }
+
+    /// Exports `node`'s best route (or nothing) to every live neighbour.
+    mutating func process(_ node: Int32, domain: DomainName, graph: RouteSolverGraph) {
+        work.visits += 1
+        let n = Int(node)
+        let lo = Int(graph.offsets[n]), hi = Int(graph.offsets[n + 1])
+        let best = self.best[n]
+        let local = graph.locals[n]
+        for k in lo..<hi where graph.slotUp[k] {
+            let neighbour = graph.neighbourNode[k]
+            guard graph.nodeUp[Int(neighbour)] else { continue }
+            var exported: PathAttributes?
+            if let best {
+                work.exports += 1
+                exported = RouteExport.attributes(
+                    of: best, learnedFrom: best.isOwn ? .customer : graph.configs[lo + Int(best.neighbour)].relationship,
+                    domain: domain, to: k - lo, target: graph.configs[k], local: local, draining: false,
+                    countries: { graph.originRegistry?.countries(of: domain) ?? [] },
+                    carriedRefusals: { relationship in
+                        RouteExport.carriedRefusals(
+                            of: best, ranked: self.received[lo..<hi].lazy.compactMap { $0 },
+                            relationshipOf: { graph.configs[lo + Int($0)].relationship }, to: relationship)
+                    })
+            }
+            receive(exported, at: Int(graph.reverseSlot[k]), node: neighbour, domain: domain, graph: graph)
+        }
+    }
+
+    /// `node` receives `attributes` (nil: a withdrawal) in neighbour slot `slot`: eligibility,
+    /// import, and the decision against its current best.
+    mutating func receive(_ attributes: PathAttributes?, at slot: Int, node: Int32, domain: DomainName, graph: RouteSolverGraph) {
+        let n = Int(node)
+        let lo = Int(graph.offsets[n])
+        let index = slot - lo
+        var candidate: Candidate?
+        if let attributes {
+            let config = graph.configs[slot]
+            let local = graph.locals[n]
+            if Eligibility.check(
+                attributes: attributes, localOperator: local.operatorNumber, neighbourOperator: config.operatorNumber,
+                relationship: config.relationship) == nil
+            {
+                let marked = Eligibility.markingOnlyToCustomer(attributes, neighbourOperator: config.operatorNumber, relationship: config.relationship)
+                candidate = RouteImport.candidate(
+                    marked, domain: local.policy.importPolicy.dependsOnDomain ? domain : nil, neighbour: index, config: config, local: local)
+                if candidate != nil, graph.originRegistry?.validate(domain: domain, path: attributes.operatorPath) == .invalid { candidate = nil }
+                if candidate != nil { work.imports += 1 }
+            }
+        }
+        let old = received[slot]
+        switch (old, candidate) {
+        case (nil, nil): return
+        case (let old?, let new?) where Self.same(old, new): return
+        case (nil, _): touchedSlots.append(Int32(slot))
+        default: break
+        }
+        received[slot] = candidate
+        guard let current = best[n] else {
+            // No route before, so `candidate` is not nil.
+            best[n] = candidate
+            touchedNodes.append(node)
+            schedule(node)
+            return
+        }
+        if current.isOwn { return }
+        if current.neighbour == Int32(index) {
+            best[n] = rescan(n, graph: graph)
+            schedule(node)
+        } else if let candidate, DecisionProcess.isBetter(candidate, current) {
+            best[n] = candidate
+            schedule(node)
+        } else if !current.attributes.regionPolicy.isEmpty {
+            // The exported REGION_POLICY depends on the alternates too.
+            schedule(node)
+        }
+    }
+
+    /// True when two candidates would rank and export alike.
+    static func same(_ a: Candidate, _ b: Candidate) -> Bool {
+        a.localPreference == b.localPreference && a.cost == b.cost && a.price == b.price && a.chargeback == b.chargeback
+            && a.neighbourOperator == b.neighbourOperator && (a.attributes === b.attributes || a.attributes == b.attributes)
+    }
+
+    /// The best of `node`'s received candidates.
+    func rescan(_ n: Int, graph: RouteSolverGraph) -> Candidate? {
+        var best: Candidate?
+        for k in Int(graph.offsets[n])..<Int(graph.offsets[n + 1]) {
+            guard let candidate = received[k] else { continue }
+            if let current = best, !DecisionProcess.isBetter(candidate, current) { continue }
+            best = candidate
+        }
+        return best
+    }
+
+    /// The compact routes of every node.
+    func record(graph: RouteSolverGraph) -> DestinationRoutes {
+        let count = graph.nodeCount
+        var routes = DestinationRoutes(
+            nextHop: Array(repeating: RouteSolution.none, count: count), pathLength: Array(repeating: 0, count: count),
+            price: Array(repeating: 0, count: count), localPreference: Array(repeating: 0, count: count))
+        for node in touchedNodes {
+            let n = Int(node)
+            guard let best = best[n], routes.nextHop[n] == RouteSolution.none else { continue }
+            routes.pathLength[n] = UInt16(best.pathLength)
+            routes.price[n] = best.price
+            routes.localPreference[n] = best.localPreference
+            if best.isOwn {
+                routes.nextHop[n] = RouteSolution.own
+                continue
+            }
+            let slot = Int(graph.offsets[n]) + Int(best.neighbour)
+            routes.nextHop[n] = Int32(slot)
+            let via = Int(graph.neighbourNode[slot])
+            if self.best[via]?.pathLength != best.pathLength - 1 { routes.paths[node] = best.attributes.operatorPath }
+        }
+        return routes
+    }
+}
+
+/// A binary min-heap of `UInt64` keys.
+struct MinHeap {
+    var items: [UInt64] = []
+
+    mutating func push(_ value: UInt64) {
+        items.append(value)
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[parent] > items[i] else { break }
+            items.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    mutating func pop() -> UInt64? {
+        guard let first = items.first else { return nil }
+        let last = items.removeLast()
+        guard !items.isEmpty else { return first }
+        items[0] = last
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var smallest = i
+            if l < items.count && items[l] < items[smallest] { smallest = l }
+            if r < items.count && items[r] < items[smallest] { smallest = r }
+            if smallest == i { break }
+            items.swapAt(i, smallest)
+            i = smallest
+        }
+        return first
+    }
+}
+
+extension RouteSolver {
+    /// `count` domains of `domains` drawn with `seed` (all of them when `count` is not smaller),
+    /// in the order of `domains`. Same seed, same sample.
+    public static func sample(_ domains: [DomainName], count: Int, seed: UInt64) -> [DomainName] {
+        guard count < domains.count else { return domains }
+        var rng = SeededRandom(seed: seed ^ 0x6465_7374_696E_6174)
+        var indices = Array(domains.indices)
+        for i in 0..<count {
+            let j = i + Int(rng.next() % UInt64(indices.count - i))
+            indices.swapAt(i, j)
+        }
+        return indices[0..<max(0, count)].sorted().map { domains[$0] }
+    }
+}
