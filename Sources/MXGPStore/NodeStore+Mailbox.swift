@@ -3,7 +3,9 @@ import GRDB
 
 /// Local mailboxes of the node's own domains (read by the admin API and `mxgp ctl mailbox`).
 extension NodeStore {
-    /// The messages in `address`'s mailbox, oldest first. Addresses are matched case-insensitively.
+    /// The messages in `address`'s mailbox in the order they were stored (oldest first; two
+    /// sessions delivering at once can store a later `received_at` first). Addresses are matched
+    /// case-insensitively.
     public func mailbox(address: String) async throws -> [MailboxMessage] {
         let key = Address.normalised(address)
         return try await pool.read { db in
@@ -11,7 +13,7 @@ extension NodeStore {
                 db,
                 sql: """
                     SELECT id, address, queue_id, message_id, envelope_from, subject, received_at, hops, size
-                    FROM mailbox WHERE address = ? ORDER BY received_at, id
+                    FROM mailbox WHERE address = ? ORDER BY id
                     """,
                 arguments: [key]
             ).map { row in

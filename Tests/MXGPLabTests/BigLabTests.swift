@@ -1,4 +1,5 @@
 import Foundation
+import MXGPSim
 import MXGPTopology
 import Testing
 @testable import MXGPLab
@@ -62,5 +63,27 @@ import Testing
         generated.name = "large-1000"
         #expect(file.nodes.count == 1000)
         #expect(file.yamlText == generated.yamlText)
+    }
+
+    /// Big labs expect the solver's routes: on every lab in Labs/ (large-1000 would take the
+    /// simulation minutes), with a link and a node failed, they are the simulation's.
+    @Test(arguments: [
+        "chargeback.yaml", "cheaper-longer.yaml", "countries.yaml", "hierarchy-mxgp.yaml",
+        "hierarchy-postfix.yaml", "hijack-protected.yaml", "hijack.yaml", "large-50.yaml",
+        "liability.yaml", "mesh-mxgp.yaml", "mesh-postfix.yaml", "overload-burst-nodrain.yaml",
+        "overload-burst.yaml", "overload.yaml", "quickstart.yaml", "region-transit.yaml",
+        "regional.yaml", "route-leak.yaml", "tiers.yaml", "wont-talk.yaml"
+    ])
+    func solvedExpectedRoutesAreTheSimulatedOnes(file: String) throws {
+        let topology = try LabPlanTests.topology(file)
+        let link = topology.links[0]
+        let failedLinks: Set<SimLink> = [SimLink(link.a, link.b)], failedNodes: Set<String> = [topology.nodes.last!.name]
+        let simulated = ExpectedRoutes(simulating: topology, failedLinks: failedLinks, failedNodes: failedNodes)
+        let solved = ExpectedRoutes(solving: topology, failedLinks: failedLinks, failedNodes: failedNodes)
+        #expect(simulated.converged && solved.converged)
+        for (node, routes) in simulated.routes {
+            #expect(solved.routes[node] == routes, "\(file): \(node)")
+        }
+        #expect(solved.routes.count == simulated.routes.count)
     }
 }

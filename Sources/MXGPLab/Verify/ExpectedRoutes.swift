@@ -33,18 +33,50 @@ public struct ExpectedRoutes: Sendable {
     /// Whether the simulation converged.
     public var converged: Bool
 
-    /// Simulates `topology` with `impact`'s links and nodes failed.
+    /// The routes of `topology` with `impact`'s links and nodes failed: from the message-level
+    /// simulation for labs up to ``LabPlanner/bigLabNodes`` nodes, from the propagation solver
+    /// (the same eligibility, decision and export code, cross-checked against the simulation in
+    /// the tests) for bigger ones, where the simulation takes minutes.
     public init(topology: Topology, impact: FaultImpact) {
+        var failedLinks: Set<SimLink> = []
+        for link in impact.failedLinks where link.count == 2 { failedLinks.insert(SimLink(link[0], link[1])) }
+        if topology.nodes.count > LabPlanner.bigLabNodes {
+            self.init(solving: topology, failedLinks: failedLinks, failedNodes: impact.failedNodes)
+        } else {
+            self.init(simulating: topology, failedLinks: failedLinks, failedNodes: impact.failedNodes)
+        }
+    }
+
+    /// Every node's routes from the message-level ``Simulation``.
+    init(simulating topology: Topology, failedLinks: Set<SimLink>, failedNodes: Set<String>) {
         var options = SimulationOptions()
-        for link in impact.failedLinks where link.count == 2 { options.failedLinks.insert(SimLink(link[0], link[1])) }
-        options.failedNodes = impact.failedNodes
+        options.failedLinks = failedLinks
+        options.failedNodes = failedNodes
         let result = Simulation(topology: topology, options: options).run()
         converged = result.converged
         var routes: [String: [String: RouteKey]] = [:]
-        for (name, views) in result.nodes where !impact.failedNodes.contains(name) {
+        for (name, views) in result.nodes where !failedNodes.contains(name) {
             routes[name] = Dictionary(uniqueKeysWithValues: views.map { ($0.domain.text, RouteKey(nextHop: $0.nextHop, path: $0.path)) })
         }
         self.routes = routes
+    }
+
+    /// Every node's route to every domain from ``RouteSolver`` (which always converges).
+    init(solving topology: Topology, failedLinks: Set<SimLink>, failedNodes: Set<String>) {
+        let graph = RouteSolverGraph(topology: topology, failedLinks: failedLinks, failedNodes: failedNodes)
+        let solution = RouteSolver(graph: graph).solve(graph.domains)
+        var routes: [String: [String: RouteKey]] = [:]
+        for (n, name) in graph.names.enumerated() where !failedNodes.contains(name) {
+            var table: [String: RouteKey] = [:]
+            for (d, domain) in graph.domains.enumerated() {
+                if let route = solution.route(node: n, destination: d) {
+                    table[domain.text] = RouteKey(nextHop: route.nextHop, path: route.path)
+                }
+            }
+            routes[name] = table
+        }
+        self.routes = routes
+        converged = true
     }
 
     /// The nodes mail for `domain` crosses from `source`, source first and the origin last;
