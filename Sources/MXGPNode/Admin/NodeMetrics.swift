@@ -88,7 +88,7 @@ public final class NodeMetrics: Sendable {
 
     /// Counts one refusal (`mxgp_refusals_total{reason=…}`): `rate-limit`, `max-size` or `region`.
     public func refusal(reason: String) {
-        registry.makeCounter(descriptor: Self.refusalsDescriptor, labels: [("reason", reason)]).increment()
+        counter("refusals", [("reason", reason)]) { Self.refusalsDescriptor }.increment()
     }
 
     /// Counts one MXGP message in (`inbound`) or out: by type, UPDATEs, and NOTIFICATIONs by error.
@@ -105,14 +105,14 @@ public final class NodeMetrics: Sendable {
     /// Counts one NOTIFICATION sent or received, by direction and error (`mxgp_notifications_total{direction,code,subcode}`):
     /// refused sessions (wrong role, wrong operator certificate, bad OPEN), hold-timer expiries, cease.
     public func notification(sent: Bool, code: UInt8, subcode: UInt8) {
-        registry.makeCounter(descriptor: Self.notificationsDescriptor, labels: [
+        counter("notifications", [
             ("direction", sent ? "sent" : "received"), ("code", String(code)), ("subcode", String(subcode)),
-        ]).increment()
+        ]) { Self.notificationsDescriptor }.increment()
     }
 
     /// Counts one complaint event (`mxgp_complaints_total{event=…}`).
     public func complaint(_ event: String) {
-        registry.makeCounter(descriptor: Self.complaintsDescriptor, labels: [("event", event)]).increment()
+        counter("complaints", [("event", event)]) { Self.complaintsDescriptor }.increment()
     }
 
     /// Adds booked chargeback units (`mxgp_chargebacks_total`).
@@ -120,7 +120,7 @@ public final class NodeMetrics: Sendable {
 
     /// Counts a neighbour going over its domain limit (`mxgp_domain_limit_total{action=…}`).
     public func domainLimit(action: String) {
-        registry.makeCounter(descriptor: Self.domainLimitDescriptor, labels: [("action", action)]).increment()
+        counter("domainLimit", [("action", action)]) { Self.domainLimitDescriptor }.increment()
     }
 
     // MARK: Routing plane
@@ -128,7 +128,7 @@ public final class NodeMetrics: Sendable {
     /// Sets `mxgp_sessions{state=…}` from a count per session phase; phases not in `counts` become 0.
     public func sessionStates(_ counts: [String: Int]) {
         for state in Set(Self.sessionStates).union(counts.keys) {
-            registry.makeGauge(descriptor: Self.sessionsDescriptor, labels: [("state", state)]).set(Int64(counts[state] ?? 0))
+            gauge("sessions", [("state", state)]) { Self.sessionsDescriptor }.set(Int64(counts[state] ?? 0))
         }
     }
 
@@ -143,12 +143,12 @@ public final class NodeMetrics: Sendable {
 
     /// Counts one message received, by type (`mxgp_messages_in_total{type=…}`).
     public func messageIn(type: String) {
-        registry.makeCounter(descriptor: Self.messagesInDescriptor, labels: [("type", type)]).increment()
+        counter("messagesIn", [("type", type)]) { Self.messagesInDescriptor }.increment()
     }
 
     /// Counts one message sent, by type (`mxgp_messages_out_total{type=…}`).
     public func messageOut(type: String) {
-        registry.makeCounter(descriptor: Self.messagesOutDescriptor, labels: [("type", type)]).increment()
+        counter("messagesOut", [("type", type)]) { Self.messagesOutDescriptor }.increment()
     }
 
     /// Counts `count` runs of the decision process (`mxgp_decision_runs_total`).
@@ -182,11 +182,11 @@ public final class NodeMetrics: Sendable {
     public func queueDepth(_ count: Int) { queueDepthGauge.set(Int64(count)) }
 
     /// Sets `mxgp_draining`: 1 while the node announces DRAINING, else 0.
-    public func draining(_ on: Bool) { registry.makeGauge(descriptor: Self.drainingDescriptor).set(Int64(on ? 1 : 0)) }
+    public func draining(_ on: Bool) { gauge("draining", []) { Self.drainingDescriptor }.set(Int64(on ? 1 : 0)) }
 
     /// Counts one delivery attempt outcome (`mxgp_deliveries_total{result=…}`): delivered, deferred or bounced.
     public func delivery(result: String) {
-        registry.makeCounter(descriptor: Self.deliveriesDescriptor, labels: [("result", result)]).increment()
+        counter("deliveries", [("result", result)]) { Self.deliveriesDescriptor }.increment()
     }
 
     /// Counts one failover to an alternate route (`mxgp_failovers_total`).
@@ -206,6 +206,34 @@ public final class NodeMetrics: Sendable {
     public func render() -> String { registry.emitToString() }
 
     // MARK: Descriptors
+
+    /// Labelled counters and gauges already made, by metric name and labels: a hot path (a
+    /// counter per MXGP message) looks one up here instead of asking the registry, which
+    /// builds the descriptor, checks its help text and hashes the labels every time.
+    private let counters = NIOLockedValueBox<[String: Counter]>([:])
+    private let gauges = NIOLockedValueBox<[String: Gauge]>([:])
+
+    /// The counter `name` with `labels`, made from `descriptor` the first time.
+    private func counter(_ name: String, _ labels: [(String, String)], _ descriptor: () -> MetricNameDescriptor) -> Counter {
+        let key = Self.cacheKey(name, labels)
+        if let made = counters.withLockedValue({ $0[key] }) { return made }
+        let made = registry.makeCounter(descriptor: descriptor(), labels: labels)
+        counters.withLockedValue { $0[key] = made }
+        return made
+    }
+
+    /// The gauge `name` with `labels`, made from `descriptor` the first time.
+    private func gauge(_ name: String, _ labels: [(String, String)], _ descriptor: () -> MetricNameDescriptor) -> Gauge {
+        let key = Self.cacheKey(name, labels)
+        if let made = gauges.withLockedValue({ $0[key] }) { return made }
+        let made = registry.makeGauge(descriptor: descriptor(), labels: labels)
+        gauges.withLockedValue { $0[key] = made }
+        return made
+    }
+
+    private static func cacheKey(_ name: String, _ labels: [(String, String)]) -> String {
+        labels.reduce(into: name) { $0 += "\u{1}\($1.0)=\($1.1)" }
+    }
 
     /// The last running total given to `decisionRuns(total:)`.
     private let decisionRunTotal = NIOLockedValueBox(0)
