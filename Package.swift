@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "MXGPTopologyTests", dependencies: ["MXGPTopology"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MXGPSimTests", dependencies: ["MXGPSim", "MXGPTopology"]),
         .target(name: "MXGPTestSupport", path: "Tests/MXGPTestSupport"),
-        .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPSim", "MXGPTopology", "MXGPTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPLabUI", "MXGPSim", "MXGPTopology", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "MXGPLabUITests",
             dependencies: [

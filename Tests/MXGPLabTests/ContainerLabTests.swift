@@ -103,7 +103,10 @@ import MXGPAdminAPI
 
     @Test(.enabled(if: engine.answers, "needs a docker engine"))
     func composeQuickstartFailsOverAndHeals() async throws {
-        try await Self.withLab(backend: .compose) { lab, _ in try await Self.failoverStory(lab) }
+        try await Self.withLab(backend: .compose) { lab, _ in
+            let healed = try await Self.livePageStory(lab)
+            try await Self.failoverStory(healed)
+        }
     }
 
     /// Every fault kind inside the containers, checked with the tools in the image, healed with nothing left.
