@@ -168,7 +168,7 @@ let package = Package(
             ],
             exclude: ["Golden", "Browser"]
         ),
-        .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPSim", "MXGPAdminAPI", "MXGPTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "MXGPCLITests", dependencies: ["MXGPCLI", "MXGPCore", "MXGPPKI", "MXGPSim", "MXGPAdminAPI", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "MXGPPKITests", dependencies: ["MXGPPKI", "MXGPCore"]),
         .testTarget(name: "MXGPProcessTests", dependencies: ["MXGPProcess"]),
         .testTarget(

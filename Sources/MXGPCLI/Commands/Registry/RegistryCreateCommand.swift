@@ -4,7 +4,7 @@ import MXGPCore
 import MXGPPKI
 import MXGPTopology
 
-/// `mxgp registry create [--topology FILE [--leave-out NODE]...] [--entry OP:SUFFIX[:DEPTH]]... [--key FILE] --out FILE`.
+/// `mxgp registry create [--topology FILE [--leave-out NODE]...] [--entry OP:SUFFIX[:DEPTH[:CC,…]]]... [--key FILE] --out FILE`.
 struct RegistryCreateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
@@ -17,7 +17,7 @@ struct RegistryCreateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Topology file whose nodes' domains are registered.", valueName: "file")) var topology: String?
     @Option(name: .customLong("leave-out"), help: ArgumentHelp("A node of the topology whose domains are not registered (repeatable).", valueName: "node"))
     var leaveOut: [String] = []
-    @Option(name: .customLong("entry"), help: ArgumentHelp("An entry OPERATOR:SUFFIX[:MAXDEPTH], e.g. 64501:alice.example:1 (repeatable).", valueName: "entry"))
+    @Option(name: .customLong("entry"), help: ArgumentHelp("An entry OPERATOR:SUFFIX[:MAXDEPTH[:COUNTRIES]], e.g. 64501:alice.example:1 or 64501:alice.de:0:DE (repeatable).", valueName: "entry"))
     var entries: [String] = []
     @Option(help: "Serial number (raise it for every new registry).") var serial: UInt32 = 1
     @Option(help: "Days the registry is valid, from now.") var days = SignedOriginRegistry.defaultValidityDays
@@ -30,7 +30,7 @@ struct RegistryCreateCommand: ParsableCommand {
         guard (1...36500).contains(days) else { throw ValidationError("--days must be 1…36500") }
         if topology == nil, !leaveOut.isEmpty { throw ValidationError("--leave-out needs --topology") }
         for entry in entries where Self.parseEntry(entry) == nil {
-            throw ValidationError("--entry \(entry.debugDescription) is not OPERATOR:SUFFIX[:MAXDEPTH] (operator 1…4294967295, depth 0…\(OriginRegistry.maximumDepth)), like 64501:alice.example")
+            throw ValidationError("--entry \(entry.debugDescription) is not OPERATOR:SUFFIX[:MAXDEPTH[:COUNTRIES]] (operator 1…4294967295, depth 0…\(OriginRegistry.maximumDepth), countries as two-letter codes separated by commas), like 64501:alice.example or 64501:alice.de:0:DE")
         }
     }
 
@@ -59,13 +59,21 @@ struct RegistryCreateCommand: ParsableCommand {
         return OriginRegistry(serial: serial, entries: authorizations)
     }
 
-    /// `OPERATOR:SUFFIX[:MAXDEPTH]`.
+    /// `OPERATOR:SUFFIX[:MAXDEPTH[:COUNTRY,COUNTRY…]]`: the countries (two-letter codes) the
+    /// domains are in, which contracts priced per destination country and `refuse-destinations`
+    /// read from the registry.
     static func parseEntry(_ text: String) -> OriginAuthorization? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard (2...3).contains(parts.count), let op = UInt32(parts[0]), op != 0, let suffix = DomainName(parts[1]) else { return nil }
-        let depth = parts.count == 3 ? Int(parts[2]) : 0
+        guard (2...4).contains(parts.count), let op = UInt32(parts[0]), op != 0, let suffix = DomainName(parts[1]) else { return nil }
+        let depth = parts.count >= 3 ? Int(parts[2]) : 0
         guard let depth, (0...OriginRegistry.maximumDepth).contains(depth) else { return nil }
-        return OriginAuthorization(operatorNumber: op, suffix: suffix, maxDepth: depth)
+        var countries: [Country] = []
+        if parts.count == 4 {
+            let codes = parts[3].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            countries = codes.compactMap(Country.init)
+            guard !codes.isEmpty, countries.count == codes.count else { return nil }
+        }
+        return OriginAuthorization(operatorNumber: op, suffix: suffix, maxDepth: depth, countries: countries)
     }
 }
 

@@ -49,8 +49,11 @@ struct RegistryShowCommand: ParsableCommand {
         var out = "serial \(document.registry.serial), valid \(RegistryTime.text(document.notBefore)) to \(RegistryTime.text(document.notAfter)), "
             + (document.signature == nil ? "unsigned" : "signed") + "\n"
         if document.registry.entries.isEmpty { return out + "(no entries)\n" }
-        var table = TextTable(["SUFFIX", "OPERATOR", "MAX-DEPTH"])
-        for entry in document.registry.entries { table.add([entry.suffix.text, String(entry.operatorNumber), String(entry.maxDepth)]) }
+        var table = TextTable(["SUFFIX", "OPERATOR", "MAX-DEPTH", "COUNTRIES"])
+        for entry in document.registry.entries {
+            let countries = entry.countries.isEmpty ? "-" : entry.countries.map(\.code).joined(separator: ",")
+            table.add([entry.suffix.text, String(entry.operatorNumber), String(entry.maxDepth), countries])
+        }
         return out + table.render()
     }
 }
