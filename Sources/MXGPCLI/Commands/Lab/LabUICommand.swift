@@ -52,7 +52,7 @@ struct LabUICommand: AsyncParsableCommand {
         } catch {
             throw CLIError(error.description)
         }
-        try await LabUIServer.serve(lab: lab, listen: listen, interval: .milliseconds(interval)) { url in
+        try await LabUIServer.serve(lab: lab, listen: listen, allowRemote: allowRemote, interval: .milliseconds(interval)) { url in
             // Written at once (not buffered): scripts wait for this line to learn the address.
             FileHandle.standardOutput.write(Data("lab \(lab.name): the live page is at \(url) (Ctrl-C stops it; the lab stays up)\n".utf8))
         }
