@@ -86,7 +86,9 @@ public struct AdminClient: Sendable {
     }
 
     /// Sends one request (with `body`, JSON, if given) and returns the response (any status).
-    public func request(_ method: String = "GET", _ path: String, body: String? = nil) async throws -> Response {
+    /// `headers` replace the default ones of the same name (`Host`, `Content-Type`…) or are
+    /// added.
+    public func request(_ method: String = "GET", _ path: String, body: String? = nil, headers extra: [(name: String, value: String)] = []) async throws -> Response {
         let group = MultiThreadedEventLoopGroup.singleton
         let endpoint = self.endpoint
         let promise = group.next().makePromise(of: Response.self)
@@ -127,6 +129,7 @@ public struct AdminClient: Sendable {
         headers.add(name: "Content-Length", value: String(body?.utf8.count ?? 0))
         headers.add(name: "Accept", value: "application/json")
         if body != nil { headers.add(name: "Content-Type", value: "application/json") }
+        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
         let head = HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: method), uri: path, headers: headers)
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: body))), promise: nil) }

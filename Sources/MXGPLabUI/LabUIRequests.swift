@@ -89,9 +89,12 @@ public enum LabUIRequests {
         }
     }
 
-    /// The fault a heal body names, or nil for an empty body (heal everything).
+    /// The fault a heal body names, or nil for an empty body or `{}` (heal everything).
     public static func heal(_ body: Data) throws(LabUIError) -> LabFault? {
-        body.isEmpty ? nil : try fault(body)
+        if body.isEmpty { return nil }
+        let request = try decode(FaultBody.self, body, example: #"{} (heal everything) or {"fault": "cut colo1 up1"}"#)
+        if request.fault == nil, request.kind == nil, request.args == nil, request.from == nil { return nil }
+        return try fault(body)
     }
 
     /// A send request with its count checked (1–100).

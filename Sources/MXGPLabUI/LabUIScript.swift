@@ -275,7 +275,7 @@ enum LabUIScript {
           try { const r = await api('POST', '/api/faults', { fault: text }); showInfo(r.message); } catch (e) { showError(e.message); }
         }
         async function heal(text) {
-          try { const r = await api('POST', '/api/heal', text ? { fault: text } : undefined); showInfo(r.message); } catch (e) { showError(e.message); }
+          try { const r = await api('POST', '/api/heal', text ? { fault: text } : {}); showInfo(r.message); } catch (e) { showError(e.message); }
         }
 
         // Server-sent events.

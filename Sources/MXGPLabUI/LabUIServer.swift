@@ -18,10 +18,12 @@ import ServiceLifecycle
 /// | `GET /api/events` | server-sent events: `snapshot` once, then `delta` (``LabUIDelta``) |
 /// | `GET /api/nodes/NAME` | ``LabUINodeDetail``: routes with alternates, next hops, queue, ledger; 404 for an unknown node |
 /// | `POST /api/faults` | `{"fault": "cut colo1 up1"}`: applies it; 400 for a bad fault or unknown node |
-/// | `POST /api/heal` | no body: heals everything; `{"fault": "..."}`: heals that fault only |
+/// | `POST /api/heal` | `{}` (or no body): heals everything; `{"fault": "..."}`: heals that fault only |
 /// | `POST /api/send` | `{"from": "colo1", "to": "bob@bob.example", "count": 1}`: sends as `mxgp lab send` |
 ///
 /// Every error is `{"error": "..."}` with a 4xx (bad input) or 5xx (the lab failed) status.
+/// Every request passes ``LabUIRequestGuard`` first: a `Host` naming this server, and for a
+/// POST `Content-Type: application/json` and no other site's `Origin` (403 otherwise).
 public struct LabUIServer: Sendable {
     public var lab: Lab
     public var layout: LabUILayout
@@ -40,17 +42,30 @@ public struct LabUIServer: Sendable {
     /// The poller of this server (a `Service`).
     public var poller: LabUIPoller { LabUIPoller(lab: lab, hub: hub, interval: interval, wake: wake) }
 
-    /// The application: the router and the poller as one service group.
-    public func application(listen: LabUIListen, logger: Logger, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
-            router: router(), configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "mxgp-lab-ui"),
-            services: [poller], onServerRunning: onServerRunning, logger: logger)
+    /// The application: the router and the poller as one service group. Requests must name
+    /// `listen` (with the port bound) as their `Host` unless `allowRemote`.
+    public func application(listen: LabUIListen, allowRemote: Bool = false, logger: Logger,
+                            onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let box = LabUIGuardBox(LabUIRequestGuard(listen: listen, allowRemote: allowRemote))
+        return Application(
+            router: router(box), configuration: ApplicationConfiguration(address: .hostname(listen.host, port: listen.port), serverName: "mxgp-lab-ui"),
+            services: [poller],
+            onServerRunning: { channel in
+                if let port = channel.localAddress?.port { box.value.listen.port = port }
+                await onServerRunning(channel)
+            },
+            logger: logger)
     }
 
-    /// Every route of the page and its API.
-    public func router() -> Router<BasicRequestContext> {
+    /// Every route of the page and its API, behind `requestGuard`.
+    public func router(guard requestGuard: LabUIRequestGuard) -> Router<BasicRequestContext> {
+        router(LabUIGuardBox(requestGuard))
+    }
+
+    func router(_ box: LabUIGuardBox) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: LabUIErrorMiddleware())
+        router.add(middleware: LabUIGuardMiddleware(box: box))
 
         router.get("/app.js") { _, _ in Self.asset(LabUIAssets.script, type: "text/javascript; charset=utf-8") }
         router.get("/app.css") { _, _ in Self.asset(LabUIAssets.style, type: "text/css; charset=utf-8") }
@@ -228,13 +243,13 @@ struct LabUIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 extension LabUIServer {
     /// Lays `lab` out, then serves its page on `listen` until SIGINT or SIGTERM. `announce`
     /// hears the page's address once it listens.
-    public static func serve(lab: Lab, listen: LabUIListen, interval: Duration = .milliseconds(300),
+    public static func serve(lab: Lab, listen: LabUIListen, allowRemote: Bool = false, interval: Duration = .milliseconds(300),
                              announce: @escaping @Sendable (String) -> Void) async throws {
         let layout = try await LabUILayout.compute(lab.plan.topology)
         var logger = Logger(label: "mxgp-lab-ui")
         logger.logLevel = .warning
         let server = LabUIServer(lab: lab, layout: layout, interval: interval)
-        let application = server.application(listen: listen, logger: logger) { channel in
+        let application = server.application(listen: listen, allowRemote: allowRemote, logger: logger) { channel in
             let port = channel.localAddress?.port ?? listen.port
             announce("http://\(listen.host.contains(":") ? "[\(listen.host)]" : listen.host):\(port)/")
         }

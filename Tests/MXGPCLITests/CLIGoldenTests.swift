@@ -40,6 +40,25 @@ import Testing
         try Golden.check(MXGPCommand.helpMessage(for: command, columns: 100) + "\n", name)
     }
 
+    /// Every help text is wrapped once, by argument-parser: a paragraph line never ends where
+    /// the next line's first word would still have fit, at 80 columns or at the golden's 100
+    /// (a hard line break in the source is wrapped again and leaves short lines). Indented
+    /// lines (examples, option columns) are left alone.
+    @Test(arguments: helpCases.map(\.name))
+    func helpIsWrappedOnce(name: String) {
+        let command = Self.helpCases.first { $0.name == name }!.command
+        for columns in [80, 100] {
+            let text = MXGPCommand.helpMessage(for: command, columns: columns)
+            let prose = text.components(separatedBy: "\nUSAGE:").first ?? text
+            let lines = prose.split(separator: "\n", omittingEmptySubsequences: false)
+            for (line, next) in zip(lines, lines.dropFirst()) where !line.isEmpty && !line.hasPrefix(" ") && !next.hasPrefix(" ") {
+                guard let word = next.split(separator: " ").first else { continue }
+                #expect(line.count + 1 + word.count > columns - 1,
+                        "\(name) at \(columns) columns: \"\(word)\" fits after \"\(line.suffix(30))\"; a hard line break in the discussion? (end the source line with \\)")
+            }
+        }
+    }
+
     static let quickstart = Golden.repository.appendingPathComponent("Labs/quickstart.yaml").path
 
     @Test func simTable() throws {

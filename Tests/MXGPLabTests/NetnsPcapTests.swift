@@ -39,6 +39,32 @@ import Glibc
         #expect { try NodeConfig.parse(yaml: production) } throws: { "\($0)".contains("tls.key-log") && "\($0)".contains("profile: lab") }
     }
 
+    /// What `aLabCaptureDecodesWithTheDissector` prints: the first packets of the MXGP decode
+    /// (tshark's one-line summaries) and the fields it checks.
+    static func decodeReport(summary: String, updates: String, opens: String, limit: Int = 12) -> String {
+        func lines(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) } }
+        let packets = lines(summary)
+        var out = ["tshark -X lua_script:docs/wireshark/mxgp.lua -o tls.keylog_file:colo1-up1.keys -r colo1-up1.pcap -Y mxgp"
+                   + " (\(min(limit, packets.count)) of \(packets.count) packets):"]
+        out += packets.prefix(limit).map { "  " + $0 }
+        out.append("UPDATEs (mxgp.update.announced, mxgp.attr.operator_path):")
+        out += lines(updates).prefix(limit).map { "  " + $0 }
+        out.append("OPENs (mxgp.open.name): " + lines(opens).joined(separator: ", "))
+        return out.joined(separator: "\n")
+    }
+
+    @Test func theDecodeIsPrintedForTheLog() {
+        let report = Self.decodeReport(summary: "  1 0.000 10.0.0.1 → 10.0.0.2 MXGP 120 OPEN colo1 operator 65001\n\n  2 0.010 10.0.0.2 → 10.0.0.1 MXGP 90 KEEPALIVE\n",
+                                       updates: "bob.example\t100,64502\n", opens: "colo1\nup1\n", limit: 1)
+        #expect(report == """
+            tshark -X lua_script:docs/wireshark/mxgp.lua -o tls.keylog_file:colo1-up1.keys -r colo1-up1.pcap -Y mxgp (1 of 2 packets):
+                1 0.000 10.0.0.1 → 10.0.0.2 MXGP 120 OPEN colo1 operator 65001
+            UPDATEs (mxgp.update.announced, mxgp.attr.operator_path):
+              bob.example\t100,64502
+            OPENs (mxgp.open.name): colo1, up1
+            """)
+    }
+
     /// A real lab capture decoded with tshark finds an UPDATE with its domains (and OPEN).
     @Test(.enabled(if: canCapture, "needs root, tcpdump and tshark"))
     func aLabCaptureDecodesWithTheDissector() async throws {
@@ -67,6 +93,10 @@ import Glibc
             let opens = await ProcessRunner().run(["tshark", "-X", "lua_script:\(dissector)", "-o", "tls.keylog_file:\(keys)", "-r", file,
                                                    "-Y", "mxgp.type == 1", "-T", "fields", "-e", "mxgp.open.name"], timeout: .seconds(60))
             #expect(opens.stdout.contains("colo1") && opens.stdout.contains("up1"), "\(opens.stdout)")
+            // For the CI log: what the dissector decoded, so a reader sees the MXGP messages.
+            let summary = await ProcessRunner().run(["tshark", "-X", "lua_script:\(dissector)", "-o", "tls.keylog_file:\(keys)", "-r", file, "-Y", "mxgp"],
+                                                    timeout: .seconds(60))
+            print(Self.decodeReport(summary: summary.stdout, updates: decoded.stdout, opens: opens.stdout))
         }
     }
 }

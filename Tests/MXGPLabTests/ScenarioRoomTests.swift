@@ -69,10 +69,19 @@ import Testing
         let wait = { (report: ScenarioReport) in report.steps.first { $0.step.hasPrefix("wait") }! }
         #expect(abs(wait(normal).seconds - 2) < 0.01)
         #expect(abs(wait(slow).seconds - 6) < 0.01)
+        // The printed step says the time it waited, and why.
+        #expect(wait(normal).step == "wait 2.00 s")
+        #expect(wait(slow).step == "wait 6.00 s (2.00 s × slow 3)")
         // The fault step starts 2 s (breather) after the wait step ended.
         let fault = slow.steps.first { $0.step.hasPrefix("fault") }!
         #expect(abs(fault.at - (wait(slow).at + 6 + 2)) < 0.05)
         #expect(slow.passed)
+    }
+
+    @Test(arguments: [(1.0, "wait 2.00 s"), (3.0, "wait 6.00 s (2.00 s × slow 3)"), (1.5, "wait 3.00 s (2.00 s × slow 1.5)")])
+    func aWaitSaysItsStretchedTime(slow: Double, label: String) {
+        #expect(ScenarioAction.wait(.seconds(2)).label(slow: slow) == label)
+        #expect(ScenarioAction.heal(nil).label(slow: slow) == "heal all", "only waits are stretched")
     }
 
     /// --stop-before-heal: the run ends before the last heal and its later steps, with the fault still in place.

@@ -78,6 +78,8 @@ struct LabUIPureTests {
 
     @Test func healWithoutBodyHealsAll() throws {
         #expect(try LabUIRequests.heal(Data()) == nil)
+        #expect(try LabUIRequests.heal(Data("{}".utf8)) == nil, "the page heals everything with {}")
+        #expect(throws: LabUIError.self) { try LabUIRequests.heal(Data("{".utf8)) }
         #expect(try LabUIRequests.heal(Data(#"{"fault": "cut colo1 up1"}"#.utf8)) == .cut(a: "colo1", b: "up1", from: nil))
     }
 

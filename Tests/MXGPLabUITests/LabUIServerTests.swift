@@ -67,7 +67,7 @@ import Testing
                 ("GET", "/api/nodes/%00%ff", nil, 404, "has no node"),
                 ("GET", "/nothing/here", nil, 404, "no such page"),
                 ("POST", "/api/faults", "{not json", 400, "not valid JSON"),
-                ("POST", "/api/faults", nil, 400, "empty"),
+                ("POST", "/api/faults", "", 400, "empty"),
                 ("POST", "/api/faults", #"{"fault": "cut colo1 nope"}"#, 400, "has no node \"nope\""),
                 ("POST", "/api/faults", #"{"fault": "pause ghost"}"#, 400, "has no node \"ghost\""),
                 ("POST", "/api/faults", #"{"fault": "cut colo1 colo2"}"#, 400, "are not linked"),
@@ -103,7 +103,44 @@ import Testing
             let healed = try await client.request("POST", "/api/heal", body: #"{"fault": "cut colo1 up1"}"#)
             #expect(healed.status == 200, "\(healed.body)")
             #expect(lab.reloaded().state.faults == [.pause(node: "up2")])
-            #expect(try await client.request("POST", "/api/heal").status == 200)
+            #expect(try await client.request("POST", "/api/heal", body: "{}").status == 200)
+            #expect(lab.reloaded().state.faults.isEmpty)
+        }
+    }
+
+    /// Another site's page, a form post and a rebound name are refused (403) before anything
+    /// touches the lab; the page's own requests go through.
+    @Test func refusesCrossSiteRequests() async throws {
+        let (lab, backend, folder) = try LabUITestSupport.lab()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await Self.withServer(lab) { client in
+            guard case .tcp(_, let port) = client.endpoint else { Issue.record("not TCP"); return }
+            let cut = #"{"fault": "cut colo1 up1"}"#
+            let refused: [(String, String, String?, [(name: String, value: String)], String)] = [
+                ("POST", "/api/faults", cut, [("Origin", "http://evil.example")], "from another site"),
+                ("POST", "/api/faults", cut, [("Origin", "http://127.0.0.1:\(port + 1)")], "from another site"),
+                ("POST", "/api/faults", cut, [("Content-Type", "text/plain")], "application/json"),
+                ("POST", "/api/heal", nil, [], "application/json"),
+                ("POST", "/api/send", #"{"from": "colo1", "to": "bob@bob.example"}"#, [("Content-Type", "application/x-www-form-urlencoded")], "application/json"),
+                ("POST", "/api/faults", cut, [("Host", "evil.example:\(port)"), ("Origin", "http://evil.example:\(port)")], "DNS-rebinding"),
+                ("GET", "/api/lab", nil, [("Host", "evil.example:\(port)")], "DNS-rebinding"),
+                ("GET", "/", nil, [("Host", "127.example.com:\(port)")], "DNS-rebinding"),
+            ]
+            for (method, path, body, headers, says) in refused {
+                let response = try await client.request(method, path, body: body, headers: headers)
+                #expect(response.status == 403, "\(method) \(path) \(headers): \(response.status) \(response.body.prefix(200))")
+                #expect(response.headers["content-type"]?.hasPrefix("application/json") == true)
+                #expect(Self.error(response).contains(says), "\(method) \(path) \(headers): \(Self.error(response))")
+            }
+            #expect(backend.commands.withLock { $0 }.isEmpty, "a refused request must not touch the lab")
+            #expect(lab.reloaded().state.faults.isEmpty)
+
+            // The page's own request (same origin, JSON), under either loopback name.
+            let applied = try await client.request("POST", "/api/faults", body: cut, headers: [("Origin", "http://127.0.0.1:\(port)")])
+            #expect(applied.status == 200, "\(applied.body)")
+            #expect(lab.reloaded().state.faults == [.cut(a: "colo1", b: "up1", from: nil)])
+            let healed = try await client.request("POST", "/api/heal", body: "{}", headers: [("Host", "localhost:\(port)"), ("Origin", "http://localhost:\(port)")])
+            #expect(healed.status == 200, "\(healed.body)")
             #expect(lab.reloaded().state.faults.isEmpty)
         }
     }

@@ -18,7 +18,7 @@ struct SimRunCommand: AsyncParsableCommand {
             output, byte for byte. Exit status 0 when converged, 1 when not, 2 on bad input.
 
             --replay RUN-FOLDER plays a recorded run (a folder runs/<scenario>/<stamp>/ that \
-            mxgp lab run wrote, on any backend, or one from mxgp lab capture) in the simulator:
+            mxgp lab run wrote, on any backend, or one from mxgp lab capture) in the simulator: \
             its topology, seed, sends, faults and heals at their recorded times, mail included. \
             It prints where each message went in the lab and in the replay, the route changes \
             of --trace DOMAIN, and with --message ID one message's story. A routing bug seen in \

@@ -68,6 +68,13 @@ public enum ScenarioAction: Sendable, Hashable {
         }
     }
 
+    /// The label in a run at `slow` (`mxgp lab run --slow`): a wait step says how long it
+    /// waited, e.g. `wait 6.00 s (2.00 s × slow 3)`.
+    public func label(slow: Double) -> String {
+        guard case .wait(let duration) = self, slow > 1 else { return label }
+        return "wait \(Lab.seconds(duration * slow)) (\(Lab.seconds(duration)) × slow \(Self.number(slow)))"
+    }
+
     public static func number(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
 }
 

@@ -150,7 +150,7 @@ public struct ScenarioRunner: Sendable {
                 let check = await deliveryCheck(state: state, within: within)
                 (verdict, detail) = (check.lost.isEmpty && check.duplicated.isEmpty ? .passed : .failed, check.summary)
             }
-            var result = StepResult(index: index, line: step.line, step: step.action.label, verdict: verdict, at: at,
+            var result = StepResult(index: index, line: step.line, step: step.action.label(slow: pacing.slow), verdict: verdict, at: at,
                                     seconds: (await target.elapsed() - began).inSeconds, detail: detail)
             switch step.action {
             case .expect: (result.kind, result.harmful) = (.story, step.harmful)

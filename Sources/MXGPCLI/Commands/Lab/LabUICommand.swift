@@ -9,16 +9,19 @@ struct LabUICommand: AsyncParsableCommand {
         commandName: "ui",
         abstract: "Serve a live page of a running lab: topology, sessions, routes, mail paths, faults.",
         discussion: """
-            Opens http://127.0.0.1:8790/ (by default) with the lab's topology laid out by Graphviz
-            (graphviz must be installed), nodes coloured by role and links by relationship with
-            their prices. Sessions, node processes, queues, active faults and recent mail (drawn
-            along the hops it took; lost and duplicated messages flagged) update live through
-            server-sent events. Click a node for its routes with ranked alternates and reasons,
-            its next hops' health, queue and ledger; click a link to cut or heal it. Faults from
-            the page go through the same code as `mxgp lab fault` and show in `mxgp lab status`.
-            Everything is served from this binary: the page works offline.
-            The page can inject faults, so it listens on loopback unless --allow-remote is given.
-            Ctrl-C stops it (the lab stays up).
+            Opens http://127.0.0.1:8790/ (by default) with the lab's topology laid out by \
+            Graphviz (graphviz must be installed), nodes coloured by role and links by \
+            relationship with their prices. Sessions, node processes, queues, active faults and \
+            recent mail (drawn along the hops it took; lost and duplicated messages flagged) \
+            update live through server-sent events. Click a node for its routes with ranked \
+            alternates and reasons, its next hops' health, queue and ledger; click a link to cut \
+            or heal it. Faults from the page go through the same code as `mxgp lab fault` and \
+            show in `mxgp lab status`. Everything is served from this binary: the page works \
+            offline.
+
+            The page can inject faults, so it listens on loopback unless --allow-remote is \
+            given, and it answers only requests that name its own address (no other site's \
+            page, no other host name). Ctrl-C stops it (the lab stays up).
             """)
 
     @Argument(help: "The lab name.") var lab: String
@@ -52,7 +55,7 @@ struct LabUICommand: AsyncParsableCommand {
         } catch {
             throw CLIError(error.description)
         }
-        try await LabUIServer.serve(lab: lab, listen: listen, interval: .milliseconds(interval)) { url in
+        try await LabUIServer.serve(lab: lab, listen: listen, allowRemote: allowRemote, interval: .milliseconds(interval)) { url in
             // Written at once (not buffered): scripts wait for this line to learn the address.
             FileHandle.standardOutput.write(Data("lab \(lab.name): the live page is at \(url) (Ctrl-C stops it; the lab stays up)\n".utf8))
         }
