@@ -53,6 +53,8 @@ final class MailLab: @unchecked Sendable {
                 mxgpAddress: { other in HostPort(host: hosts[other]!, port: UInt16(mxgpPorts[names.firstIndex(of: other)!])) },
                 smtpEndpoint: "\(hosts[name]!):\(smtpPorts[i])", listen: HostPort(host: hosts[name]!, port: UInt16(mxgpPorts[i])), tls: tls)!
             if let settings = overload[name] { peeringSettings.overload = settings }
+            // The origin registry the lab planner signs for the topology (domains and their countries).
+            peeringSettings.originValidator = topology.originRegistry
             let peering = try PeeringService(settings: peeringSettings, logger: testLogger(name))
             var settings = MailSettings(
                 nodeName: name, operatorNumber: node.operatorNumber, ownDomains: node.domains,
