@@ -1,4 +1,5 @@
 import Foundation
+import MXGPAdminAPI
 import MXGPTestSupport
 import MXGPTopology
 import Testing
@@ -65,7 +66,8 @@ import Glibc
             """)
     }
 
-    /// A real lab capture decoded with tshark finds an UPDATE with its domains (and OPEN).
+    /// A real lab capture decoded with tshark finds an UPDATE with its domains (and OPEN), and
+    /// the SMTP of a message relayed over the link, decrypted after STARTTLS.
     @Test(.enabled(if: canCapture, "needs root, tcpdump and tshark"))
     func aLabCaptureDecodesWithTheDissector() async throws {
         try await NetnsLabTests.withLab { lab, _ in
@@ -74,10 +76,25 @@ import Glibc
             defer { try? FileManager.default.removeItem(atPath: folder) }
             let file = folder + "/colo1-up1.pcap"
             let pcap = LabPcap(lab: lab, a: "colo1", b: "up1")
-            let argv = try pcap.command(file: file, seconds: 4)
-            let capture = Task { await ProcessRunner().run(argv, timeout: .seconds(30)) }
+            let argv = try pcap.command(file: file, seconds: 10)
+            let capture = Task { await ProcessRunner().run(argv, timeout: .seconds(40)) }
             try await Task.sleep(for: .seconds(1))
+            // A new session on the captured link (OPEN, UPDATEs), then, once colo1 routes through
+            // up1 again, a message it relays over the link: SMTP with STARTTLS. Both well inside
+            // the 10 s capture.
             _ = try await LabFaults(lab: lab).apply(.sessionReset(a: "colo1", b: "up1"))
+            try await Task.sleep(for: .seconds(1))
+            _ = try await lab.waitForConvergence(timeout: .seconds(5))
+            let sent = await lab.backend.exec(lab.plan, node: "colo1", [lab.backend.nodeBinary(lab.state), "send", "--server", "127.0.0.1:25",
+                                                                        "--from", "a@alice.example", "--to", "bob@bob.example", "--subject", "on the wire"],
+                                              timeout: .seconds(20))
+            #expect(sent.succeeded, "\(sent.message)")
+            var arrived: AdminMailboxMessage?
+            for _ in 0..<50 where arrived == nil {
+                arrived = try await lab.mailbox("colo2", "bob@bob.example").first { $0.subject.hasPrefix("on the wire") }
+                if arrived == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(arrived?.hops == ["colo1", "up1", "colo2"], "the message over the captured link: \(String(describing: arrived))")
             let result = await capture.value
             #expect(result.status == 0 || result.status == 124, "\(result.stderr)")
             let keys = LabPcap.keyLogPath(for: file)
@@ -93,6 +110,21 @@ import Glibc
             let opens = await ProcessRunner().run(["tshark", "-X", "lua_script:\(dissector)", "-o", "tls.keylog_file:\(keys)", "-r", file,
                                                    "-Y", "mxgp.type == 1", "-T", "fields", "-e", "mxgp.open.name"], timeout: .seconds(60))
             #expect(opens.stdout.contains("colo1") && opens.stdout.contains("up1"), "\(opens.stdout)")
+            // SMTP between the hops decodes too: the commands after STARTTLS are read only with the key log.
+            let smtp = await ProcessRunner().run(["tshark", "-o", "tls.keylog_file:\(keys)", "-r", file, "-Y", "smtp.req.command",
+                                                  "-T", "fields", "-e", "smtp.req.command", "-e", "smtp.req.parameter"], timeout: .seconds(60))
+            // One line per frame; pipelined commands of one frame come comma-separated, and
+            // Wireshark's SMTP dissector takes four letters as the command ("STAR", "TLS").
+            let commands = smtp.stdout.split(separator: "\n").flatMap { line -> [String] in
+                if line.uppercased().hasPrefix("STAR\tTLS") { return ["STARTTLS"] }
+                return (line.split(separator: "\t").first ?? "").split(separator: ",").map { $0.uppercased() }
+            }
+            let afterTLS = commands.drop { $0 != "STARTTLS" }.dropFirst()
+            #expect(commands.contains("STARTTLS"), "no STARTTLS between colo1 and up1: \(smtp.stdout)")
+            #expect(afterTLS.contains("MAIL") && afterTLS.contains("RCPT") && afterTLS.contains("DATA"),
+                    "the SMTP commands after STARTTLS did not decode: \(smtp.stdout)")
+            print("tshark -o tls.keylog_file:colo1-up1.keys -r colo1-up1.pcap -Y smtp.req.command (client commands):\n"
+                  + smtp.stdout.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
             // For the CI log: what the dissector decoded, so a reader sees the MXGP messages.
             let summary = await ProcessRunner().run(["tshark", "-X", "lua_script:\(dissector)", "-o", "tls.keylog_file:\(keys)", "-r", file, "-Y", "mxgp"],
                                                     timeout: .seconds(60))

@@ -85,8 +85,17 @@ struct NodeCommand: AsyncParsableCommand {
                 }
             }
         }
+        if let warning = Self.countryWarning(nodeConfig) { logger.warning("\(warning)") }
         logger.info("node starting", metadata: ["role": "\(nodeConfig.role)", "neighbours": "\(nodeConfig.neighbours.count)"])
         defer { reloads.cancel() }
         try await group.run()
+    }
+
+    /// Countries come only from the signed origin registry: without `origin-validation`, a
+    /// node's `refuse-destinations` refuses nothing, and it says so at start.
+    static func countryWarning(_ config: NodeConfig) -> String? {
+        guard !config.refuseDestinations.isEmpty, config.originValidation == nil else { return nil }
+        let countries = config.refuseDestinations.map(\.code).joined(separator: ", ")
+        return "refuse-destinations [\(countries)] has no effect: a domain's country comes from the signed origin registry, and this node has no origin-validation (add origin-validation: with the registry and its public key)"
     }
 }

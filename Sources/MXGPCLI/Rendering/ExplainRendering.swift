@@ -102,7 +102,7 @@ public enum ExplainRendering {
             }
         }
         out += "decision steps, in order (the first that tells two routes apart decides): "
-            + ([BestPathReason.own] + DecisionProcess.steps).map(DecisionExplanation.name(of:)).joined(separator: ", ") + "\n"
+            + ([BestPathReason.own] + DecisionProcess.steps).map(Self.stepInList).joined(separator: ", ") + "\n"
         out += glossary(ranked)
         return out
     }
@@ -133,6 +133,12 @@ public enum ExplainRendering {
         guard let step = BestPathReason(rawValue: route.reason) else { return "lost on \(route.reason)" }
         if step == .own { return "lost to the own domain" }
         return "lost on \(DecisionExplanation.name(of: step)): \(route.value(on: step)) vs best \(best.value(on: step))"
+    }
+
+    /// A decision step as the step list names it: the price step compares expected cost
+    /// (PRICE + CHARGEBACK × the node's expected complaint rate, PROTOCOL.md §9.3).
+    static func stepInList(_ step: BestPathReason) -> String {
+        step == .price ? "expected cost (price + chargeback × complaint rate)" : DecisionExplanation.name(of: step)
     }
 
     /// One line per value shown: each local-pref and price, and the columns.
