@@ -32,12 +32,20 @@ import Glibc
             \(simulated.steps.map { "  \($0.index + 1). \($0.verdict) \($0.step): \($0.detail)" }.joined(separator: "\n"))
             """)
         if file == "fiber-cut.yaml" {
-            // Replayed in the simulator, the recorded run's messages take the recorded paths
-            // (but the few sent in the instant of the cut, whose fate is a race in both).
-            let replay = try await RunReplay.load(folder: runFolder).run()
-            let same = replay.pairs.filter { $0.samePath }.count
-            #expect(replay.pairs.count == report.messages.count && same * 10 >= replay.pairs.count * 9,
-                    "\(same)/\(replay.pairs.count) same paths: \(replay.pairs.filter { !$0.samePath }.map { "\($0.recordedHops) vs \($0.replayedHops)" })")
+            // Replayed in the simulator, the recorded run's messages take the recorded paths, but
+            // those in flight at the cut (accepted before it, stored after it): their fate is a
+            // race in both, and on a loaded machine more of them wait in colo1's queue.
+            let loaded = try RunReplay.load(folder: runFolder)
+            let replay = try await loaded.run()
+            let cutAt = loaded.schedule.schedule.first { $0.action == "fault" }?.at ?? 0
+            let inFlightAtCut = Set(report.messages.filter { message in
+                guard let delivered = message.deliveredAt else { return false }
+                return delivered - (message.delaySeconds ?? 0) < cutAt && delivered >= cutAt
+            }.map(\.messageId))
+            let compared = replay.pairs.filter { !inFlightAtCut.contains($0.recordedId) }
+            let same = compared.filter { $0.samePath }.count
+            #expect(replay.pairs.count == report.messages.count && same * 10 >= compared.count * 9 && compared.count * 2 >= replay.pairs.count,
+                    "\(same)/\(compared.count) same paths (\(inFlightAtCut.count) in flight at the cut not compared): \(compared.filter { !$0.samePath }.map { "\($0.recordedHops) vs \($0.replayedHops)" })")
             #expect(replay.report.lost.isEmpty && replay.report.duplicated.isEmpty)
         }
         #expect(report.lost.isEmpty && report.duplicated.isEmpty)
