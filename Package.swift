@@ -157,7 +157,9 @@ let package = Package(
         ),
         .testTarget(name: "MXGPTopologyTests", dependencies: ["MXGPTopology"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MXGPSimTests", dependencies: ["MXGPSim", "MXGPTopology"]),
-        .target(name: "MXGPTestSupport", path: "Tests/MXGPTestSupport"),
+        .target(
+            name: "MXGPTestSupport", dependencies: [.product(name: "UnixSignals", package: "swift-service-lifecycle")],
+            path: "Tests/MXGPTestSupport"),
         .testTarget(name: "MXGPLabTests", dependencies: ["MXGPLab", "MXGPLabUI", "MXGPSim", "MXGPTopology", "MXGPTestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "MXGPLabUITests",

@@ -34,7 +34,7 @@ import MXGPAdminAPI
             .map { $0.hasPrefix("name:") ? "name: \(name)" : String($0) }.joined(separator: "\n")
         let path = folder + "/topology.yaml"
         try renamed.write(toFile: path, atomically: true, encoding: .utf8)
-        var controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp(), composeRoot: compose)
+        var controller = try LabController.testing(folder, composeRoot: compose)
         controller.imageSource = .host
         return (controller, path, name)
     }

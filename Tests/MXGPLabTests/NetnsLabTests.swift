@@ -24,13 +24,14 @@ import Glibc
             .map { $0.hasPrefix("name:") ? "name: \(name)" : String($0) }.joined(separator: "\n")
         let path = folder + "/topology.yaml"
         try renamed.write(toFile: path, atomically: true, encoding: .utf8)
-        let controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp())
+        let controller = try LabController.testing(folder)
         return (controller, path, name)
     }
 
     /// Runs `body` on a lab that is up and converged, then takes it down and checks nothing is left.
     static func withLab(_ file: String = "quickstart.yaml", _ body: (Lab, LabController) async throws -> Void) async throws {
         let (controller, path, name) = try setUp(file)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
         do {
             let lab = try await controller.up(topologyFile: path, progress: { _ in })
             try await lab.waitForConvergence(timeout: .seconds(30))
@@ -165,6 +166,7 @@ import Glibc
     @Test(.enabled(if: isRoot, "needs root for network namespaces"))
     func badInputIsRefusedCleanly() async throws {
         let (controller, topology, _) = try Self.setUp("quickstart.yaml")
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: topology).deletingLastPathComponent().path) }
         let broken = URL(fileURLWithPath: topology).deletingLastPathComponent().appendingPathComponent("broken.yaml").path
         try "name: broken\nnodes:\n  a: { role: colo, operator: 1, region: US }\nlinks:\n  - { a: a, b: nosuch }\n"
             .write(toFile: broken, atomically: true, encoding: .utf8)

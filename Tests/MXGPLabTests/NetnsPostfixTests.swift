@@ -22,7 +22,7 @@ import Glibc
     func fiberCutComparison() async throws {
         let name = "test-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let folder = NSTemporaryDirectory() + "mxgp-pfcompare-\(name)"
-        let controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp())
+        let controller = try LabController.testing(folder)
         // Also on failure: every lab of this test down (its Postfix processes with it), the folder gone.
         func cleanUp() async {
             for side in 1...2 { try? await controller.down("\(name)-\(side)") }
@@ -73,7 +73,7 @@ import Glibc
     func faultsOnPostfixNodes() async throws {
         let name = "test-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let folder = NSTemporaryDirectory() + "mxgp-pffaults-\(name)"
-        let controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp())
+        let controller = try LabController.testing(folder)
         do { try await faults(name: name, folder: folder, controller: controller) } catch {
             try? await controller.down(name)
             try? FileManager.default.removeItem(atPath: folder)

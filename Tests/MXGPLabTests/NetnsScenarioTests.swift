@@ -19,7 +19,7 @@ import Glibc
         let name = "test-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let folder = NSTemporaryDirectory() + "mxgp-scenariotest-\(name)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp())
+        let controller = try LabController.testing(folder)
         let run = ScenarioRun(controller: controller, scenarioPath: "\(ScenarioParserTests.folder)/\(file)", runsDirectory: folder + "/runs", labName: name)
         let (report, runFolder) = try await run.execute(progress: { _ in }, step: { _ in })
         #expect(report.passed, "\(file): \(report.steps.filter { $0.verdict == .failed }.map { "\($0.step): \($0.detail)" })")
@@ -67,7 +67,7 @@ import Glibc
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let topology = TestBinary.repository.appendingPathComponent("Labs/quickstart.yaml").path
         try yaml.replacingOccurrences(of: "TOPOLOGY", with: topology).write(toFile: folder + "/s.yaml", atomically: true, encoding: .utf8)
-        let controller = LabController(directory: LabDirectory(root: folder + "/labs"), binary: try TestBinary.mxgp())
+        let controller = try LabController.testing(folder)
         let run = ScenarioRun(controller: controller, scenarioPath: folder + "/s.yaml", seed: seed, runsDirectory: folder + "/runs", labName: name)
         return try await run.execute(progress: { _ in }, step: { _ in }).0
     }
