@@ -1,3 +1,5 @@
+import MXGPTopology
+
 /// Where `mxgp lab ui` listens: loopback unless the user says otherwise, because the page
 /// can inject faults.
 public struct LabUIListen: Sendable, Hashable, CustomStringConvertible {
@@ -15,48 +17,9 @@ public struct LabUIListen: Sendable, Hashable, CustomStringConvertible {
     /// True for 127.0.0.0/8, `::1` and `localhost`.
     public var isLoopback: Bool { Self.isLoopback(host) }
 
-    /// True when `host` is `localhost`, an IPv4 address in 127.0.0.0/8 (four decimal parts,
-    /// so `127.example.com` is not) or the IPv6 loopback `::1` (in any spelling). Pure.
-    public static func isLoopback(_ host: String) -> Bool {
-        if host.lowercased() == "localhost" { return true }
-        if let ipv4 = ipv4(host) { return ipv4[0] == 127 }
-        return ipv6IsLoopback(host)
-    }
-
-    /// The four bytes of a dotted-quad IPv4 address (`127.0.0.1`), or nil.
-    static func ipv4(_ text: String) -> [UInt8]? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var bytes: [UInt8] = []
-        for part in parts {
-            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }), let value = UInt8(part) else { return nil }
-            bytes.append(value)
-        }
-        return bytes
-    }
-
-    /// True for `::1` and its longer spellings (`0:0:0:0:0:0:0:1`, `::0:1`).
-    static func ipv6IsLoopback(_ text: String) -> Bool {
-        guard text.contains(":"), text.allSatisfy({ $0.isHexDigit || $0 == ":" }) else { return false }
-        let halves = text.components(separatedBy: "::")
-        guard halves.count <= 2 else { return false }
-        func groups(_ half: String) -> [UInt16]? {
-            if half.isEmpty { return [] }
-            var values: [UInt16] = []
-            for group in half.split(separator: ":", omittingEmptySubsequences: false) {
-                guard (1...4).contains(group.count), let value = UInt16(group, radix: 16) else { return nil }
-                values.append(value)
-            }
-            return values
-        }
-        guard let head = groups(halves[0]) else { return false }
-        var all = head
-        if halves.count == 2 {
-            guard let tail = groups(halves[1]), head.count + tail.count < 8 else { return false }
-            all += Array(repeating: 0, count: 8 - head.count - tail.count) + tail
-        }
-        return all == [0, 0, 0, 0, 0, 0, 0, 1]
-    }
+    /// True when `host` is `localhost`, an IPv4 address in 127.0.0.0/8 (so `127.example.com`
+    /// is not) or the IPv6 loopback `::1` (in any spelling): ``HostPort/isLoopback(_:)``.
+    public static func isLoopback(_ host: String) -> Bool { HostPort.isLoopback(host) }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// Which requests the page's API serves, against cross-site requests and DNS rebinding. Pure.
 ///
@@ -104,14 +105,13 @@ struct LabUIGuardMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// The server's ``LabUIRequestGuard``, set again once the port is bound.
-final class LabUIGuardBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: LabUIRequestGuard
+final class LabUIGuardBox: Sendable {
+    private let current: Mutex<LabUIRequestGuard>
 
-    init(_ value: LabUIRequestGuard) { current = value }
+    init(_ value: LabUIRequestGuard) { current = Mutex(value) }
 
     var value: LabUIRequestGuard {
-        get { lock.withLock { current } }
-        set { lock.withLock { current = newValue } }
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
     }
 }

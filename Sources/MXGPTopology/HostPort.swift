@@ -89,8 +89,12 @@ public struct HostPort: Hashable, Sendable, CustomStringConvertible {
     /// True for the wildcard addresses `0.0.0.0` and `::`.
     public var isUnspecified: Bool { host == "0.0.0.0" || host == "::" }
     /// True for loopback addresses (127.0.0.0/8, ::1) and `localhost`.
-    public var isLoopback: Bool {
-        guard let bytes = IPAddressText.bytes(host) else { return host == "localhost" }
+    public var isLoopback: Bool { Self.isLoopback(host) }
+
+    /// True when `host` is a loopback address (127.0.0.0/8 as an IPv4 address, `::1` in any
+    /// spelling) or `localhost` (in any case); a name that merely starts with `127.` is not.
+    public static func isLoopback(_ host: String) -> Bool {
+        guard let bytes = IPAddressText.bytes(host) else { return host.lowercased() == "localhost" }
         return bytes.count == 4 ? bytes[0] == 127 : bytes == [UInt8](repeating: 0, count: 15) + [1]
     }
 

@@ -215,24 +215,22 @@ public final class NodeMetrics: Sendable {
 
     /// The counter `name` with `labels`, made from `descriptor` the first time.
     private func counter(_ name: String, _ labels: [(String, String)], _ descriptor: () -> MetricNameDescriptor) -> Counter {
-        let key = Self.cacheKey(name, labels)
-        if let made = counters.withLockedValue({ $0[key] }) { return made }
-        let made = registry.makeCounter(descriptor: descriptor(), labels: labels)
-        counters.withLockedValue { $0[key] = made }
-        return made
+        Self.cached(counters, name, labels) { registry.makeCounter(descriptor: descriptor(), labels: labels) }
     }
 
     /// The gauge `name` with `labels`, made from `descriptor` the first time.
     private func gauge(_ name: String, _ labels: [(String, String)], _ descriptor: () -> MetricNameDescriptor) -> Gauge {
-        let key = Self.cacheKey(name, labels)
-        if let made = gauges.withLockedValue({ $0[key] }) { return made }
-        let made = registry.makeGauge(descriptor: descriptor(), labels: labels)
-        gauges.withLockedValue { $0[key] = made }
-        return made
+        Self.cached(gauges, name, labels) { registry.makeGauge(descriptor: descriptor(), labels: labels) }
     }
 
-    private static func cacheKey(_ name: String, _ labels: [(String, String)]) -> String {
-        labels.reduce(into: name) { $0 += "\u{1}\($1.0)=\($1.1)" }
+    /// The metric kept in `cache` under `name` and `labels`, or the one `make` makes, kept.
+    private static func cached<Metric>(_ cache: NIOLockedValueBox<[String: Metric]>, _ name: String, _ labels: [(String, String)],
+                                       make: () -> Metric) -> Metric {
+        let key = labels.reduce(into: name) { $0 += "\u{1}\($1.0)=\($1.1)" }
+        if let made = cache.withLockedValue({ $0[key] }) { return made }
+        let made = make()
+        cache.withLockedValue { $0[key] = made }
+        return made
     }
 
     /// The last running total given to `decisionRuns(total:)`.
