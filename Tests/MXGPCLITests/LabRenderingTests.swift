@@ -7,7 +7,8 @@ import Testing
 @Suite struct LabRenderingTests {
     static let verify = VerifyReport(lab: "quickstart", faults: ["cut colo1 up1"], probes: [
         ProbeResult(from: "colo1", to: "colo2", address: "probe-x-colo1@bob.example", verdict: .passed, copies: 1,
-                    path: ["colo1", "up2", "t1b", "t1a", "up1", "colo2"], expected: ["colo1", "up2", "t1b", "t1a", "up1", "colo2"], seconds: 0.26, problem: nil),
+                    path: ["colo1", "up2", "t1b", "t1a", "up1", "colo2"], expected: ["colo1", "up2", "t1b", "t1a", "up1", "colo2"], seconds: 0.26, problem: nil,
+                    resubmitted: "451 4.4.0 no route to bob.example right now; try again later"),
         ProbeResult(from: "colo2", to: "colo1", address: "probe-x-colo2@alice.example", verdict: .failed, copies: 2,
                     path: ["colo2", "up1", "colo1"], expected: ["colo2", "up1", "t1a", "t1b", "up2", "colo1"], seconds: 0.31, problem: "delivered 2 times"),
         ProbeResult(from: "colo3", to: "colo2", address: "probe-x-colo3@bob.example", verdict: .noRoute, copies: 0,

@@ -25,6 +25,10 @@ public struct ProbeResult: Sendable, Hashable, Codable {
     public var seconds: Double?
     /// Why it failed.
     public var problem: String?
+    /// The temporary refusal (4xx) of an earlier submission, when the source refused the probe
+    /// for now (routes were changing: a session flapped) and it was sent again, as a sending MTA
+    /// would. Nil when the first submission was taken.
+    public var resubmitted: String? = nil
 }
 
 /// The outcome of `mxgp lab verify`.
@@ -109,14 +113,16 @@ public struct LabVerifier: Sendable {
         let probes = probes(run: run, expected: expected)
         var results: [Int: ProbeResult] = [:]
         var sentAt: [Int: ContinuousClock.Instant] = [:]
+        var resubmitted: [Int: String] = [:]
         // Send, a few at a time.
         for batch in stride(from: 0, to: probes.count, by: concurrency) {
             let indices = Array(batch..<min(batch + concurrency, probes.count))
-            await withTaskGroup(of: (Int, CommandResult).self) { group in
-                for i in indices { group.addTask { (i, await self.send(probes[i], run: run)) } }
-                for await (i, result) in group {
+            await withTaskGroup(of: (Int, (CommandResult, String?)).self) { group in
+                for i in indices { group.addTask { (i, await self.submit(probes[i], run: run, until: start + timeout)) } }
+                for await (i, (result, refusal)) in group {
                     let probe = probes[i]
                     sentAt[i] = clock.now
+                    defer { results[i]?.resubmitted = refusal; resubmitted[i] = refusal }
                     switch (probe.expected, result.succeeded) {
                     case (nil, false):
                         results[i] = probeResult(probe, .noRoute, problem: nil)
@@ -150,6 +156,7 @@ public struct LabVerifier: Sendable {
             let probe = probes[i]
             let messages = (try? await lab.mailbox(probe.to, probe.address)) ?? seen[i] ?? []
             var r = probeResult(probe, .passed, problem: nil)
+            r.resubmitted = resubmitted[i]
             r.copies = messages.count
             r.path = messages.first?.hops ?? []
             r.seconds = firstSeen[i]
@@ -172,6 +179,33 @@ public struct LabVerifier: Sendable {
     func probeResult(_ probe: Probe, _ verdict: ProbeResult.Verdict, problem: String?) -> ProbeResult {
         ProbeResult(from: probe.from, to: probe.to, address: probe.address, verdict: verdict, copies: 0, path: [],
                     expected: probe.expected ?? [], seconds: nil, problem: problem)
+    }
+
+    /// Sends `probe`; while the source refuses it for now because it has no route at the moment
+    /// (`451 4.4.0` at submission, nothing taken) and the simulation expects one, sends it again every second until `deadline`, as a sending MTA
+    /// would retry. Returns the last result and the first temporary refusal, if any.
+    func submit(_ probe: Probe, run: String, until deadline: ContinuousClock.Instant) async -> (CommandResult, String?) {
+        var result = await send(probe, run: run)
+        var refusal: String? = nil
+        while !result.succeeded, probe.expected != nil, let temporary = Self.temporaryRefusal(result.stdout), ContinuousClock.now + .seconds(1) < deadline {
+            refusal = refusal ?? temporary
+            try? await Task.sleep(for: .seconds(1))
+            result = await send(probe, run: run)
+        }
+        return (result, refusal)
+    }
+
+    /// The reply of a submission `mxgp send` reports as deferred for want of a route right now
+    /// (`<id>  deferred  451 4.4.0 …`), or nil. Other refusals (a lab's smtp-tempfail 421, a
+    /// permanent 5xx, a timeout after DATA that may have left a copy) are final.
+    static func temporaryRefusal(_ output: String) -> String? {
+        for line in output.split(separator: "\n") {
+            guard let range = line.range(of: "  deferred  451 4.4.0 ") else { continue }
+            let reply = line[line.index(range.lowerBound, offsetBy: "  deferred  ".count)...]
+            let end = reply.range(of: "  (not accepted")?.lowerBound ?? reply.endIndex
+            return String(reply[..<end]).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
     }
 
     func send(_ probe: Probe, run: String) async -> CommandResult {
