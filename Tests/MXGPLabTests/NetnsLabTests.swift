@@ -58,7 +58,7 @@ import Glibc
     static func verify(_ lab: Lab, sourceLocation: SourceLocation = #_sourceLocation) async throws -> VerifyReport {
         try await lab.waitForConvergence(timeout: .seconds(30))
         let report = await LabVerifier(lab: lab, timeout: .seconds(30)).run()
-        for probe in report.probes { if let refusal = probe.resubmitted { print("verify \(lab.name): \(probe.from) refused the probe to \(probe.to) for now (\(refusal)); sent again") } }
+        for note in report.probes.compactMap(\.resubmissionNote) { print("verify \(lab.name): \(note)") }
         #expect(report.passed, "\(report.probes.filter { $0.verdict == .failed })", sourceLocation: sourceLocation)
         #expect(report.probes.count == 6, sourceLocation: sourceLocation)
         return report

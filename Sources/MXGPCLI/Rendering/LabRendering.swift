@@ -16,9 +16,7 @@ enum LabRendering {
         }
         let failed = report.probes.filter { $0.verdict == .failed }.count
         let faults = report.faults.isEmpty ? "no faults" : "faults: " + report.faults.joined(separator: ", ")
-        let resubmitted = report.probes.compactMap { probe in
-            probe.resubmitted.map { "note: \(probe.from) refused the probe to \(probe.to) for now (\($0)); it was sent again\n" }
-        }
+        let resubmitted = report.probes.compactMap { $0.resubmissionNote.map { "note: \($0)\n" } }
         return table.render() + resubmitted.joined() + "\n\(report.passed ? "PASS" : "FAIL"): \(report.probes.count - failed)/\(report.probes.count) probes passed in lab \(report.lab) (\(faults)) in \(String(format: "%.1f", report.seconds)) s\n"
     }
 

@@ -25,10 +25,15 @@ public struct ProbeResult: Sendable, Hashable, Codable {
     public var seconds: Double?
     /// Why it failed.
     public var problem: String?
-    /// The temporary refusal (4xx) of an earlier submission, when the source refused the probe
-    /// for now (routes were changing: a session flapped) and it was sent again, as a sending MTA
+    /// The source's `451 4.4.0` (no route right now) to an earlier submission, when the probe
+    /// was sent again after it (routes were changing: a session flapped), as a sending MTA
     /// would. Nil when the first submission was taken.
     public var resubmitted: String? = nil
+
+    /// `colo3 refused the probe to colo1 for now (451 …); it was sent again`, or nil.
+    public var resubmissionNote: String? {
+        resubmitted.map { "\(from) refused the probe to \(to) for now (\($0)); it was sent again" }
+    }
 }
 
 /// The outcome of `mxgp lab verify`.
@@ -122,7 +127,7 @@ public struct LabVerifier: Sendable {
                 for await (i, (result, refusal)) in group {
                     let probe = probes[i]
                     sentAt[i] = clock.now
-                    defer { results[i]?.resubmitted = refusal; resubmitted[i] = refusal }
+                    resubmitted[i] = refusal
                     switch (probe.expected, result.succeeded) {
                     case (nil, false):
                         results[i] = probeResult(probe, .noRoute, problem: nil)
@@ -156,7 +161,6 @@ public struct LabVerifier: Sendable {
             let probe = probes[i]
             let messages = (try? await lab.mailbox(probe.to, probe.address)) ?? seen[i] ?? []
             var r = probeResult(probe, .passed, problem: nil)
-            r.resubmitted = resubmitted[i]
             r.copies = messages.count
             r.path = messages.first?.hops ?? []
             r.seconds = firstSeen[i]
@@ -173,7 +177,8 @@ public struct LabVerifier: Sendable {
             results[i] = r
         }
         return VerifyReport(lab: lab.name, faults: lab.state.faults.map(\.description),
-                            probes: probes.indices.compactMap { results[$0] }, seconds: (clock.now - start).inSeconds)
+                            probes: probes.indices.compactMap { i in results[i].map { var r = $0; r.resubmitted = resubmitted[i]; return r } },
+                            seconds: (clock.now - start).inSeconds)
     }
 
     func probeResult(_ probe: Probe, _ verdict: ProbeResult.Verdict, problem: String?) -> ProbeResult {
@@ -182,8 +187,9 @@ public struct LabVerifier: Sendable {
     }
 
     /// Sends `probe`; while the source refuses it for now because it has no route at the moment
-    /// (`451 4.4.0` at submission, nothing taken) and the simulation expects one, sends it again every second until `deadline`, as a sending MTA
-    /// would retry. Returns the last result and the first temporary refusal, if any.
+    /// (`451 4.4.0` at submission, nothing taken) and the simulation expects one, sends it again
+    /// every second until `deadline`, as a sending MTA would retry. Returns the last result and
+    /// the first such refusal, if any.
     func submit(_ probe: Probe, run: String, until deadline: ContinuousClock.Instant) async -> (CommandResult, String?) {
         var result = await send(probe, run: run)
         var refusal: String? = nil
