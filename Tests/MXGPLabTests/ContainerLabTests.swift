@@ -97,6 +97,7 @@ import MXGPAdminAPI
         #expect(messages.count == 30, "lost or duplicated during the cut: \(messages.count) of 30")
         #expect(Set(messages.map(\.messageId)).count == messages.count)
         let (healed, _) = try await LabFaults(lab: cut).healAll()
+        try await NetnsLabTests.waitUntilNotDegraded(healed, "colo1")
         let after = try await NetnsLabTests.verify(healed)
         #expect(after.probes.map(\.path) == before.probes.map(\.path))
     }
