@@ -115,6 +115,17 @@ public struct NetnsBackend: LabBackend {
         switch signal {
         case .kill, .terminate:
             while processAlive(pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            // A Postfix node is its master and the daemons it started, which end only when they
+            // notice the master is gone: the signal takes every process of the namespace, and the
+            // node is stopped once none is left (the dead reaped).
+            if plan.runsPostfix(node), let namespace = plan.node(node)?.namespace {
+                while ContinuousClock.now < deadline {
+                    let left = Self.pids(inNamespaces: [namespace])
+                    if left.isEmpty { break }
+                    for other in left where processAlive(other) { kill(other, number) }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
         case .pause:
             while Self.processState(pid) != "T", processAlive(pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         case .resume:
