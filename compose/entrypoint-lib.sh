@@ -46,3 +46,22 @@ wait_for() {
         fi
     done
 }
+
+# run_postfix SOURCE DIR: makes DIR the private Postfix instance of a node with `mta: postfix`
+# from the main.cf, master.cf and transport mxgp wrote (read-only in SOURCE; the same files and
+# folders the netns backend writes on the host), checks it and becomes its master, in the
+# foreground. DIR survives a restart of the container: the queue with it.
+run_postfix() {
+    mkdir -p "$2/etc" "$2/queue" "$2/data" "$2/mail"
+    cp "$1/main.cf" "$1/master.cf" "$1/transport" "$2/etc/"
+    chmod 755 "$2"
+    chown postfix "$2/data"
+    chown 65534:65534 "$2/mail"
+    rm -f "$2/queue/pid/master.pid"    # a killed master's; the node is ready once the new one writes it
+    if ! postfix -c "$2/etc" check; then
+        echo "mxgp-entrypoint: $MXGP_NODE: postfix -c $2/etc check failed; the end of $2/maillog:" >&2
+        tail -n 5 "$2/maillog" >&2 2>/dev/null || true
+        exit 1
+    fi
+    exec /usr/lib/postfix/sbin/master -c "$2/etc" -d
+}

@@ -59,10 +59,7 @@ public struct Lab: Sendable {
 
     /// The messages in a mailbox of a node (`GET /v1/mailbox/ADDRESS`).
     public func mailbox(_ node: String, _ address: String) async throws -> [AdminMailboxMessage] {
-        if plan.runsPostfix(node) {
-            guard state.backend == .netns else { throw LabError("Postfix nodes run on the netns backend only") }
-            return PostfixMailbox.messages(directory: plan.layout.storePath(node), address: address)
-        }
+        if plan.runsPostfix(node) { return try await postfixState(node, address: address).messages }
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.mailbox(address))
         guard status == 200 else { throw LabError("\(node): GET /v1/mailbox/\(address) answered \(status)") }
         return try AdminJSON.decode(AdminMailbox.self, from: body).messages
@@ -105,7 +102,7 @@ public struct Lab: Sendable {
 
     /// How many messages wait in a node's queue (`GET /v1/queue`).
     public func queueDepth(_ node: String) async throws -> Int {
-        if plan.runsPostfix(node) { return PostfixMailbox.queued(directory: plan.layout.storePath(node)) }
+        if plan.runsPostfix(node) { return try await postfixState(node, address: nil).queued }
         let (status, body) = try await backend.admin(plan, node: node, method: "GET", path: AdminPath.queue)
         guard status == 200 else { throw LabError("\(node): GET /v1/queue answered \(status)") }
         return try AdminJSON.decode(AdminQueue.self, from: body).queue.count

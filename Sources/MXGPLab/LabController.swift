@@ -39,9 +39,6 @@ public struct LabController: Sendable {
     public func plan(topologyFile: String, backend kind: LabBackendKind = .netns, name: String? = nil, block: Int = 0) throws -> LabPlan {
         var topology = try Topology.load(path: topologyFile).topology
         if let name { topology.name = name }
-        if kind != .netns, let node = topology.nodes.first(where: { $0.mta == .postfix }) {
-            throw LabError("\(topologyFile): node \(node.name) runs Postfix (mta: postfix), which only the netns backend runs so far; use --backend netns (root)")
-        }
         return try LabPlanner.plan(topology, layout: layout(kind, lab: topology.name), block: block)
     }
 

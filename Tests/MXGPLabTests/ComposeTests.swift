@@ -36,6 +36,33 @@ import Glibc
         try Golden.check(colo1.config.yamlText, "quickstart-colo1.compose.yaml")
     }
 
+    /// A Postfix node (`mta: postfix`): its entrypoint ends in `run_postfix`, the compose file
+    /// mounts its Postfix files, the stack gives them as configs.
+    @Test func postfixNodeFilesMatchGolden() throws {
+        let plan = try Self.plan("hierarchy-postfix")
+        try Golden.check(ComposeFiles.entrypoint(plan, node: plan.node("colo1")!), "hierarchy-postfix-colo1.compose.sh")
+        let compose = ComposeFiles.composeYAML(plan, topologyFile: "Labs/hierarchy-postfix.yaml")
+        for node in plan.nodes {
+            #expect(compose.contains("      - ./nodes/\(node.name).postfix:/etc/mxgp/nodes/\(node.name).postfix:ro    # mta: postfix\n"))
+        }
+        let swarm = try LabPlanner.plan(LabPlanTests.topology("hierarchy-postfix.yaml"), layout: SwarmFiles.layout)
+        try Golden.check(SwarmFiles.stackYAML(swarm, topologyFile: "Labs/hierarchy-postfix.yaml"), "hierarchy-postfix.stack.yml")
+    }
+
+    /// The node files of a Postfix lab: each Postfix node's folder has the files PostfixConfig renders.
+    @Test func nodeFilesOfAPostfixLabHoldItsPostfixFiles() throws {
+        let plan = try Self.plan("mesh-postfix")
+        let folder = NSTemporaryDirectory() + "mxgp-nodefiles-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try ComposeBackend.writeNodeFiles(plan, into: folder)
+        for node in plan.nodes {
+            let config = PostfixConfig.render(plan, node: node.name)
+            let written = try ComposeFiles.postfixFiles.map { try String(contentsOfFile: "\(folder)/nodes/\(node.name).postfix/\($0)", encoding: .utf8) }
+            #expect(written == [config.mainCF, config.masterCF, config.transport])
+            #expect(config.mainCF.contains("queue_directory = /var/lib/mxgp/\(node.name)/queue\n"))
+        }
+    }
+
     /// An interface that cannot be named after its peer (a peer called `lo`) keeps `l<link>`.
     @Test func entrypointUsesLinkNameWhenPeerNameIsTaken() throws {
         let topology = try Topology.parse(yaml: """
@@ -62,7 +89,7 @@ import Glibc
 
     /// Every entrypoint of every lab topology is valid sh (`sh -n`), names every interface, and
     /// the compose file gives every node's address on its link's network.
-    @Test(arguments: ["quickstart", "cheaper-longer", "route-leak", "tiers", "large-50"])
+    @Test(arguments: ["quickstart", "cheaper-longer", "route-leak", "tiers", "large-50", "hierarchy-postfix", "mesh-postfix"])
     func generatedFilesAreConsistent(lab: String) async throws {
         let plan = try Self.plan(lab)
         let compose = ComposeFiles.composeYAML(plan, topologyFile: "Labs/\(lab).yaml")
@@ -132,12 +159,13 @@ import Glibc
         let scratch = NSTemporaryDirectory() + "mxgp-compose-config-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var stackFiles: [String] = []
-        for lab in ["quickstart", "cheaper-longer", "route-leak", "tiers", "large-50"] {
+        for lab in ["quickstart", "cheaper-longer", "route-leak", "tiers", "large-50", "hierarchy-postfix"] {
             let path = "\(scratch)/\(lab)/docker-compose.yml"
             try FileManager.default.createDirectory(atPath: "\(scratch)/\(lab)/pki", withIntermediateDirectories: true)
             try ComposeFiles.composeYAML(try Self.plan(lab), topologyFile: "Labs/\(lab).yaml").write(toFile: path, atomically: true, encoding: .utf8)
             files.append(path)
             let swarm = try LabPlanner.plan(LabPlanTests.topology("\(lab).yaml"), layout: SwarmFiles.layout)
+            try ComposeBackend.writeNodeFiles(swarm, into: "\(scratch)/\(lab)", swarm: true)
             try SwarmFiles.stackYAML(swarm, topologyFile: "Labs/\(lab).yaml").write(toFile: "\(scratch)/\(lab)/stack.yml", atomically: true, encoding: .utf8)
             stackFiles.append("\(scratch)/\(lab)/stack.yml")
         }

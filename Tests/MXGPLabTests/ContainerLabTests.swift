@@ -20,8 +20,9 @@ import MXGPAdminAPI
         return (false, why)
     }()
 
-    /// A controller on a fresh lab folder and compose folder, and a copy of `Labs/<file>` under a unique name.
-    static func setUp(_ file: String) throws -> (LabController, topologyPath: String, name: String) {
+    /// A controller on a fresh lab folder and compose folder, and a copy of `Labs/<file>` under a
+    /// unique name, with `appending` added at its end.
+    static func setUp(_ file: String, appending: String = "") throws -> (LabController, topologyPath: String, name: String) {
         let name = "ct-" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let folder = NSTemporaryDirectory() + "mxgp-labtest-\(name)"
         let compose = folder + "/compose"
@@ -31,7 +32,7 @@ import MXGPAdminAPI
         }
         let source = try String(contentsOfFile: TestBinary.repository.appendingPathComponent("Labs/\(file)").path, encoding: .utf8)
         let renamed = source.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasPrefix("name:") ? "name: \(name)" : String($0) }.joined(separator: "\n")
+            .map { $0.hasPrefix("name:") ? "name: \(name)" : String($0) }.joined(separator: "\n") + appending
         let path = folder + "/topology.yaml"
         try renamed.write(toFile: path, atomically: true, encoding: .utf8)
         var controller = try LabController.testing(folder, composeRoot: compose)
@@ -40,8 +41,9 @@ import MXGPAdminAPI
     }
 
     /// Runs `body` on a lab that is up and converged on `backend`, then takes it down and checks nothing is left.
-    static func withLab(_ file: String = "quickstart.yaml", backend: LabBackendKind, _ body: (Lab, LabController) async throws -> Void) async throws {
-        let (controller, path, name) = try setUp(file)
+    static func withLab(_ file: String = "quickstart.yaml", appending: String = "", backend: LabBackendKind,
+                        _ body: (Lab, LabController) async throws -> Void) async throws {
+        let (controller, path, name) = try setUp(file, appending: appending)
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path) }
         do {
             let lab = try await controller.up(topologyFile: path, backend: backend, progress: { _ in })
@@ -116,6 +118,17 @@ import MXGPAdminAPI
         try await Self.withLab(backend: .compose) { lab, _ in try await NetnsLabTests.everyFault(lab) }
     }
 
+    /// Today's email in containers: `hierarchy-postfix.yaml` (every node a private Postfix
+    /// instance in its container, short timers) verified, faulted (smtp-tempfail, kill) and healed
+    /// as on netns (NetnsPostfixTests.faultStory), mailboxes read inside the nodes.
+    @Test(.enabled(if: engine.answers, "needs a docker engine"))
+    func composePostfixNodesVerifyFaultAndHeal() async throws {
+        try await Self.withLab("hierarchy-postfix.yaml", appending: NetnsPostfixTests.shortTimers, backend: .compose) { lab, _ in
+            #expect(try await lab.backend.exec(lab.plan, node: "colo1", ["test", "-s", lab.plan.layout.storePath("colo1") + "/queue/pid/master.pid"], timeout: .seconds(10)).succeeded)
+            try await NetnsPostfixTests.faultStory(lab)
+        }
+    }
+
     /// Two compose labs up at once: each gets its own address block, both converge and deliver.
     @Test(.enabled(if: engine.answers, "needs a docker engine"))
     func twoComposeLabsAtOnce() async throws {
@@ -130,9 +143,8 @@ import MXGPAdminAPI
         }
     }
 
-    /// Quickstart as a Swarm stack on a one-node swarm (made here, and left, when there was none).
-    @Test(.enabled(if: engine.answers, "needs a docker engine"))
-    func swarmQuickstartFailsOverAndHeals() async throws {
+    /// Runs `body` on a one-node swarm (made here, and left, when there was none).
+    static func onSwarm(_ body: () async throws -> Void) async throws {
         let runner = ProcessRunner()
         let state = await runner.run(["docker", "info", "--format", "{{.Swarm.LocalNodeState}}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let created = state != "active"
@@ -141,7 +153,30 @@ import MXGPAdminAPI
             try #require(initialised.succeeded, "docker swarm init: \(initialised.message)")
         }
         defer { if created { _ = ProcessRunnerSync.run(["docker", "swarm", "leave", "--force"]) } }
-        try await Self.withLab(backend: .swarm) { lab, _ in try await Self.failoverStory(lab) }
+        try await body()
+    }
+
+    /// Quickstart as a Swarm stack on a one-node swarm.
+    @Test(.enabled(if: engine.answers, "needs a docker engine"))
+    func swarmQuickstartFailsOverAndHeals() async throws {
+        try await Self.onSwarm {
+            try await Self.withLab(backend: .swarm) { lab, _ in try await Self.failoverStory(lab) }
+        }
+    }
+
+    /// `hierarchy-postfix.yaml` as a Swarm stack: each node's Postfix files are Swarm configs;
+    /// mail takes the static tables' paths, read from the Maildirs inside the tasks.
+    @Test(.enabled(if: engine.answers, "needs a docker engine"))
+    func swarmPostfixNodesVerify() async throws {
+        try await Self.onSwarm {
+            try await Self.withLab("hierarchy-postfix.yaml", backend: .swarm) { lab, _ in
+                let report = await LabVerifier(lab: lab, timeout: .seconds(30)).run()
+                #expect(report.passed, "\(report.probes.filter { $0.verdict == .failed })")
+                #expect(report.probes.map(\.path) == [["colo1", "up1", "t1a", "t1b", "up2", "colo2"], ["colo2", "up2", "t1b", "up3", "colo1"]])
+                let queued = try await lab.queueDepth("t1a")
+                #expect(queued == 0)
+            }
+        }
     }
 }
 

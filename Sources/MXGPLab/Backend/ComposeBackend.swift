@@ -45,12 +45,25 @@ public struct ComposeBackend: ContainerLabBackend {
             throw LabError("the plan of \(plan.name) was made for another backend's file layout; plan it with ComposeFiles.layout")
         }
         let folder = folder(plan)
-        try FileManager.default.createDirectory(atPath: "\(folder)/nodes", withIntermediateDirectories: true)
+        try Self.writeNodeFiles(plan, into: folder)
         try ComposeFiles.composeYAML(plan, topologyFile: topologyFile).write(toFile: composeFile(plan), atomically: true, encoding: .utf8)
         try ComposeFiles.topologyCopy(plan, text: topologyText).write(toFile: "\(folder)/\(ComposeFiles.topologyFile)", atomically: true, encoding: .utf8)
+    }
+
+    /// Writes what every node container mounts into `folder` (the lab's compose folder): its
+    /// config, its entrypoint and, for a Postfix node, its Postfix files.
+    static func writeNodeFiles(_ plan: LabPlan, into folder: String, swarm: Bool = false) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: "\(folder)/nodes", withIntermediateDirectories: true)
         for node in plan.nodes {
-            try ComposeFiles.entrypoint(plan, node: node).write(toFile: "\(folder)/\(ComposeFiles.entrypointFile(node.name))", atomically: true, encoding: .utf8)
+            try ComposeFiles.entrypoint(plan, node: node, swarm: swarm).write(toFile: "\(folder)/\(ComposeFiles.entrypointFile(node.name))", atomically: true, encoding: .utf8)
             try node.config.yamlText.write(toFile: "\(folder)/nodes/\(node.name).yaml", atomically: true, encoding: .utf8)
+            guard plan.runsPostfix(node.name) else { continue }
+            let postfix = PostfixConfig.render(plan, node: node.name)
+            try fm.createDirectory(atPath: "\(folder)/\(ComposeFiles.postfixFolder(node.name))", withIntermediateDirectories: true)
+            for (file, text) in zip(ComposeFiles.postfixFiles, [postfix.mainCF, postfix.masterCF, postfix.transport]) {
+                try text.write(toFile: "\(folder)/\(ComposeFiles.postfixFolder(node.name))/\(file)", atomically: true, encoding: .utf8)
+            }
         }
     }
 

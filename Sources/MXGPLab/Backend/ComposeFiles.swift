@@ -4,7 +4,8 @@
 /// ``ComposeBackend`` writes them, with the node configs and certificates, to
 /// `compose/<lab>/`.
 ///
-/// Each node is a container of the `mxgp:latest` image (built from `compose/Dockerfile`);
+/// Each node is a container of the `mxgp:latest` image (built from `compose/Dockerfile`),
+/// running `mxgp node` or, with `mta: postfix`, a private Postfix instance;
 /// each link is an `internal` network with the link's /29 (side `a` .2, side `b` .3, .1 for
 /// Docker's gateway). Nothing is published: no port, no route reaches the host.
 public enum ComposeFiles {
@@ -31,6 +32,14 @@ public enum ComposeFiles {
 
     /// A node's entrypoint script, as the folder `nodes/` next to the compose file holds it.
     public static func entrypointFile(_ node: String) -> String { "nodes/\(node).sh" }
+
+    /// The folder of a Postfix node's `main.cf`, `master.cf` and `transport` (``PostfixConfig``),
+    /// next to the compose file; the node sees it read-only at ``postfixSource(_:node:)``.
+    public static func postfixFolder(_ node: String) -> String { "nodes/\(node).postfix" }
+    /// Where a Postfix node sees its files: its entrypoint copies them into its instance's `etc/`.
+    public static func postfixSource(_ plan: LabPlan, node: String) -> String { "\(plan.layout.configDirectory)/\(node).postfix" }
+    /// The files of a Postfix node's folder.
+    public static let postfixFiles = ["main.cf", "master.cf", "transport"]
 
     /// The service, container and volume of the certificates: the `pki` service makes the lab
     /// CA, one certificate per node and (with `origin-validation:`) the signed origin registry
@@ -89,6 +98,9 @@ public enum ComposeFiles {
             lines.append("      - ./nodes/\(node.name).yaml:\(plan.layout.configPath(node.name)):ro")
             lines.append("      - ./\(entrypointFile(node.name)):\(plan.layout.configDirectory)/\(node.name).sh:ro")
             lines.append("      - \(pkiVolume):\(pki):ro")
+            if plan.runsPostfix(node.name) {
+                lines.append("      - ./\(postfixFolder(node.name)):\(postfixSource(plan, node: node.name)):ro    # mta: postfix")
+            }
         }
         lines += [
             "  \(verifyService):   # docker compose run --rm verify: probe mail between every pair of colos, print the table",
@@ -197,6 +209,11 @@ public enum ComposeFiles {
         lines.append("chain \(FaultChains.input) INPUT")
         lines.append("chain \(FaultChains.output) OUTPUT")
         lines.append("mkdir -p \(plan.layout.stateDirectory) \(plan.layout.socketDirectory)")
+        if plan.runsPostfix(node.name) {
+            lines.append("# mta: postfix: a private Postfix instance in \(plan.layout.storePath(node.name)), its master in the foreground.")
+            lines.append("run_postfix \(postfixSource(plan, node: node.name)) \(plan.layout.storePath(node.name))")
+            return lines.joined(separator: "\n") + "\n"
+        }
         lines.append("wait_for \(node.config.tls.map { [$0.ca, $0.certificate, $0.key] }?.joined(separator: " ") ?? "")"
                      + (node.config.originValidation.map { " \($0.registry) \($0.publicKey)" } ?? ""))
         lines.append("exec mxgp node --config \(plan.layout.configPath(node.name))")

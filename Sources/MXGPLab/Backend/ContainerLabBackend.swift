@@ -82,13 +82,15 @@ extension ContainerLabBackend {
     }
 
     /// Waits until the node's entrypoint has set up its interfaces and `mxgp node` listens on
-    /// its admin socket (faults and impairments need the interfaces named after the peers).
+    /// its admin socket, or (`mta: postfix`) Postfix's master has written its pid file (faults
+    /// and impairments need the interfaces named after the peers).
     func waitUntilReady(_ plan: LabPlan, node: String, timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = CommandResult(status: -1)
+        let ready = plan.runsPostfix(node) ? ["test", "-s", "\(plan.layout.storePath(node))/queue/pid/master.pid"] : ["test", "-S", plan.layout.adminSocket(node)]
         while ContinuousClock.now < deadline {
             if let container = await container(plan, node: node) {
-                last = await runner.run(["docker", "exec", container, "test", "-S", plan.layout.adminSocket(node)], timeout: .seconds(10))
+                last = await runner.run(["docker", "exec", container] + ready, timeout: .seconds(10))
                 if last.succeeded { return }
             }
             try await Task.sleep(for: .milliseconds(200))

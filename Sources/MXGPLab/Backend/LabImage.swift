@@ -24,7 +24,7 @@ public enum LabImageSource: String, CaseIterable, Sendable, Codable {
 /// the source is ``LabImageSource/host``:
 ///
 /// 1. the base image ``baseImage`` (a local tag of the project's, never an official name):
-///    kept when present; else `debian:bookworm-slim` is pulled and given the lab packages; where
+///    kept when present and labelled with ``basePackages``; else `debian:bookworm-slim` is pulled and given the lab packages; where
 ///    nothing can be pulled, it is made with `debootstrap --variant=minbase` and `docker import`;
 /// 2. a build context with the running `mxgp`, the toolchain libraries `ldd` lists for it
 ///    (outside the system's library folders), `entrypoint-lib.sh` and `Dockerfile.host`;
@@ -37,8 +37,12 @@ public struct LabImageBuilder: Sendable {
     public static let baseImage = "mxgp-lab-base:bookworm"
     /// The label holding the fingerprint of what the image was built from.
     public static let fingerprintLabel = "org.mxgp.fingerprint"
-    /// Debian packages the lab nodes need at run time: `ip`/`tc`, `iptables`, SQLite, `ps`.
-    public static let basePackages = ["iproute2", "iptables", "libsqlite3-0", "procps", "ca-certificates"]
+    /// Debian packages the lab nodes need at run time: `ip`/`tc`, `iptables`, SQLite, `ps`, and
+    /// Postfix for nodes with `mta: postfix` (a private instance each; the system one never runs).
+    public static let basePackages = ["iproute2", "iptables", "libsqlite3-0", "procps", "ca-certificates", "postfix"]
+    /// The label of the base image that lists the packages it was made with: a base made with
+    /// another list (an older mxgp's) is made again.
+    public static let packagesLabel = "org.mxgp.base-packages"
 
     /// The `mxgp` executable to put in the image.
     public var binary: String
@@ -87,9 +91,16 @@ public struct LabImageBuilder: Sendable {
         return Outcome(built: true, duration: ContinuousClock.now - started)
     }
 
-    /// The base image: kept when present, else pulled and dressed, else bootstrapped.
+    /// `docker image inspect` of the packages label (the image's name follows).
+    static let basePackagesQuery = ["docker", "image", "inspect", "--format", "{{index .Config.Labels \"\(packagesLabel)\"}}"]
+
+    /// The base image: kept when present and made with ``basePackages``, else pulled and
+    /// dressed, else bootstrapped.
     func ensureBase(progress: @Sendable (String) -> Void) async throws {
-        if await runner.run(["docker", "image", "inspect", Self.baseImage], timeout: .seconds(20)).succeeded { return }
+        let packages = Self.basePackages.joined(separator: ",")
+        let label = await runner.run(Self.basePackagesQuery + [Self.baseImage], timeout: .seconds(20))
+        if label.succeeded, label.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == packages { return }
+        if label.succeeded { progress("\(Self.baseImage) was made with other packages than \(packages): making it again") }
         if await runner.run(["docker", "pull", "debian:bookworm-slim"], timeout: .seconds(120)).succeeded {
             progress("making \(Self.baseImage) from debian:bookworm-slim")
             let context = NSTemporaryDirectory() + "mxgp-base-\(getpid())"
@@ -100,7 +111,7 @@ public struct LabImageBuilder: Sendable {
                 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \(Self.basePackages.joined(separator: " ")) && rm -rf /var/lib/apt/lists/*
 
                 """.write(toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
-            try await runner.check(["docker", "build", "-t", Self.baseImage, context], timeout: .seconds(900))
+            try await runner.check(["docker", "build", "--label", "\(Self.packagesLabel)=\(packages)", "-t", Self.baseImage, context], timeout: .seconds(900))
             return
         }
         guard await runner.run(["sh", "-c", "command -v debootstrap"], timeout: .seconds(5)).succeeded else {
@@ -118,10 +129,11 @@ public struct LabImageBuilder: Sendable {
         ["debootstrap", "--variant=minbase", "--include=\(basePackages.joined(separator: ","))", "bookworm", root]
     }
 
-    /// Imports a bootstrapped folder as ``baseImage`` (without the downloaded packages).
+    /// Imports a bootstrapped folder as ``baseImage`` (without the downloaded packages),
+    /// labelled with ``basePackages``.
     static func importRoot(_ root: String) -> [String] {
-        ["sh", "-c", "tar -C \"$1\" --exclude='./var/cache/apt/archives/*.deb' --exclude='./var/lib/apt/lists/*' -c . | docker import - \"$2\"",
-         "import", root, baseImage]
+        ["sh", "-c", "tar -C \"$1\" --exclude='./var/cache/apt/archives/*.deb' --exclude='./var/lib/apt/lists/*' -c . | docker import --change \"$3\" - \"$2\"",
+         "import", root, baseImage, "LABEL \(packagesLabel)=\(basePackages.joined(separator: ","))"]
     }
 
     /// Copies the binary, its toolchain libraries, the entrypoint library and `Dockerfile.host`
@@ -163,7 +175,7 @@ public struct LabImageBuilder: Sendable {
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ bytes: some Sequence<UInt8>) { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 } }
-        mix("\(binary) \(size) \(modified)".utf8)
+        mix("\(binary) \(size) \(modified) \(Self.basePackages.joined(separator: ","))".utf8)
         for file in ["entrypoint-lib.sh", "Dockerfile.host"] {
             mix((try? Data(contentsOf: URL(fileURLWithPath: "\(composeRoot)/\(file)"))) ?? Data())
         }

@@ -45,14 +45,10 @@ public struct SwarmBackend: ContainerLabBackend {
         try await checkEngine()
         let folder = folder(plan)
         let fm = FileManager.default
-        try fm.createDirectory(atPath: "\(folder)/nodes", withIntermediateDirectories: true)
+        try ComposeBackend.writeNodeFiles(plan, into: folder, swarm: true)
         try ContainerLabFolder.record(root, lab: plan.name, directory: directory)
         progress("writing \(folder): \(SwarmFiles.stackFile), node configs and entrypoints, certificates for the deploy")
         try SwarmFiles.stackYAML(plan, topologyFile: topologyFile).write(toFile: stackFile(plan), atomically: true, encoding: .utf8)
-        for node in plan.nodes {
-            try ComposeFiles.entrypoint(plan, node: node, swarm: true).write(toFile: "\(folder)/nodes/\(node.name).sh", atomically: true, encoding: .utf8)
-            try node.config.yamlText.write(toFile: "\(folder)/nodes/\(node.name).yaml", atomically: true, encoding: .utf8)
-        }
         let pki = "\(folder)/pki"
         defer { try? fm.removeItem(atPath: pki) }  // the secrets hold them now
         try LabFiles.writePKI(plan, pkiDirectory: pki, registryKeyDirectory: "\(pki)/private")

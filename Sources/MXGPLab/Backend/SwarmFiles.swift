@@ -30,10 +30,18 @@ public enum SwarmFiles {
     public static func stackYAML(_ plan: LabPlan, topologyFile: String) -> String {
         var lines = header(plan, topologyFile: topologyFile)
         lines += ["version: \"3.8\"", "", "services:"]
-        var configs: [String] = [], secrets: [(String, String)] = [("ca", "ca.pem")]
+        var configs: [(name: String, file: String)] = [], secrets: [(String, String)] = [("ca", "ca.pem")]
         for node in plan.nodes {
-            let config = "\(node.name)-config", entrypoint = "\(node.name)-entrypoint"
-            configs += [config, entrypoint]
+            // (config, file next to stack.yml, target in the task)
+            var nodeConfigs = [("\(node.name)-config", "nodes/\(node.name).yaml", plan.layout.configPath(node.name)),
+                               ("\(node.name)-entrypoint", ComposeFiles.entrypointFile(node.name), "\(plan.layout.configDirectory)/\(node.name).sh")]
+            if plan.runsPostfix(node.name) {  // mta: postfix: main.cf, master.cf, transport
+                nodeConfigs += ComposeFiles.postfixFiles.map { file in
+                    ("\(node.name)-postfix-\(file.replacingOccurrences(of: ".", with: "-"))", "\(ComposeFiles.postfixFolder(node.name))/\(file)",
+                     "\(ComposeFiles.postfixSource(plan, node: node.name))/\(file)")
+                }
+            }
+            configs += nodeConfigs.map { ($0.0, $0.1) }
             var nodeSecrets: [(String, String)] = [("ca", "ca.pem"), ("\(node.name)-cert", "\(node.name).pem"), ("\(node.name)-key", "\(node.name).key")]
             secrets += nodeSecrets.dropFirst()
             if plan.topology.originValidation != nil {
@@ -54,10 +62,9 @@ public enum SwarmFiles {
             }
             lines += [
                 "    configs:",
-                "      - { source: \(config), target: \(plan.layout.configPath(node.name)) }",
-                "      - { source: \(entrypoint), target: \(plan.layout.configDirectory)/\(node.name).sh }",
-                "    secrets:",
             ]
+            for (name, _, target) in nodeConfigs { lines.append("      - { source: \(name), target: \(target) }") }
+            lines.append("    secrets:")
             for (name, file) in nodeSecrets { lines.append("      - { source: \(name), target: \(file) }") }
             lines += [
                 "    volumes:",
@@ -73,10 +80,7 @@ public enum SwarmFiles {
         lines += ["", "volumes:"]
         for node in plan.nodes { lines.append("  \(node.name)-state:") }
         lines += ["", "configs:"]
-        for config in configs {
-            let file = config.hasSuffix("-config") ? "nodes/\(config.dropLast(7)).yaml" : "nodes/\(config.dropLast(11)).sh"
-            lines.append("  \(config): { file: ./\(file) }")
-        }
+        for config in configs { lines.append("  \(config.name): { file: ./\(config.file) }") }
         lines += ["", "secrets:      # files of pki/, written by `mxgp lab up` and removed once the stack is deployed"]
         for (name, file) in secrets { lines.append("  \(name): { file: ./pki/\(file) }") }
         lines += ["", "networks:"]

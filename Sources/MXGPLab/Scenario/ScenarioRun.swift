@@ -44,7 +44,7 @@ public struct ScenarioRun: Sendable {
         let name = labName ?? topology.name
         guard case .lab(let backend) = backend else {
             if topology.nodes.contains(where: { $0.mta == .postfix }) {
-                throw LabError("\(scenario.topologyPath) has Postfix nodes (mta: postfix), which the simulator does not model; run it on a lab (--backend netns, root)")
+                throw LabError("\(scenario.topologyPath) has Postfix nodes (mta: postfix), which the simulator does not model; run it on a lab (--backend netns, compose or swarm)")
             }
             progress("running \(scenario.name) in the simulator (virtual time, seed \(scenario.seed))")
             let target = SimScenarioTarget(topology: topology, seed: scenario.seed, name: name)
@@ -86,9 +86,8 @@ public struct ScenarioRun: Sendable {
         for node in lab.plan.nodes {
             let log = lab.directory.logPath(lab.name, node.name)
             if FileManager.default.fileExists(atPath: log) { try? FileManager.default.copyItem(atPath: log, toPath: "\(folder)/logs/\(node.name).log") }
-            let maillog = lab.plan.layout.storePath(node.name) + "/maillog"  // Postfix nodes: what each message did
-            if lab.plan.runsPostfix(node.name), FileManager.default.fileExists(atPath: maillog) {
-                try? FileManager.default.copyItem(atPath: maillog, toPath: "\(folder)/logs/\(node.name).maillog")
+            if lab.plan.runsPostfix(node.name), let maillog = await lab.postfixLog(node.name) {  // what each message did
+                try? maillog.write(toFile: "\(folder)/logs/\(node.name).maillog", atomically: true, encoding: .utf8)
             }
         }
         if let containers = lab.backend as? any ContainerLabBackend {  // their logs are docker's
@@ -153,7 +152,7 @@ extension ScenarioRun {
     public func compare(_ topologies: [String], progress: @escaping @Sendable (String) -> Void,
                         step: @escaping @Sendable (StepResult) -> Void) async throws -> ScenarioComparison {
         guard topologies.count >= 2 else { throw LabError("--compare takes two or more topology files") }
-        guard case .lab(.netns) = backend else { throw LabError("--compare runs on the netns backend (Postfix nodes need it)") }
+        guard case .lab = backend else { throw LabError("--compare runs on a lab backend (netns, compose or swarm): the simulator does not model Postfix nodes") }
         let (scenario, _) = try ScenarioParser.load(path: scenarioPath)
         var loaded: [Topology] = []
         for path in topologies { loaded.append(try Topology.load(path: path).topology) }

@@ -22,7 +22,7 @@ struct LabCommand: AsyncParsableCommand {
             LabUpCommand.self, LabDownCommand.self, LabStatusCommand.self, LabVerifyCommand.self, LabSendCommand.self,
             LabFaultCommand.self, LabHealCommand.self, LabExecCommand.self, LabCtlCommand.self, LabGraphCommand.self, LabUICommand.self, LabRunCommand.self,
             LabInitPKICommand.self, LabCaptureCommand.self, LabChaosCommand.self, LabListCommand.self, LabLogsCommand.self, LabShellCommand.self,
-            LabCheckCommand.self, LabPcapCommand.self, LabGenerateCommand.self,
+            LabCheckCommand.self, LabPcapCommand.self, LabGenerateCommand.self, LabPostfixStateCommand.self,
         ]
     )
 }

@@ -20,7 +20,7 @@ struct LabRunCommand: AsyncParsableCommand {
             With --backend sim the scenario runs in the simulator instead: every node in this \
             process, in virtual time (seconds of waiting cost nothing), no root or Docker \
             needed, and the same seed gives the same run folder. \
-            With --compare A.yaml B.yaml the scenario runs on each topology in turn (netns), \
+            With --compare A.yaml B.yaml the scenario runs on each topology in turn (on the lab backend), \
             e.g. today's email (Postfix nodes, mta: postfix) beside MXGP, and prints delivered, \
             lost, duplicated, delivery delay (median, p99, max) and paths static forwarding \
             cannot take side by side, into one folder runs/<scenario>/<timestamp>-compare/. \
