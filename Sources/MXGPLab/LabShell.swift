@@ -75,11 +75,17 @@ public enum LabShell {
     }
 
     /// The command that prints a node's log: the log file (netns) or `docker logs` (containers);
+    /// for a Postfix node (`mta: postfix`) its `maillog`, on the host or inside the container.
     /// `follow` keeps printing what is added until Ctrl-C; `lines` starts from the last N lines.
     public static func logCommand(_ lab: Lab, node: String, container: String?, follow: Bool, lines: Int?) -> [String] {
+        let tail = ["tail", "-n", lines.map(String.init) ?? "+1"] + (follow ? ["-F"] : [])
+        if lab.plan.runsPostfix(node) {
+            let maillog = lab.plan.layout.storePath(node) + "/maillog"
+            return lab.state.backend == .netns ? tail + [maillog] : ["docker", "exec", container ?? "CONTAINER"] + tail + [maillog]
+        }
         switch lab.state.backend {
         case .netns:
-            return ["tail", "-n", lines.map(String.init) ?? "+1"] + (follow ? ["-F"] : []) + [lab.directory.logPath(lab.name, node)]
+            return tail + [lab.directory.logPath(lab.name, node)]
         case .compose, .swarm:
             return ["docker", "logs"] + (follow ? ["--follow"] : []) + (lines.map { ["--tail", String($0)] } ?? []) + [container ?? "CONTAINER"]
         }

@@ -124,5 +124,14 @@ import Testing
         #expect(LabShell.logCommand(netns, node: "up1", container: nil, follow: true, lines: 20) == ["tail", "-n", "20", "-F", "/run/mxgp/labs/alice/logs/up1.log"])
         let compose = try Self.lab(.compose)
         #expect(LabShell.logCommand(compose, node: "up1", container: "c1", follow: true, lines: 5) == ["docker", "logs", "--follow", "--tail", "5", "c1"])
+        // A Postfix node's log is its maillog.
+        var postfix = try LabPlanTests.topology("hierarchy-postfix.yaml")
+        postfix.name = "alice"
+        for kind in [LabBackendKind.netns, .compose] {
+            var lab = try Self.lab(kind)
+            lab.plan = try LabPlanner.plan(postfix, layout: LabController(directory: lab.directory, binary: "mxgp").layout(kind, lab: "alice"))
+            let argv = LabShell.logCommand(lab, node: "up1", container: "c1", follow: true, lines: 5)
+            #expect(argv == (kind == .netns ? [] : ["docker", "exec", "c1"]) + ["tail", "-n", "5", "-F", lab.plan.layout.storePath("up1") + "/maillog"])
+        }
     }
 }

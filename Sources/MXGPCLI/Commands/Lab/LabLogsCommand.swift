@@ -9,7 +9,8 @@ struct LabLogsCommand: AsyncParsableCommand {
         abstract: "Print a lab node's log; --follow keeps printing new lines until Ctrl-C.",
         discussion: """
             netns labs keep each node's log in <lab folder>/logs/<node>.log; container labs' nodes \
-            log to docker (docker logs). Example: mxgp lab logs quickstart up1 --follow --lines 20
+            log to docker (docker logs). A Postfix node's (mta: postfix) log is its instance's \
+            maillog. Example: mxgp lab logs quickstart up1 --follow --lines 20
             """)
 
     @Argument(help: "The lab name.") var lab: String
