@@ -71,20 +71,35 @@ public struct LabController: Sendable {
     /// links' impairments. Anything half-created is removed again when a step fails.
     /// Container labs first build the image when needed (``LabImageBuilder``); `imageBuilt`
     /// hears how long that took, so callers can report it apart from bringing the lab up.
+    ///
+    /// A container lab holds ``HostLock/addressBlocks`` from choosing its address block until
+    /// its networks exist (the image is built before), so labs coming up at once, from any lab
+    /// folder, take different blocks.
     public func up(topologyFile: String, backend kind: LabBackendKind = .netns, name: String? = nil,
                    progress: @Sendable (String) -> Void, imageBuilt: @Sendable (LabImageBuilder.Outcome) -> Void = { _ in }) async throws -> Lab {
         let backend = makeBackend(kind, topologyFile: topologyFile)
-        var block = 0
         switch kind {
-        case .netns: try await NetnsBackend.checkPrerequisites(runner: runner)
+        case .netns:
+            try await NetnsBackend.checkPrerequisites(runner: runner)
+            return try await up(try plan(topologyFile: topologyFile, backend: kind, name: name), backend: backend, topologyFile: topologyFile, progress: progress)
         case .compose, .swarm:
             // No engine: say so before creating anything.
             try await (backend as! any ContainerLabBackend).checkEngine()
-            block = try await freeAddressBlock()
+            // The plan (without a block) checks the file and the name before the image is built.
+            try await refuseIfUp(try plan(topologyFile: topologyFile, backend: kind, name: name))
+            imageBuilt(try await imageBuilder.ensure(imageSource, progress: progress))
+            return try await HostLock.addressBlocks.withLock {
+                let plan = try plan(topologyFile: topologyFile, backend: kind, name: name, block: try await freeAddressBlock())
+                return try await up(plan, backend: backend, topologyFile: topologyFile, progress: progress)
+            }
         }
-        let plan = try plan(topologyFile: topologyFile, backend: kind, name: name, block: block)
+    }
+
+    /// Records `plan` as a lab and starts it on `backend`; removes what it created when a step fails.
+    func up(_ plan: LabPlan, backend: any LabBackend, topologyFile: String, progress: @Sendable (String) -> Void) async throws -> Lab {
+        let kind = backend.kind
+        let block = plan.block
         try await refuseIfUp(plan)
-        if kind.usesContainers { imageBuilt(try await imageBuilder.ensure(imageSource, progress: progress)) }
         let state = LabState(backend: kind, topologyFile: URL(fileURLWithPath: topologyFile).standardizedFileURL.path,
                              binary: binary, createdAt: ISO8601DateFormatter().string(from: Date()), addressBlock: block,
                              owner: LabOwner.current())
