@@ -40,6 +40,8 @@ public final class DeliveryEngine: Service, Sendable {
     }
     /// Ticks of 250 ms between looks at an idle queue.
     static let idleTicks = 20
+    /// The clock of retries and idle looks: every 250 ms while busy, after 5 s while idle.
+    private let ticker = IdleTicker()
     /// The deliveries running now, children of `run()`.
     private let work = ServiceWork()
     /// How long deliveries in progress may take to finish at shutdown.
@@ -78,6 +80,12 @@ public final class DeliveryEngine: Service, Sendable {
 
     /// Asks the engine to look at the queue now (a message arrived, or routes changed).
     public func wake() { wakeup.yield() }
+
+    /// The engine has work that is due later (a retry, a DSN): ticks every 250 ms again.
+    func markBusy() {
+        state.withLockedValue { $0.idle = false }
+        ticker.busy()
+    }
 
     /// Next-hop penalties, counters and latencies now (`GET /v1/nexthops`, metrics).
     public func nextHopSnapshot() -> NextHopSnapshot {
@@ -119,22 +127,18 @@ public final class DeliveryEngine: Service, Sendable {
         // Deliveries are children of this task group: at shutdown no new one starts, those
         // running get `shutdownDrain` to finish (a cancelled one stays queued and is retried
         // after a restart), and only then are the pooled connections closed.
-        let ticking = NIOLockedValueBox(true)
         await withDiscardingTaskGroup { group in
             group.addTask { await self.work.run(drainFor: self.shutdownDrain) }
-            group.addTask { [weak self] in
-                var tick = 0
-                while ticking.withLockedValue({ $0 }) && !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(250))
-                    tick += 1
-                    guard let self else { return }
-                    if tick % Self.idleTicks == 0 || !self.state.withLockedValue({ $0.idle }) { self.wake() }
-                }
+            let state = self.state
+            let wakeup = self.wakeup
+            group.addTask { [ticker] in
+                await ticker.run(interval: .milliseconds(250), idleInterval: .milliseconds(250) * Self.idleTicks,
+                                 isIdle: { state.withLockedValue { $0.idle } }, tick: { wakeup.yield() })
             }
             for await _ in wakeups.cancelOnGracefulShutdown() {
                 await drain()
             }
-            ticking.withLockedValue { $0 = false }
+            ticker.stop()
             work.finish()
         }
         pool.close()
@@ -154,6 +158,7 @@ public final class DeliveryEngine: Service, Sendable {
             for delivery in fresh {
                 // Busy until a queue-depth sample finds the queue empty again.
                 state.withLockedValue { _ = $0.inFlight.insert(delivery.id); $0.idle = false }
+                ticker.busy()
                 let started = work.submit {
                     await self.deliver(delivery)
                     self.state.withLockedValue { _ = $0.inFlight.remove(delivery.id) }
@@ -189,7 +194,7 @@ public final class DeliveryEngine: Service, Sendable {
     /// marking it queued makes the retry a dedupe hit, not a second DSN.
     func returnBounces() async {
         guard let pending = try? await store.pendingBounces(), !pending.isEmpty else { return }
-        state.withLockedValue { $0.idle = false }  // the DSNs queued here go out at the next tick
+        markBusy()  // the DSNs queued here go out at the next tick
         let own = settings.deliverTo == nil ? Set(settings.ownDomains.map(\.text)) : []
         for bounce in pending {
             let addresses = bounce.recipients.map(\.address)
@@ -317,7 +322,7 @@ public final class DeliveryEngine: Service, Sendable {
             for _ in addresses { metrics?.delivery(result: "bounced") }
             return
         }
-        state.withLockedValue { $0.idle = false }  // the retry is due at a tick
+        markBusy()  // the retry is due at a tick
         let attempts = (recipients.map(\.attempts).max() ?? 0) + 1
         let next = Date().addingTimeInterval(settings.retryDelay(attempts: attempts))
         try? await store.deferred(queueId: delivery.id, recipients: addresses, error: error, nextAttemptAt: next)
