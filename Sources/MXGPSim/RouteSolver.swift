@@ -24,8 +24,11 @@ public struct RouteSolver: Sendable {
     /// A solver over `graph`.
     public init(graph: RouteSolverGraph) { self.graph = graph }
 
-    /// Solves every domain of `destinations`, one after the other.
-    public func solve(_ destinations: [DomainName]) -> RouteSolution {
+    /// Solves every domain of `destinations`, one after the other, or on `workers` threads
+    /// (``solveInParallel(_:workers:)``) when `workers` is more than 1. The solution is the
+    /// same either way.
+    public func solve(_ destinations: [DomainName], workers: Int = 1) -> RouteSolution {
+        if workers > 1 && destinations.count > 1 { return solveInParallel(destinations, workers: workers) }
         var scratch = SolverScratch(graph: graph)
         var routes: [DestinationRoutes] = []
         routes.reserveCapacity(destinations.count)
@@ -49,7 +52,7 @@ public struct SolverWork: Sendable, Hashable {
 /// next hop (``RouteSolution/own`` for an origin, ``RouteSolution/none`` without a route),
 /// the path length, price and local preference; a path is the next hop's operator followed by
 /// the next hop's path, except where `paths` holds it (prepending).
-struct DestinationRoutes: Sendable {
+struct DestinationRoutes: Sendable, Equatable {
     var nextHop: [Int32]
     var pathLength: [UInt16]
     var price: [UInt32]
