@@ -24,8 +24,11 @@ public struct RouteSolver: Sendable {
     /// A solver over `graph`.
     public init(graph: RouteSolverGraph) { self.graph = graph }
 
-    /// Solves every domain of `destinations`, one after the other.
-    public func solve(_ destinations: [DomainName]) -> RouteSolution {
+    /// Solves every domain of `destinations`, one after the other, or on `workers` threads
+    /// (``solveInParallel(_:workers:)``) when `workers` is more than 1. The solution is the
+    /// same either way.
+    public func solve(_ destinations: [DomainName], workers: Int = 1) -> RouteSolution {
+        if workers > 1 && destinations.count > 1 { return solveInParallel(destinations, workers: workers) }
         var scratch = SolverScratch(graph: graph)
         var routes: [DestinationRoutes] = []
         routes.reserveCapacity(destinations.count)
@@ -49,7 +52,7 @@ public struct SolverWork: Sendable, Hashable {
 /// next hop (``RouteSolution/own`` for an origin, ``RouteSolution/none`` without a route),
 /// the path length, price and local preference; a path is the next hop's operator followed by
 /// the next hop's path, except where `paths` holds it (prepending).
-struct DestinationRoutes: Sendable {
+struct DestinationRoutes: Sendable, Equatable {
     var nextHop: [Int32]
     var pathLength: [UInt16]
     var price: [UInt32]
@@ -89,8 +92,14 @@ struct SolverScratch {
     }
 
     mutating func solve(_ domain: DomainName, graph: RouteSolverGraph) -> DestinationRoutes {
+        graph.configs.withUnsafeBufferPointer { configs in
+            solve(domain, graph: graph, view: SolverView(locals: graph.localBoxes, configs: configs))
+        }
+    }
+
+    mutating func solve(_ domain: DomainName, graph: RouteSolverGraph, view: SolverView) -> DestinationRoutes {
         for origin in graph.origins[domain] ?? [] where graph.nodeUp[Int(origin)] {
-            let local = graph.locals[Int(origin)]
+            let local = view.locals[Int(origin)].config
             best[Int(origin)] = RouteImport.ownCandidate(local: local, attributes: RouteImport.ownAttributes(local: local))
             touchedNodes.append(origin)
             schedule(origin)
@@ -98,7 +107,7 @@ struct SolverScratch {
         while let entry = heap.pop() {
             let node = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF)
             queued[Int(node)] = false
-            process(node, domain: domain, graph: graph)
+            process(node, domain: domain, graph: graph, view: view)
         }
         let result = record(graph: graph)
         for n in touchedNodes { best[Int(n)] = nil }
@@ -106,82 +115,6 @@ struct SolverScratch {
         touchedNodes.removeAll(keepingCapacity: true)
         touchedSlots.removeAll(keepingCapacity: true)
         return result
-    }
-
-    /// Exports `node`'s best route (or nothing) to every live neighbour.
-    mutating func process(_ node: Int32, domain: DomainName, graph: RouteSolverGraph) {
-        work.visits += 1
-        let n = Int(node)
-        let lo = Int(graph.offsets[n]), hi = Int(graph.offsets[n + 1])
-        let best = self.best[n]
-        let local = graph.locals[n]
-        for k in lo..<hi where graph.slotUp[k] {
-            let neighbour = graph.neighbourNode[k]
-            guard graph.nodeUp[Int(neighbour)] else { continue }
-            var exported: PathAttributes?
-            if let best {
-                work.exports += 1
-                exported = RouteExport.attributes(
-                    of: best, learnedFrom: best.isOwn ? .customer : graph.configs[lo + Int(best.neighbour)].relationship,
-                    domain: domain, to: k - lo, target: graph.configs[k], local: local, draining: false,
-                    countries: { graph.originRegistry?.countries(of: domain) ?? [] },
-                    carriedRefusals: { relationship in
-                        RouteExport.carriedRefusals(
-                            of: best, ranked: self.received[lo..<hi].lazy.compactMap { $0 },
-                            relationshipOf: { graph.configs[lo + Int($0)].relationship }, to: relationship)
-                    })
-            }
-            receive(exported, at: Int(graph.reverseSlot[k]), node: neighbour, domain: domain, graph: graph)
-        }
-    }
-
-    /// `node` receives `attributes` (nil: a withdrawal) in neighbour slot `slot`: eligibility,
-    /// import, and the decision against its current best.
-    mutating func receive(_ attributes: PathAttributes?, at slot: Int, node: Int32, domain: DomainName, graph: RouteSolverGraph) {
-        let n = Int(node)
-        let lo = Int(graph.offsets[n])
-        let index = slot - lo
-        var candidate: Candidate?
-        if let attributes {
-            let config = graph.configs[slot]
-            let local = graph.locals[n]
-            if Eligibility.check(
-                attributes: attributes, localOperator: local.operatorNumber, neighbourOperator: config.operatorNumber,
-                relationship: config.relationship) == nil
-            {
-                let marked = Eligibility.markingOnlyToCustomer(attributes, neighbourOperator: config.operatorNumber, relationship: config.relationship)
-                candidate = RouteImport.candidate(
-                    marked, domain: local.policy.importPolicy.dependsOnDomain ? domain : nil, neighbour: index, config: config, local: local)
-                if candidate != nil, graph.originRegistry?.validate(domain: domain, path: attributes.operatorPath) == .invalid { candidate = nil }
-                if candidate != nil { work.imports += 1 }
-            }
-        }
-        let old = received[slot]
-        switch (old, candidate) {
-        case (nil, nil): return
-        case (let old?, let new?) where Self.same(old, new): return
-        case (nil, _): touchedSlots.append(Int32(slot))
-        default: break
-        }
-        received[slot] = candidate
-        guard let current = best[n] else {
-            // No route before, so `candidate` is not nil.
-            best[n] = candidate
-            touchedNodes.append(node)
-            schedule(node)
-            return
-        }
-        if current.isOwn { return }
-        if current.neighbour == Int32(index) {
-            best[n] = rescan(n, graph: graph)
-            schedule(node)
-        } else if let candidate, DecisionProcess.isBetter(candidate, current) {
-            best[n] = candidate
-            schedule(node)
-        } else if !current.attributes.regionPolicy.isEmpty {
-            // The exported REGION_POLICY depends on the alternates too.
-            schedule(node)
-        }
     }
 
     /// True when two candidates would rank and export alike.

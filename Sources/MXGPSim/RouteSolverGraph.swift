@@ -10,6 +10,8 @@ public struct RouteSolverGraph: Sendable {
     public let names: [String]
     /// Each node's routing configuration (``Topology/routingConfig(for:nextHop:)``, NEXT_HOP `<name>:25`).
     public let locals: [LocalRoutingConfig]
+    /// `locals`, boxed for the solver's loop.
+    let localBoxes: [LocalConfigBox]
     /// Neighbours of node `n` are the slots `offsets[n] ..< offsets[n + 1]`.
     public let offsets: [Int32]
     /// Per slot: the neighbouring node.
@@ -38,6 +40,7 @@ public struct RouteSolverGraph: Sendable {
         for (i, node) in topology.nodes.enumerated() where index[node.name] == nil { index[node.name] = Int32(i) }
         names = topology.nodes.map(\.name)
         locals = topology.nodes.map { topology.routingConfig(for: $0, nextHop: "\($0.name):25") }
+        localBoxes = locals.map(LocalConfigBox.init)
         nodeUp = topology.nodes.map { !failedNodes.contains($0.name) }
         let usable = topology.links.compactMap { link -> (Int32, Int32, TopologyLink)? in
             guard let a = index[link.a], let b = index[link.b], a != b else { return nil }

@@ -21,7 +21,9 @@ extension SimRunCommand {
         let count = destinations ?? (graph.domains.count <= 1000 ? graph.domains.count : 100)
         let sampled = RouteSolver.sample(graph.domains, count: count, seed: seed)
         let indexed = clock.now
-        let before = RouteSolver(graph: graph).solve(sampled)
+        // Destinations are independent: one worker per core (the solution is the serial one).
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        let before = RouteSolver(graph: graph).solve(sampled, workers: workers)
         let solved = clock.now
         var report = SolverReport(
             topology: topology, graph: graph, solution: before, seed: seed, sampledFrom: graph.domains.count,
@@ -31,7 +33,7 @@ extension SimRunCommand {
             var links = failedLinks, nodes = failedNodes
             for change in changes { change.apply(to: &changed, failedLinks: &links, failedNodes: &nodes) }
             let again = clock.now
-            let after = RouteSolver(graph: RouteSolverGraph(topology: changed, failedLinks: links, failedNodes: nodes)).solve(sampled)
+            let after = RouteSolver(graph: RouteSolverGraph(topology: changed, failedLinks: links, failedNodes: nodes)).solve(sampled, workers: workers)
             report.whatIf = (changes, WhatIfComparison(before: before, after: after), clock.now - again)
         }
         report.wall = loading + (clock.now - start)
