@@ -31,7 +31,7 @@ public struct Lab: Sendable {
 
     /// The error for an admin API question a Postfix node cannot answer.
     func noAdminAPI(_ node: String, _ what: String) -> LabError {
-        LabError("\(node) runs Postfix (mta: postfix): it has no \(what); its static table is \(plan.layout.storePath(node))/etc/transport and its log \(plan.layout.storePath(node))/maillog")
+        LabError("\(node) runs Postfix (mta: postfix): it has no \(what); its static table is \(plan.layout.storePath(node))/etc/transport and its log \(PostfixConfig.maillog(in: plan.layout.storePath(node)))")
     }
 
     /// The live routes of a node (`GET /v1/routes`), reduced to next hop and path.

@@ -80,7 +80,7 @@ public enum LabShell {
     public static func logCommand(_ lab: Lab, node: String, container: String?, follow: Bool, lines: Int?) -> [String] {
         let tail = ["tail", "-n", lines.map(String.init) ?? "+1"] + (follow ? ["-F"] : [])
         if lab.plan.runsPostfix(node) {
-            let maillog = lab.plan.layout.storePath(node) + "/maillog"
+            let maillog = PostfixConfig.maillog(in: lab.plan.layout.storePath(node))
             return lab.state.backend == .netns ? tail + [maillog] : ["docker", "exec", container ?? "CONTAINER"] + tail + [maillog]
         }
         switch lab.state.backend {

@@ -24,7 +24,7 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
         (["sh", "-c", "command -v docker"], CommandResult(status: 0, stdout: "/bin/true\n")),
         (LabController.networkSubnetsCommand, CommandResult(status: 0, stdout: "172.17.0.0/16 10.77.0.0/29 10.101.0.0/29\n")),
         (["docker", "inspect"], CommandResult(status: 0, stdout: "running\n")),
-        (LabImageBuilder.basePackagesQuery, CommandResult(status: 0, stdout: LabImageBuilder.basePackages.joined(separator: ",") + "\n")),
+        (LabImageBuilder.basePackagesQuery, CommandResult(status: 0, stdout: LabImageBuilder.packageList + "\n")),
         (["docker", "exec", "mxgp-composetest-colo1", "mxgp", "ctl", "api"], CommandResult(status: 0, stdout: "200\n{\"routes\": {}}\n")),
     ]
 }
@@ -115,12 +115,12 @@ final class FakeDocker: CommandRunner, @unchecked Sendable {
     /// The base image is kept when its label lists today's packages, made again otherwise (an
     /// older mxgp's base had no Postfix), and a made base is labelled.
     @Test func baseImageIsMadeAgainWhenItsPackagesDiffer() async throws {
-        for (label, remade) in [(LabImageBuilder.basePackages.joined(separator: ","), false), ("iproute2,iptables", true), ("<no value>", true)] {
+        for (label, remade) in [(LabImageBuilder.packageList, false), ("iproute2,iptables", true), ("<no value>", true)] {
             let docker = FakeDocker([(LabImageBuilder.basePackagesQuery, CommandResult(status: 0, stdout: label + "\n"))])
             try await LabImageBuilder(binary: "/bin/false", composeRoot: "/nonexistent", runner: docker).ensureBase(progress: { _ in })
             let build = docker.commands.first { $0.starts(with: ["docker", "build"]) }
             #expect((build != nil) == remade, "label \(label)")
-            if let build { #expect(build.contains("\(LabImageBuilder.packagesLabel)=\(LabImageBuilder.basePackages.joined(separator: ","))")) }
+            if let build { #expect(build.contains("\(LabImageBuilder.packagesLabel)=\(LabImageBuilder.packageList)")) }
         }
     }
 

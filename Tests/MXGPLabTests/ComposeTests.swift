@@ -57,7 +57,7 @@ import Glibc
         try ComposeBackend.writeNodeFiles(plan, into: folder)
         for node in plan.nodes {
             let config = PostfixConfig.render(plan, node: node.name)
-            let written = try ComposeFiles.postfixFiles.map { try String(contentsOfFile: "\(folder)/nodes/\(node.name).postfix/\($0)", encoding: .utf8) }
+            let written = try PostfixConfig.fileNames.map { try String(contentsOfFile: "\(folder)/nodes/\(node.name).postfix/\($0)", encoding: .utf8) }
             #expect(written == [config.mainCF, config.masterCF, config.transport])
             #expect(config.mainCF.contains("queue_directory = /var/lib/mxgp/\(node.name)/queue\n"))
         }

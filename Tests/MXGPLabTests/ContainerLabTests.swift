@@ -124,7 +124,7 @@ import MXGPAdminAPI
     @Test(.enabled(if: engine.answers, "needs a docker engine"))
     func composePostfixNodesVerifyFaultAndHeal() async throws {
         try await Self.withLab("hierarchy-postfix.yaml", appending: NetnsPostfixTests.shortTimers, backend: .compose) { lab, _ in
-            #expect(await lab.backend.exec(lab.plan, node: "colo1", ["test", "-s", lab.plan.layout.storePath("colo1") + "/queue/pid/master.pid"], timeout: .seconds(10)).succeeded)
+            #expect(await lab.backend.exec(lab.plan, node: "colo1", ["test", "-s", PostfixConfig.masterPIDFile(in: lab.plan.layout.storePath("colo1"))], timeout: .seconds(10)).succeeded)
             try await NetnsPostfixTests.faultStory(lab)
         }
     }

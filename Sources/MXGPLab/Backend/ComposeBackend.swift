@@ -59,10 +59,10 @@ public struct ComposeBackend: ContainerLabBackend {
             try ComposeFiles.entrypoint(plan, node: node, swarm: swarm).write(toFile: "\(folder)/\(ComposeFiles.entrypointFile(node.name))", atomically: true, encoding: .utf8)
             try node.config.yamlText.write(toFile: "\(folder)/nodes/\(node.name).yaml", atomically: true, encoding: .utf8)
             guard plan.runsPostfix(node.name) else { continue }
-            let postfix = PostfixConfig.render(plan, node: node.name)
-            try fm.createDirectory(atPath: "\(folder)/\(ComposeFiles.postfixFolder(node.name))", withIntermediateDirectories: true)
-            for (file, text) in zip(ComposeFiles.postfixFiles, [postfix.mainCF, postfix.masterCF, postfix.transport]) {
-                try text.write(toFile: "\(folder)/\(ComposeFiles.postfixFolder(node.name))/\(file)", atomically: true, encoding: .utf8)
+            let postfix = "\(folder)/\(ComposeFiles.postfixFolder(node.name))"
+            try fm.createDirectory(atPath: postfix, withIntermediateDirectories: true)
+            for (file, text) in PostfixConfig.render(plan, node: node.name).files {
+                try text.write(toFile: "\(postfix)/\(file)", atomically: true, encoding: .utf8)
             }
         }
     }

@@ -38,8 +38,6 @@ public enum ComposeFiles {
     public static func postfixFolder(_ node: String) -> String { "nodes/\(node).postfix" }
     /// Where a Postfix node sees its files: its entrypoint copies them into its instance's `etc/`.
     public static func postfixSource(_ plan: LabPlan, node: String) -> String { "\(plan.layout.configDirectory)/\(node).postfix" }
-    /// The files of a Postfix node's folder.
-    public static let postfixFiles = ["main.cf", "master.cf", "transport"]
 
     /// The service, container and volume of the certificates: the `pki` service makes the lab
     /// CA, one certificate per node and (with `origin-validation:`) the signed origin registry

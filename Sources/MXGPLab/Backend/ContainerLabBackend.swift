@@ -87,7 +87,7 @@ extension ContainerLabBackend {
     func waitUntilReady(_ plan: LabPlan, node: String, timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = CommandResult(status: -1)
-        let ready = plan.runsPostfix(node) ? ["test", "-s", "\(plan.layout.storePath(node))/queue/pid/master.pid"] : ["test", "-S", plan.layout.adminSocket(node)]
+        let ready = plan.runsPostfix(node) ? ["test", "-s", PostfixConfig.masterPIDFile(in: plan.layout.storePath(node))] : ["test", "-S", plan.layout.adminSocket(node)]
         while ContinuousClock.now < deadline {
             if let container = await container(plan, node: node) {
                 last = await runner.run(["docker", "exec", container] + ready, timeout: .seconds(10))

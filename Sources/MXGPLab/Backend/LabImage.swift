@@ -43,6 +43,8 @@ public struct LabImageBuilder: Sendable {
     /// The label of the base image that lists the packages it was made with: a base made with
     /// another list (an older mxgp's) is made again.
     public static let packagesLabel = "org.mxgp.base-packages"
+    /// ``basePackages`` as the label, debootstrap's `--include` and the fingerprint write it.
+    static let packageList = basePackages.joined(separator: ",")
 
     /// The `mxgp` executable to put in the image.
     public var binary: String
@@ -97,10 +99,9 @@ public struct LabImageBuilder: Sendable {
     /// The base image: kept when present and made with ``basePackages``, else pulled and
     /// dressed, else bootstrapped.
     func ensureBase(progress: @Sendable (String) -> Void) async throws {
-        let packages = Self.basePackages.joined(separator: ",")
         let label = await runner.run(Self.basePackagesQuery + [Self.baseImage], timeout: .seconds(20))
-        if label.succeeded, label.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == packages { return }
-        if label.succeeded { progress("\(Self.baseImage) was made with other packages than \(packages): making it again") }
+        if label.succeeded, label.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == Self.packageList { return }
+        if label.succeeded { progress("\(Self.baseImage) was made with other packages than \(Self.packageList): making it again") }
         if await runner.run(["docker", "pull", "debian:bookworm-slim"], timeout: .seconds(120)).succeeded {
             progress("making \(Self.baseImage) from debian:bookworm-slim")
             let context = NSTemporaryDirectory() + "mxgp-base-\(getpid())"
@@ -111,7 +112,7 @@ public struct LabImageBuilder: Sendable {
                 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \(Self.basePackages.joined(separator: " ")) && rm -rf /var/lib/apt/lists/*
 
                 """.write(toFile: context + "/Dockerfile", atomically: true, encoding: .utf8)
-            try await runner.check(["docker", "build", "--label", "\(Self.packagesLabel)=\(packages)", "-t", Self.baseImage, context], timeout: .seconds(900))
+            try await runner.check(["docker", "build", "--label", "\(Self.packagesLabel)=\(Self.packageList)", "-t", Self.baseImage, context], timeout: .seconds(900))
             return
         }
         guard await runner.run(["sh", "-c", "command -v debootstrap"], timeout: .seconds(5)).succeeded else {
@@ -126,14 +127,14 @@ public struct LabImageBuilder: Sendable {
 
     /// `debootstrap --variant=minbase --include=PACKAGES bookworm ROOT`.
     static func debootstrap(_ root: String) -> [String] {
-        ["debootstrap", "--variant=minbase", "--include=\(basePackages.joined(separator: ","))", "bookworm", root]
+        ["debootstrap", "--variant=minbase", "--include=\(packageList)", "bookworm", root]
     }
 
     /// Imports a bootstrapped folder as ``baseImage`` (without the downloaded packages),
     /// labelled with ``basePackages``.
     static func importRoot(_ root: String) -> [String] {
         ["sh", "-c", "tar -C \"$1\" --exclude='./var/cache/apt/archives/*.deb' --exclude='./var/lib/apt/lists/*' -c . | docker import --change \"$3\" - \"$2\"",
-         "import", root, baseImage, "LABEL \(packagesLabel)=\(basePackages.joined(separator: ","))"]
+         "import", root, baseImage, "LABEL \(packagesLabel)=\(packageList)"]
     }
 
     /// Copies the binary, its toolchain libraries, the entrypoint library and `Dockerfile.host`
@@ -175,7 +176,7 @@ public struct LabImageBuilder: Sendable {
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ bytes: some Sequence<UInt8>) { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 } }
-        mix("\(binary) \(size) \(modified) \(Self.basePackages.joined(separator: ","))".utf8)
+        mix("\(binary) \(size) \(modified) \(Self.packageList)".utf8)
         for file in ["entrypoint-lib.sh", "Dockerfile.host"] {
             mix((try? Data(contentsOf: URL(fileURLWithPath: "\(composeRoot)/\(file)"))) ?? Data())
         }

@@ -36,7 +36,7 @@ public enum SwarmFiles {
             var nodeConfigs = [("\(node.name)-config", "nodes/\(node.name).yaml", plan.layout.configPath(node.name)),
                                ("\(node.name)-entrypoint", ComposeFiles.entrypointFile(node.name), "\(plan.layout.configDirectory)/\(node.name).sh")]
             if plan.runsPostfix(node.name) {  // mta: postfix: main.cf, master.cf, transport
-                nodeConfigs += ComposeFiles.postfixFiles.map { file in
+                nodeConfigs += PostfixConfig.fileNames.map { file in
                     ("\(node.name)-postfix-\(file.replacingOccurrences(of: ".", with: "-"))", "\(ComposeFiles.postfixFolder(node.name))/\(file)",
                      "\(ComposeFiles.postfixSource(plan, node: node.name))/\(file)")
                 }

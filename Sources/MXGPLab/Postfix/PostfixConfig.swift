@@ -15,6 +15,15 @@ public struct PostfixConfig: Sendable, Hashable {
     public var masterCF: String
     public var transport: String
 
+    /// The files of the instance's `etc/`, as ``files`` lists them.
+    public static let fileNames = ["main.cf", "master.cf", "transport"]
+    /// `etc/`'s files: name and text, in the order of ``fileNames``.
+    public var files: [(name: String, text: String)] { Array(zip(Self.fileNames, [mainCF, masterCF, transport])) }
+    /// Postfix's log in the instance folder `directory`.
+    public static func maillog(in directory: String) -> String { "\(directory)/maillog" }
+    /// The pid file the instance's `master` writes once it runs.
+    public static func masterPIDFile(in directory: String) -> String { "\(directory)/queue/pid/master.pid" }
+
     /// The Maildir own domains deliver to (under `directory`).
     public static let maildir = "mail/inbox"
     /// The host name a node's Postfix gives itself: `<node>.lab.invalid` (Received: `by <node>.lab.invalid (Postfix)`).
@@ -51,7 +60,7 @@ public struct PostfixConfig: Sendable, Hashable {
             "compatibility_level = 3.6",
             "queue_directory = \(directory)/queue",
             "data_directory = \(directory)/data",
-            "maillog_file = \(directory)/maillog",
+            "maillog_file = \(maillog(in: directory))",
             "maillog_file_prefixes = \(directory)/",
             "mail_owner = postfix",
             "setgid_group = postdrop",

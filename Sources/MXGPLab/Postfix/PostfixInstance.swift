@@ -26,9 +26,7 @@ public enum PostfixInstance {
             try fm.setAttributes([.ownerAccountName: "postfix"], ofItemAtPath: "\(dir)/data")
             try fm.setAttributes([.ownerAccountID: 65534, .groupOwnerAccountID: 65534], ofItemAtPath: "\(dir)/mail")
         }
-        try config.mainCF.write(toFile: "\(dir)/etc/main.cf", atomically: true, encoding: .utf8)
-        try config.masterCF.write(toFile: "\(dir)/etc/master.cf", atomically: true, encoding: .utf8)
-        try config.transport.write(toFile: "\(dir)/etc/transport", atomically: true, encoding: .utf8)
+        for (name, text) in config.files { try text.write(toFile: "\(dir)/etc/\(name)", atomically: true, encoding: .utf8) }
     }
 
     /// `postfix -c DIR/etc check`: creates the queue's folders with their owners and checks the config.
@@ -38,7 +36,7 @@ public enum PostfixInstance {
         }
         let result = await runner.run([postfix, "-c", "\(directory)/etc", "check"], timeout: .seconds(30))
         guard result.succeeded else {
-            let log = (try? String(contentsOfFile: "\(directory)/maillog", encoding: .utf8)) ?? ""
+            let log = (try? String(contentsOfFile: PostfixConfig.maillog(in: directory), encoding: .utf8)) ?? ""
             throw LabError("postfix check of \(directory)/etc failed: \(result.stderr) \(log.suffix(600)) (a private Postfix instance needs root)")
         }
     }

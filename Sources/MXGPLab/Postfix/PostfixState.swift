@@ -39,7 +39,7 @@ extension Lab {
 
     /// A Postfix node's log (`maillog` in its folder), or nil when it has none yet.
     public func postfixLog(_ node: String) async -> String? {
-        let path = plan.layout.storePath(node) + "/maillog"
+        let path = PostfixConfig.maillog(in: plan.layout.storePath(node))
         if state.backend == .netns { return try? String(contentsOfFile: path, encoding: .utf8) }
         let result = await backend.exec(plan, node: node, ["cat", path], timeout: .seconds(30))
         return result.succeeded ? result.stdout : nil
