@@ -5,7 +5,7 @@ import MXGPTopology
 import ServiceLifecycle
 
 /// One running node: the peering service, the mail data plane (SMTP server, durable
-/// store, delivery engine), the admin API and the metrics refresher, as services for a
+/// store, delivery engine), the admin API and the metrics, as services for a
 /// `ServiceGroup`.
 public struct NodeRuntime: Sendable {
     public let peering: PeeringService
@@ -46,7 +46,9 @@ public struct NodeRuntime: Sendable {
     }
 }
 
-/// Copies the peering service's counters into the metrics every second, and counts messages as they pass.
+/// Keeps the metrics true to the node: counts messages as they pass, and copies the peering
+/// service's counters and the next hops' health into the gauges when `/metrics` is scraped
+/// (``NodeMetrics/scrape()``), not on a timer, so an idle node does not wake up for them.
 struct MetricsRefresher: Service {
     let peering: PeeringService
     let metrics: NodeMetrics
@@ -57,16 +59,19 @@ struct MetricsRefresher: Service {
         let metrics = self.metrics
         await peering.onDomainLimit { action in metrics.domainLimit(action: action.rawValue) }
         await peering.observeMessages { inbound, message in metrics.observe(inbound: inbound, message) }
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let counters = await peering.counters()
-            metrics.sessionStates(counters.sessions)
-            metrics.routes(counters.routes)
-            metrics.decisionRuns(total: counters.decisionRuns)
-            metrics.originInvalidRoutes(total: counters.originInvalidRoutes)
-            if let nextHops {
-                metrics.nextHops(NextHopReport.nexthops(peers: await peering.peers(), routes: [], snapshot: nextHops.nextHopSnapshot()))
-            }
-            try? await Task.sleep(for: .seconds(1))
+        metrics.beforeScrape { [self] in await refresh() }
+        try? await gracefulShutdown()
+    }
+
+    /// Copies the counters and the next hops' health into the metrics.
+    func refresh() async {
+        let counters = await peering.counters()
+        metrics.sessionStates(counters.sessions)
+        metrics.routes(counters.routes)
+        metrics.decisionRuns(total: counters.decisionRuns)
+        metrics.originInvalidRoutes(total: counters.originInvalidRoutes)
+        if let nextHops {
+            metrics.nextHops(NextHopReport.nexthops(peers: await peering.peers(), routes: [], snapshot: nextHops.nextHopSnapshot()))
         }
     }
 }

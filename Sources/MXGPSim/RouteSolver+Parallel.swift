@@ -4,19 +4,23 @@ import Synchronization
 
 extension RouteSolver {
     /// Solves `destinations` on `workers` threads. Destinations are independent (each solve
-    /// starts from an empty state and leaves it empty), so worker `w` takes destinations
-    /// `w`, `w + workers`, … with a scratch of its own, and the routes are put back in the
-    /// order of `destinations`: the solution, work counters included, is the one
+    /// starts from an empty state and leaves it empty), so each worker, with a scratch of its
+    /// own, takes the next destination nobody has taken yet (destinations differ in cost, so
+    /// a fixed share would leave one worker waiting for the other), and the routes are put
+    /// back in the order of `destinations`: the solution, work counters included, is the one
     /// ``solve(_:workers:)`` computes on one thread.
     public func solveInParallel(_ destinations: [DomainName], workers: Int) -> RouteSolution {
         let workers = max(1, min(workers, destinations.count))
         let results = Mutex<[(index: Int, routes: DestinationRoutes)]>([])
         let work = Mutex(SolverWork())
+        let next = Atomic(0)
         let graph = self.graph
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var scratch = SolverScratch(graph: graph)
             var solved: [(index: Int, routes: DestinationRoutes)] = []
-            for index in stride(from: worker, to: destinations.count, by: workers) {
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < destinations.count else { break }
                 solved.append((index, scratch.solve(destinations[index], graph: graph)))
             }
             results.withLock { $0 += solved }

@@ -6,7 +6,9 @@ import MXGPCore
 /// copied for each route, retaining and releasing every array of the config at a random
 /// address; a class's `let` is lent to the call instead.
 struct SolverView {
-    let locals: [LocalConfigBox]
+    /// The graph's boxes, unretained: the graph keeps them alive for the whole solve, and a
+    /// retain and release per route received was a tenth of the solver's time.
+    let locals: UnsafeBufferPointer<Unmanaged<LocalConfigBox>>
     let configs: UnsafeBufferPointer<NeighbourRoutingConfig>
 }
 
@@ -39,16 +41,22 @@ extension SolverScratch {
         let lo = Int(graph.offsets[n]), hi = Int(graph.offsets[n + 1])
         guard let best = self.best[n] else {
             for k in lo..<hi where graph.slotUp[k] && graph.nodeUp[Int(graph.neighbourNode[k])] {
-                receive(nil, at: Int(graph.reverseSlot[k]), node: graph.neighbourNode[k], domain: domain, graph: graph, view: view)
+                receive(nil, at: k, node: graph.neighbourNode[k], domain: domain, graph: graph, view: view)
             }
             return
         }
-        let local = view.locals[n]
-        let learnedFrom = best.isOwn ? Relationship.customer : view.configs[lo + Int(best.neighbour)].relationship
+        let local = view.locals[n].takeUnretainedValue()
+        let learnedFrom = best.isOwn ? Relationship.customer : graph.relationships[lo + Int(best.neighbour)]
         for k in lo..<hi where graph.slotUp[k] {
             let neighbour = graph.neighbourNode[k]
             guard graph.nodeUp[Int(neighbour)] else { continue }
             work.exports += 1
+            // Most routes are provider-learned and go to customers only: the valley-free check
+            // first, from the compact relationships, saves reading the other targets' configs.
+            guard RouteExport.mayExport(best, learnedFrom: learnedFrom, to: graph.relationships[k]) else {
+                receive(nil, at: k, node: neighbour, domain: domain, graph: graph, view: view)
+                continue
+            }
             let exported = RouteExport.attributes(
                 of: best, learnedFrom: learnedFrom, domain: domain, to: k - lo, target: view.configs[k], local: local.config,
                 draining: false, countries: { graph.originRegistry?.countries(of: domain) ?? [] },
@@ -57,41 +65,54 @@ extension SolverScratch {
                         of: best, ranked: self.received[lo..<hi].lazy.compactMap { $0 },
                         relationshipOf: { view.configs[lo + Int($0)].relationship }, to: relationship)
                 })
-            receive(exported, at: Int(graph.reverseSlot[k]), node: neighbour, domain: domain, graph: graph, view: view)
+            receive(exported, at: k, node: neighbour, domain: domain, graph: graph, view: view)
         }
     }
 
-    /// `node` receives `attributes` (nil: a withdrawal) in neighbour slot `slot`: eligibility,
-    /// import, and the decision against its current best.
+    /// What `local`'s node makes of `attributes` arriving in neighbour slot `slot` (its
+    /// neighbour `index`): eligibility, import policy and origin validation; nil when refused.
+    @inline(__always)
+    static func imported(
+        _ attributes: PathAttributes, at slot: Int, index: Int, local: LocalConfigBox, domain: DomainName, graph: RouteSolverGraph,
+        view: SolverView
+    ) -> Candidate? {
+        let neighbourOperator = view.configs[slot].operatorNumber, relationship = view.configs[slot].relationship
+        guard Eligibility.check(
+            attributes: attributes, localOperator: local.config.operatorNumber, neighbourOperator: neighbourOperator,
+            relationship: relationship) == nil
+        else { return nil }
+        let marked = Eligibility.markingOnlyToCustomer(attributes, neighbourOperator: neighbourOperator, relationship: relationship)
+        guard let candidate = local.candidate(marked, domain: domain, neighbour: index, config: view.configs.baseAddress! + slot) else { return nil }
+        if graph.originRegistry?.validate(domain: domain, path: attributes.operatorPath) == .invalid { return nil }
+        return candidate
+    }
+
+    /// `node` receives `attributes` (nil: a withdrawal) sent over the sender's slot `sent`
+    /// (it arrives in the neighbour slot `graph.reverseSlot[sent]`): eligibility, import, and
+    /// the decision against its current best.
     mutating func receive(
-        _ attributes: PathAttributes?, at slot: Int, node: Int32, domain: DomainName, graph: RouteSolverGraph, view: SolverView
+        _ attributes: PathAttributes?, at sent: Int, node: Int32, domain: DomainName, graph: RouteSolverGraph, view: SolverView
     ) {
-        // A withdrawal of nothing changes nothing.
-        if attributes == nil && received[slot] == nil { return }
+        let slot = Int(graph.reverseSlot[sent])
+        // A withdrawal of nothing changes nothing (asked of the small bitmap, not the array).
+        if attributes == nil && !holding.contains(slot) { return }
         let n = Int(node)
-        let index = slot - Int(graph.offsets[n])
+        let index = Int(graph.reverseIndex[sent])
         var candidate: Candidate?
         if let attributes {
-            let neighbourOperator = view.configs[slot].operatorNumber, relationship = view.configs[slot].relationship
-            let local = view.locals[n]
-            if Eligibility.check(
-                attributes: attributes, localOperator: local.config.operatorNumber, neighbourOperator: neighbourOperator,
-                relationship: relationship) == nil
-            {
-                let marked = Eligibility.markingOnlyToCustomer(attributes, neighbourOperator: neighbourOperator, relationship: relationship)
-                candidate = local.candidate(marked, domain: domain, neighbour: index, config: view.configs.baseAddress! + slot)
-                if candidate != nil, graph.originRegistry?.validate(domain: domain, path: attributes.operatorPath) == .invalid { candidate = nil }
-                if candidate != nil { work.imports += 1 }
+            candidate = view.locals[n]._withUnsafeGuaranteedRef { local in
+                Self.imported(attributes, at: slot, index: index, local: local, domain: domain, graph: graph, view: view)
             }
+            if candidate != nil { work.imports += 1 }
         }
-        let old = received[slot]
-        switch (old, candidate) {
-        case (nil, nil): return
-        case (let old?, let new?) where Self.same(old, new): return
-        case (nil, _): touchedSlots.append(Int32(slot))
-        default: break
-        }
+        // (Plain conditions, not a switch over the pair: matching the tuple copied both
+        // candidates and destroyed the pair through the runtime's generic tuple witness.)
+        let had = holding.contains(slot)
+        if !had && candidate == nil { return }
+        if had, let candidate, Self.same(received[slot]!, candidate) { return }
+        if !had { touchedSlots.append(Int32(slot)) }
         received[slot] = candidate
+        holding.set(slot, candidate != nil)
         guard let current = best[n] else {
             // No route before, so `candidate` is not nil.
             best[n] = candidate

@@ -42,7 +42,8 @@ public struct RouteSolver: Sendable {
 public struct SolverWork: Sendable, Hashable {
     /// Nodes processed (a node processed twice counts twice).
     public var visits = 0
-    /// Calls of the export function.
+    /// Exports considered: a route and a live neighbour (valley-free export refuses most
+    /// before the export function runs).
     public var exports = 0
     /// Routes that passed eligibility and import policy.
     public var imports = 0
@@ -64,6 +65,8 @@ struct DestinationRoutes: Sendable, Equatable {
 struct SolverScratch {
     var best: [Candidate?]
     var received: [Candidate?]
+    /// The slots of `received` that hold a candidate.
+    var holding: SlotBitmap
     var queued: [Bool]
     var touchedNodes: [Int32] = []
     var touchedSlots: [Int32] = []
@@ -73,6 +76,7 @@ struct SolverScratch {
     init(graph: RouteSolverGraph) {
         best = Array(repeating: nil, count: graph.nodeCount)
         received = Array(repeating: nil, count: graph.neighbourNode.count)
+        holding = SlotBitmap(count: graph.neighbourNode.count)
         queued = Array(repeating: false, count: graph.nodeCount)
     }
 
@@ -93,13 +97,17 @@ struct SolverScratch {
 
     mutating func solve(_ domain: DomainName, graph: RouteSolverGraph) -> DestinationRoutes {
         graph.configs.withUnsafeBufferPointer { configs in
-            solve(domain, graph: graph, view: SolverView(locals: graph.localBoxes, configs: configs))
+            graph.localRefs.withUnsafeBufferPointer { locals in
+                withExtendedLifetime(graph.localBoxes) {
+                    solve(domain, graph: graph, view: SolverView(locals: locals, configs: configs))
+                }
+            }
         }
     }
 
     mutating func solve(_ domain: DomainName, graph: RouteSolverGraph, view: SolverView) -> DestinationRoutes {
         for origin in graph.origins[domain] ?? [] where graph.nodeUp[Int(origin)] {
-            let local = view.locals[Int(origin)].config
+            let local = view.locals[Int(origin)].takeUnretainedValue().config
             best[Int(origin)] = RouteImport.ownCandidate(local: local, attributes: RouteImport.ownAttributes(local: local))
             touchedNodes.append(origin)
             schedule(origin)
@@ -111,7 +119,10 @@ struct SolverScratch {
         }
         let result = record(graph: graph)
         for n in touchedNodes { best[Int(n)] = nil }
-        for s in touchedSlots { received[Int(s)] = nil }
+        for s in touchedSlots {
+            received[Int(s)] = nil
+            holding.set(Int(s), false)
+        }
         touchedNodes.removeAll(keepingCapacity: true)
         touchedSlots.removeAll(keepingCapacity: true)
         return result
@@ -156,6 +167,20 @@ struct SolverScratch {
             if self.best[via]?.pathLength != best.pathLength - 1 { routes.paths[node] = best.attributes.operatorPath }
         }
         return routes
+    }
+}
+
+/// One bit per neighbour slot: 400,000 slots take 50 kB, which stay in cache where the
+/// candidates they stand for do not.
+struct SlotBitmap {
+    private var words: [UInt64]
+
+    init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
+
+    func contains(_ slot: Int) -> Bool { words[slot >> 6] & (1 << UInt64(slot & 63)) != 0 }
+
+    mutating func set(_ slot: Int, _ value: Bool) {
+        if value { words[slot >> 6] |= 1 << UInt64(slot & 63) } else { words[slot >> 6] &= ~(1 << UInt64(slot & 63)) }
     }
 }
 

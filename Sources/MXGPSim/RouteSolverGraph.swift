@@ -12,6 +12,8 @@ public struct RouteSolverGraph: Sendable {
     public let locals: [LocalRoutingConfig]
     /// `locals`, boxed for the solver's loop.
     let localBoxes: [LocalConfigBox]
+    /// `localBoxes`, unretained, for the solver's view (``SolverView``).
+    let localRefs: [Unmanaged<LocalConfigBox>]
     /// Neighbours of node `n` are the slots `offsets[n] ..< offsets[n + 1]`.
     public let offsets: [Int32]
     /// Per slot: the neighbouring node.
@@ -20,6 +22,10 @@ public struct RouteSolverGraph: Sendable {
     public let reverseSlot: [Int32]
     /// Per slot: the neighbour's configuration as the node's engine holds it.
     public let configs: [NeighbourRoutingConfig]
+    /// Per slot: `reverseSlot[slot]`'s index among the neighbour's slots (its neighbour index).
+    public let reverseIndex: [Int32]
+    /// Per slot: `configs[slot].relationship`, compact, for the solver's valley-free check.
+    public let relationships: [Relationship]
     /// Per slot: false when the link is down (``init(topology:failedLinks:failedNodes:)``).
     public let slotUp: [Bool]
     /// Per node: false when the node is down.
@@ -41,6 +47,7 @@ public struct RouteSolverGraph: Sendable {
         names = topology.nodes.map(\.name)
         locals = topology.nodes.map { topology.routingConfig(for: $0, nextHop: "\($0.name):25") }
         localBoxes = locals.map(LocalConfigBox.init)
+        localRefs = localBoxes.map { Unmanaged.passUnretained($0) }
         nodeUp = topology.nodes.map { !failedNodes.contains($0.name) }
         let usable = topology.links.compactMap { link -> (Int32, Int32, TopologyLink)? in
             guard let a = index[link.a], let b = index[link.b], a != b else { return nil }
@@ -78,6 +85,8 @@ public struct RouteSolverGraph: Sendable {
         self.neighbourNode = neighbourNode
         self.reverseSlot = reverseSlot
         self.configs = configs.map { $0! }
+        relationships = self.configs.map(\.relationship)
+        reverseIndex = (0..<slots).map { reverseSlot[$0] - offsets[Int(neighbourNode[$0])] }
         self.slotUp = slotUp
         var origins: [DomainName: [Int32]] = [:]
         var domains: [DomainName] = []

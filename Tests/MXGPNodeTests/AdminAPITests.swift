@@ -5,6 +5,7 @@ import MXGPCore
 import MXGPSim
 import MXGPStore
 import MXGPTopology
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -306,6 +307,52 @@ final class FakeNode: NodeStatusProvider {
             #expect(text.contains("# HELP mxgp_routes "))
             #expect(text.contains("# TYPE mxgp_updates_in_total counter"))
         }
+    }
+
+    /// Gauges copied from the node's state are read when `/metrics` is scraped, not on a
+    /// timer: each scrape runs the hooks first, and render() alone does not.
+    @Test func gaugesAreRefreshedOnScrape() async throws {
+        let metrics = NodeMetrics()
+        let scrapes = NIOLockedValueBox(0)
+        metrics.beforeScrape {
+            let count = scrapes.withLockedValue { $0 += 1; return $0 }
+            metrics.routes(10 * count)
+        }
+        #expect(metrics.render().contains("mxgp_routes 0.0\n"))
+        #expect(scrapes.withLockedValue { $0 } == 0)
+        try await Self.withServer(FakeNode(routes: []), metrics: metrics) { client in
+            let first = try await client.request("GET", "/metrics").body
+            let second = try await client.request("GET", "/metrics").body
+            #expect(first.contains("mxgp_routes 10.0\n"))
+            #expect(second.contains("mxgp_routes 20.0\n"))
+        }
+        #expect(scrapes.withLockedValue { $0 } == 2)
+    }
+
+    /// Every answer carries `Server: mxgp-admin` and a `Date` in IMF-fixdate (RFC 9110 §5.6.7),
+    /// formatted per response (the server has no once-a-second date cache).
+    @Test func answersCarryDateAndServer() async throws {
+        try await Self.withServer(FakeNode(routes: [])) { client in
+            let response = try await client.request("GET", "/v1/node")
+            #expect(response.headers["server"] == "mxgp-admin")
+            let date = try #require(response.headers["date"])
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            let parsed = try #require(formatter.date(from: date), "\(date)")
+            #expect(abs(parsed.timeIntervalSinceNow) < 60)
+        }
+    }
+
+    @Test(arguments: [
+        (0.0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+        (784_111_777.0, "Sun, 06 Nov 1994 08:49:37 GMT"),  // RFC 9110's example
+        (1_709_251_199.9, "Thu, 29 Feb 2024 23:59:59 GMT"),
+        (1_796_256_000.0, "Thu, 03 Dec 2026 00:00:00 GMT"),
+    ])
+    func httpDates(seconds: Double, text: String) {
+        #expect(HTTPDate.string(from: Date(timeIntervalSince1970: seconds)) == text)
     }
 
     @Test func twoNodesKeepTheirOwnMetrics() {

@@ -29,13 +29,18 @@ public struct Candidate: Sendable, Hashable {
     public var price: UInt32
     public var neighbourOperator: OperatorNumber
     /// Attributes after import policy.
-    public var attributes: PathAttributes
+    public let attributes: PathAttributes
     /// The CHARGEBACK the neighbour charges per complaint about mail sent over this route.
     public var chargeback: UInt32
     /// Expected cost per message in millionths of a price unit:
     /// `price × 1,000,000 + chargeback × rate`, `rate` the node's expected complaint rate in
     /// parts per million (``ExpectedCost``).
     public private(set) var cost: UInt64
+    /// `attributes.operatorPath.count` and `attributes.draining`, kept here: the decision
+    /// compares them for every route received, and reading them through `attributes` costs two
+    /// dependent loads (a solve of the Internet's size does it tens of millions of times).
+    private let storedPathLength: UInt16
+    private let storedDraining: Bool
 
     /// Neighbour index used for the node's own domains.
     public static let ownNeighbour: Int32 = -1
@@ -49,6 +54,8 @@ public struct Candidate: Sendable, Hashable {
         self.price = price
         self.neighbourOperator = neighbourOperator
         self.attributes = attributes
+        self.storedPathLength = UInt16(clamping: attributes.operatorPath.count)
+        self.storedDraining = attributes.draining
         self.chargeback = chargeback
         self.cost = ExpectedCost.micros(price: price, chargeback: chargeback, ratePPM: complaintRate)
     }
@@ -59,10 +66,11 @@ public struct Candidate: Sendable, Hashable {
     }
 
     /// True for the node's own domain.
-    public var isOwn: Bool { neighbour == Candidate.ownNeighbour }
-    public var pathLength: Int { attributes.operatorPath.count }
+    @inlinable public var isOwn: Bool { neighbour == Candidate.ownNeighbour }
+    /// The OPERATOR_PATH's length.
+    public var pathLength: Int { Int(storedPathLength) }
     /// True when the route carries DRAINING.
-    public var isDraining: Bool { attributes.draining }
+    public var isDraining: Bool { storedDraining }
 }
 
 /// The default decision process: a list of named steps applied in order (DESIGN §2).

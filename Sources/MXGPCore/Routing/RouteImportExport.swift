@@ -59,11 +59,7 @@ public enum RouteExport {
         of best: Candidate, learnedFrom: Relationship, domain: DomainName, to index: Int, target: NeighbourRoutingConfig,
         local: LocalRoutingConfig, draining: Bool, countries: () -> [Country], carriedRefusals: (Relationship) -> [Region]
     ) -> PathAttributes? {
-        guard best.neighbour != Int32(index) else { return nil }
-        if !best.isOwn {
-            if learnedFrom != .customer && target.relationship != .customer { return nil }
-            if best.attributes.onlyToCustomer != nil && target.relationship != .customer { return nil }
-        }
+        guard best.neighbour != Int32(index), mayExport(best, learnedFrom: learnedFrom, to: target.relationship) else { return nil }
         if best.attributes.operatorPath.contains(target.operatorNumber) { return nil }
         var price = target.exportPrice
         if target.coverage.dependsOnCountry || (!local.refuseDestinations.isEmpty && !best.isOwn) {
@@ -86,13 +82,27 @@ public enum RouteExport {
         if otc == nil && target.relationship != .provider { otc = local.operatorNumber }
         // A path that would not fit OPERATOR_PATH is not exported (truncating it would drop the origin).
         guard best.attributes.operatorPath.count + 1 + prepend <= MXGPFraming.maximumPathLength else { return nil }
-        let path = Array(repeating: local.operatorNumber, count: 1 + prepend) + best.attributes.operatorPath
+        // One allocation: this runs once per route and neighbour (the solver: 40 million times).
+        var path: [OperatorNumber] = []
+        path.reserveCapacity(1 + prepend + best.attributes.operatorPath.count)
+        path.append(contentsOf: repeatElement(local.operatorNumber, count: 1 + prepend))
+        path.append(contentsOf: best.attributes.operatorPath)
         let carried = carriedRefusals(target.relationship)
         let regions = local.refuseRegions.isEmpty ? carried : carried + local.refuseRegions
         return PathAttributes(
             operatorPath: path, nextHop: target.nextHop ?? local.nextHop, price: price, onlyToCustomer: otc, communities: communities,
             regionPolicy: regions, originProof: best.attributes.originProof,
             draining: draining || best.attributes.draining, chargeback: target.exportChargeback, unknown: best.attributes.unknown)
+    }
+
+    /// Valley-free export alone (DESIGN §2): whether `best`, learned from a neighbour with
+    /// relationship `learnedFrom`, may go to a neighbour with relationship `target`. Own and
+    /// customer-learned routes go everywhere; others, and OTC routes, to customers only.
+    /// ``attributes(of:learnedFrom:domain:to:target:local:draining:countries:carriedRefusals:)``
+    /// applies it first; the solver asks it before reading the target's configuration.
+    @inline(__always)
+    public static func mayExport(_ best: Candidate, learnedFrom: Relationship, to target: Relationship) -> Bool {
+        best.isOwn || target == .customer || (learnedFrom == .customer && best.attributes.onlyToCustomer == nil)
     }
 
     /// The REGION_POLICY a node passes on with `best`: the regions whose mail none of its

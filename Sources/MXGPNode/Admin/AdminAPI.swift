@@ -140,7 +140,7 @@ public struct AdminAPI: Sendable {
         router.get(RouterPath(AdminPath.metrics)) { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: await metrics.scrape())))
         }
         return router
     }

@@ -56,7 +56,7 @@ public struct AdminServer: Service {
         self.logger = logger
     }
 
-    /// Runs one application per listener until cancelled or shut down gracefully.
+    /// Runs one server per listener until cancelled or shut down gracefully.
     public func run() async throws {
         let applications = try listeners.map {
             try Self.makeApplication(
@@ -71,20 +71,20 @@ public struct AdminServer: Service {
         for case .unixSocket(let path) in listeners { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    /// A Hummingbird application serving the API on `address` (a `Service`). For a Unix
+    /// A server for the API on `address` (a `Service`, ``AdminHTTPService``). For a Unix
     /// socket it creates the parent directory if missing and removes a stale socket file.
     /// `onServerRunning` gets the listening channel (e.g. to learn an ephemeral port).
     public static func makeApplication(
         provider: any NodeStatusProvider, metrics: NodeMetrics, address: Listener, logger: Logger,
         mail: (any MailStatusProvider)? = nil, faults: SMTPFaultSwitch? = nil, complaints: ComplaintDesk? = nil,
         nextHops: (any NextHopHealthProvider)? = nil, onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
-    ) throws -> some ApplicationProtocol {
+    ) throws -> some Service {
         if case .unixSocket(let path) = address { try prepareSocket(path: path) }
-        return Application(
-            router: AdminAPI(provider: provider, metrics: metrics, mail: mail, faults: faults, complaints: complaints, nextHops: nextHops).router(),
-            configuration: ApplicationConfiguration(address: address.bindAddress, serverName: "mxgp-admin"),
-            onServerRunning: onServerRunning,
-            logger: logger)
+        return AdminHTTPService(
+            responder: AdminAPI(
+                provider: provider, metrics: metrics, mail: mail, faults: faults, complaints: complaints, nextHops: nextHops
+            ).router().buildResponder(),
+            address: address.bindAddress, logger: logger, onServerRunning: onServerRunning)
     }
 
     /// Makes `path` bindable: creates its directory, removes a leftover socket file. Refuses

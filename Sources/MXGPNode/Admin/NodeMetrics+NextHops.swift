@@ -3,7 +3,7 @@ import MXGPCore
 import Prometheus
 
 /// Per-next-hop metrics (see the table on ``NodeMetrics``): the state and consecutive
-/// failures of each configured neighbour, copied from `GET /v1/nexthops` every second by the
+/// failures of each configured neighbour, copied from `GET /v1/nexthops` on every scrape by the
 /// metrics refresher, and each next hop's delivery latency as deliveries finish.
 extension NodeMetrics {
     /// Sets `mxgp_nexthop_state{neighbour=…}` (0 healthy, 1 penalised, 2 down, 3 degraded) and

@@ -202,8 +202,24 @@ public final class NodeMetrics: Sendable {
 
     // MARK: Output
 
-    /// The Prometheus text exposition of every metric.
+    /// The Prometheus text exposition of every metric, as they are now (gauges refreshed on
+    /// scrape keep their last values: ``scrape()`` refreshes them first).
     public func render() -> String { registry.emitToString() }
+
+    /// Work that brings gauges up to date, run before every scrape (``beforeScrape(_:)``).
+    private let scrapeHooks = NIOLockedValueBox<[@Sendable () async -> Void]>([])
+
+    /// Runs `refresh` before every ``scrape()``: gauges copied from the node's state are read
+    /// when someone asks, so an idle node has no timer for them.
+    public func beforeScrape(_ refresh: @escaping @Sendable () async -> Void) {
+        scrapeHooks.withLockedValue { $0.append(refresh) }
+    }
+
+    /// Refreshes the gauges (``beforeScrape(_:)``), then renders every metric: `GET /metrics`.
+    public func scrape() async -> String {
+        for refresh in scrapeHooks.withLockedValue({ $0 }) { await refresh() }
+        return render()
+    }
 
     // MARK: Descriptors
 

@@ -32,15 +32,16 @@ public final class DeliveryEngine: Service, Sendable {
         /// Next hops whose recent deliveries are slow (tried after the healthy ones).
         var slow: SlowNextHops
         /// The last look found the queue empty and nothing in flight: the periodic tick looks
-        /// again only every few seconds (new mail and route changes wake the engine anyway),
-        /// so a thousand idle lab nodes do not each query their store four times a second.
+        /// again only after half a minute, as a safety net (new mail and route changes wake the
+        /// engine, and an empty queue has no retry due), so a thousand idle lab nodes do not
+        /// each query their store four times a second.
         var idle = false
         /// Engine time of the next queue-depth sample (see `drain()`).
         var nextSample: Duration = .zero
     }
-    /// Ticks of 250 ms between looks at an idle queue.
-    static let idleTicks = 20
-    /// The clock of retries and idle looks: every 250 ms while busy, after 5 s while idle.
+    /// Ticks of 250 ms between looks at an idle queue (30 s).
+    static let idleTicks = 120
+    /// The clock of retries and idle looks: every 250 ms while busy, after 30 s while idle.
     private let ticker = IdleTicker()
     /// The deliveries running now, children of `run()`.
     private let work = ServiceWork()
