@@ -219,6 +219,10 @@ public struct NodeConfig: Hashable, Sendable {
         public var slowNextHop: Duration?
         /// How long a degraded next hop is avoided before a probe delivery. Production 60 s, lab 10 s.
         public var slowNextHopRetry: Duration
+        /// How long route changes are gathered before they are sent, like BGP's MRAI (0: sent
+        /// after the events being handled). Big labs set it, so a node joining a thousand
+        /// others does not cost one UPDATE per domain and neighbour.
+        public var advertisementInterval: Duration = .zero
 
         /// Creates timers.
         public init(

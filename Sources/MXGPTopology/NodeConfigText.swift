@@ -51,6 +51,9 @@ extension NodeConfig {
         if timers.slowNextHopRetry != defaults.slowNextHopRetry {
             lines.append("  slow-next-hop-retry: \(T.duration(timers.slowNextHopRetry))")
         }
+        if timers.advertisementInterval != defaults.advertisementInterval {
+            lines.append("  advertisement-interval: \(T.duration(timers.advertisementInterval))")
+        }
         if let tls {
             lines += ["tls:", "  certificate: \(T.scalar(tls.certificate))", "  key: \(T.scalar(tls.key))", "  ca: \(T.scalar(tls.ca))"]
             if let keyLog = tls.keyLog { lines.append("  key-log: \(T.scalar(keyLog))") }

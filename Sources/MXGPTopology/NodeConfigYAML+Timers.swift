@@ -62,6 +62,10 @@ extension NodeConfigReader {
                                                                         fix: "use a duration from 100ms to 24h, like 60s (lab: 10s)") {
             timers.slowNextHopRetry = .milliseconds(ms)
         }
+        if let node = values["advertisement-interval"], let ms = duration(node, "timers.advertisement-interval", range: 0...60_000,
+                                                                           fix: "use a duration up to 60s, like 0 (send at once) or 500ms") {
+            timers.advertisementInterval = .milliseconds(ms)
+        }
         return timers
     }
 

@@ -31,7 +31,7 @@ public enum NodeConfigParser {
     /// Keys of a neighbour's `contract`.
     public static let contractKeys = ["price", "covers", "chargeback", "rate-limit", "max-size"]
     /// Keys of `timers`.
-    public static let timerKeys = ["profile", "hold", "connect-retry", "connect-retry-max", "connect-retry-reset", "fast-liveness", "slow-next-hop", "slow-next-hop-retry"]
+    public static let timerKeys = ["profile", "hold", "connect-retry", "connect-retry-max", "connect-retry-reset", "fast-liveness", "slow-next-hop", "slow-next-hop-retry", "advertisement-interval"]
     /// Keys of `tls`.
     public static let tlsKeys = ["certificate", "key", "ca"]
     /// Optional keys of `tls`.

@@ -30,10 +30,16 @@ import Testing
     }
 
     @Test(arguments: [(7, true), (200, true), (201, false), (1000, false)])
-    func bigLabsGetScaledTimers(nodes: Int, fast: Bool) {
+    func bigLabsGetScaledTimers(nodes: Int, fast: Bool) throws {
         let timers = LabPlanner.timers(nodeCount: nodes)
         #expect((timers.fastLivenessMilliseconds != nil) == fast)
         #expect(timers.holdTime == (fast ? NodeConfig.Timers.lab.holdTime : LabPlanner.bigLabHoldTime))
+        #expect(timers.advertisementInterval == (fast ? .zero : LabPlanner.bigLabAdvertisementInterval))
+        // The node reads back what the lab writes.
+        var config = try NodeConfig.parse(yaml: "name: up1\noperator: 100\nregion: US\nrole: upstream\nsmtp-endpoint: 192.0.2.1:25\n")
+        config.timers = timers
+        #expect(config.yamlText.contains("  advertisement-interval: 1s\n") == !fast)
+        #expect(try NodeConfig.parse(yaml: config.yamlText).timers == timers)
     }
 
     @Test func hostLimitsGrowWithTheLab() {

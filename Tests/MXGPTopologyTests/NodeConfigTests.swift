@@ -145,6 +145,8 @@ let nodeConfigErrorCases: [NodeConfigErrorCase] = [
           fragment: "timers.slow-next-hop is \"5ms\"", line: 9, fixFragment: "use off or a delivery latency"),
     .init(label: "slow next hop retry too short", yaml: nodeYAML(extra: ["timers: { slow-next-hop-retry: 10ms }"]), kind: .badTimer,
           fragment: "timers.slow-next-hop-retry is \"10ms\"", line: 9, fixFragment: "from 100ms to 24h"),
+    .init(label: "advertisement interval too long", yaml: nodeYAML(extra: ["timers: { advertisement-interval: 2m }"]), kind: .badTimer,
+          fragment: "timers.advertisement-interval is \"2m\"", line: 9, fixFragment: "up to 60s"),
     .init(label: "profile typo", yaml: nodeYAML(extra: ["timers: { profile: prod }"]), kind: .badTimer, fragment: "timers.profile \"prod\"",
           line: 9, fixFragment: "did you mean \"production\"?"),
     .init(label: "tls without key", yaml: nodeYAML(extra: ["tls:", "  certificate: a.pem", "  ca: ca.pem"]), kind: .missingKey,

@@ -14,15 +14,21 @@ public enum LabPlanner {
     public static let bigLabNodes = 200
     /// Hold time of big labs' nodes (keepalive every 5 s).
     public static let bigLabHoldTime: UInt16 = 15
+    /// How long big labs' nodes gather route changes before sending them (BGP's MRAI).
+    public static let bigLabAdvertisementInterval: Duration = .seconds(1)
 
     /// The session timers of a lab's nodes. Small labs: the lab profile with fast liveness
     /// (a silent neighbour is noticed within a second). Big labs (over ``bigLabNodes`` nodes):
     /// no fast liveness and a 15 s hold time, so a thousand idle nodes' keepalives stay far
-    /// below a core (a paused node is noticed after up to 15 s instead).
+    /// below a core (a paused node is noticed after up to 15 s instead), and route changes
+    /// gathered for a second before they are sent, so the domains of nodes joining one after
+    /// another share UPDATEs instead of costing one each on every link (a change then takes
+    /// up to a second more per hop).
     public static func timers(nodeCount: Int) -> NodeConfig.Timers {
         var timers = NodeConfig.Timers.lab
         if nodeCount > bigLabNodes {
             timers.holdTime = bigLabHoldTime
+            timers.advertisementInterval = bigLabAdvertisementInterval
         } else {
             timers.fastLivenessMilliseconds = fastLivenessMilliseconds
         }

@@ -22,6 +22,7 @@ extension PeeringSettings {
                     session: config.sessionConfiguration(for: neighbour), maxDomains: neighbour.maxDomains,
                     maxDomainsAction: neighbour.maxDomainsAction)
             },
-            listen: config.listen.mxgp, tls: tls, originValidator: originValidator, overload: config.overload)
+            listen: config.listen.mxgp, tls: tls, advertisementInterval: config.timers.advertisementInterval, originValidator: originValidator,
+            overload: config.overload)
     }
 }
