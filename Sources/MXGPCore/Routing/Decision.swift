@@ -32,15 +32,17 @@ public struct Candidate: Sendable, Hashable {
     public let attributes: PathAttributes
     /// The CHARGEBACK the neighbour charges per complaint about mail sent over this route.
     public var chargeback: UInt32
+    /// `attributes.operatorPath.count` and `attributes.draining`, kept here: the decision
+    /// compares them for every route received, and reading them through `attributes` costs two
+    /// dependent loads (a solve of the Internet's size does it tens of millions of times).
+    /// Declared before `cost`, they fill the padding after `chargeback`: a candidate stays 40
+    /// bytes, like before they were kept.
+    private let storedPathLength: UInt16
+    private let storedDraining: Bool
     /// Expected cost per message in millionths of a price unit:
     /// `price × 1,000,000 + chargeback × rate`, `rate` the node's expected complaint rate in
     /// parts per million (``ExpectedCost``).
     public private(set) var cost: UInt64
-    /// `attributes.operatorPath.count` and `attributes.draining`, kept here: the decision
-    /// compares them for every route received, and reading them through `attributes` costs two
-    /// dependent loads (a solve of the Internet's size does it tens of millions of times).
-    private let storedPathLength: UInt16
-    private let storedDraining: Bool
 
     /// Neighbour index used for the node's own domains.
     public static let ownNeighbour: Int32 = -1
