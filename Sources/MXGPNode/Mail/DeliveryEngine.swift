@@ -179,9 +179,12 @@ public final class DeliveryEngine: Service, Sendable {
         }
         guard sampleDue else { return }
         if let depth = try? await store.queueDepth() {
-            state.withLockedValue { $0.idle = depth == 0 && $0.inFlight.isEmpty }
             metrics?.queueDepth(depth)
-            if let status = await peering.overloadSample(queueDepth: depth) { metrics?.draining(status.draining) }
+            let status = await peering.overloadSample(queueDepth: depth)
+            if let status { metrics?.draining(status.draining) }
+            // A draining node is not idle: it withdraws DRAINING only when a sample finds the
+            // load back below its watermarks, so it keeps sampling every tick until then.
+            state.withLockedValue { $0.idle = depth == 0 && $0.inFlight.isEmpty && status?.draining != true }
         }
         await returnBounces()
     }
