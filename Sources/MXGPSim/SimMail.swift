@@ -25,6 +25,12 @@ public struct SimMailTimers: Sendable, Hashable {
 
     public init() {}
 
+    /// Takes the timers a topology sets for every node of its lab (`timers:`).
+    public mutating func apply(_ timers: TopologyTimers) {
+        if let limit = timers.slowNextHop { slowNextHop = limit.duration }
+        if let retry = timers.slowNextHopRetry { slowNextHopRetry = retry }
+    }
+
     /// A fresh slow-next-hop rule with these timers.
     var slowNextHops: SlowNextHops { SlowNextHops(limit: slowNextHop, retryAfter: slowNextHopRetry) }
 }

@@ -158,6 +158,7 @@ public final class Simulation {
         for n in nodes.indices where nodes[n].up {
             schedule(.start(node: n), at: .zero)
         }
+        mailTimers.apply(topology.timers)
         for n in topology.nodes.indices {
             let neighbours = topology.neighbours(of: topology.nodes[n].name)
             mail.append(SimNodeMail(health: NextHopHealth(base: mailTimers.nextHopPenalty, cap: .seconds(300)), slow: mailTimers.slowNextHops))

@@ -50,18 +50,8 @@ extension NodeConfigReader {
            let ms = duration(node, "timers.fast-liveness", range: 10...65_535, fix: "use off or an interval from 10ms to 65535ms, like 200ms") {
             timers.fastLivenessMilliseconds = UInt16(ms)
         }
-        if let node = values["slow-next-hop"] {
-            if NodeConfigReader.isOff(node) {
-                timers.slowNextHop = nil
-            } else if let ms = duration(node, "timers.slow-next-hop", range: 10...3_600_000,
-                                        fix: "use off or a delivery latency from 10ms to 1h, like 10s (lab: 1s)") {
-                timers.slowNextHop = .milliseconds(ms)
-            }
-        }
-        if let node = values["slow-next-hop-retry"], let ms = duration(node, "timers.slow-next-hop-retry", range: 100...86_400_000,
-                                                                        fix: "use a duration from 100ms to 24h, like 60s (lab: 10s)") {
-            timers.slowNextHopRetry = .milliseconds(ms)
-        }
+        if let node = values["slow-next-hop"], let limit = context.slowNextHop(node) { timers.slowNextHop = limit.duration }
+        if let node = values["slow-next-hop-retry"], let retry = context.slowNextHopRetry(node) { timers.slowNextHopRetry = retry }
         if let node = values["advertisement-interval"], let ms = duration(node, "timers.advertisement-interval", range: 0...60_000,
                                                                            fix: "use a duration up to 60s, like 0 (send at once) or 500ms") {
             timers.advertisementInterval = .milliseconds(ms)
@@ -69,12 +59,8 @@ extension NodeConfigReader {
         return timers
     }
 
-    /// A duration in milliseconds (``DurationText``: `250ms`, `2s`, `5m`, `1h`, a plain number
-    /// of seconds) within `range`.
+    /// A duration in milliseconds within `range` (``YAMLContext/duration(_:_:range:fix:)``).
     mutating func duration(_ node: Node, _ path: String, range: ClosedRange<Int64>, fix: String) -> Int64? {
-        guard let text = context.scalar(node, path, example: "1s") else { return nil }
-        if let ms = DurationText.milliseconds(text), range.contains(ms) { return ms }
-        context.error(.badTimer, line: YAMLContext.line(of: node), "\(path) is \"\(text)\", which is not a duration in range", fix: fix)
-        return nil
+        context.duration(node, path, range: range, fix: fix)
     }
 }

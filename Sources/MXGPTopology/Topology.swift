@@ -12,6 +12,8 @@ public struct Topology: Hashable, Sendable {
     public var originValidation: TopologyOriginValidation?
     /// Settings of the topology's Postfix nodes (`postfix:`); each node may override keys.
     public var postfix: PostfixSettings = PostfixSettings()
+    /// Timers for every node of the lab (`timers:`), over the lab's own.
+    public var timers = TopologyTimers()
 
     /// A Postfix node's effective settings: the topology's `postfix:` with the node's own over it.
     public func postfixSettings(of node: String) -> PostfixSettings {

@@ -18,7 +18,7 @@ import Yams
 /// after an error and reports up to ``ConfigFileErrors/reportLimit`` of them at once.
 public enum TopologyParser {
     /// Keys at the top of a topology file.
-    public static let topologyKeys = ["name", "nodes", "links", "origin-validation", "postfix"]
+    public static let topologyKeys = ["name", "nodes", "links", "origin-validation", "postfix", "timers"]
     /// Keys of a node.
     public static let nodeKeys = ["role", "operator", "region", "domains", "hijack", "policy", "refuse-regions", "overload",
                                    "countries", "refuse-destinations", "expected-complaint-rate", "complaint-rate-weight", "mta", "postfix"]
@@ -122,6 +122,7 @@ struct Reader {
         if let node = values["links"] { topology.links = links(from: node, nodes: topology.nodes) }
         if let node = values["origin-validation"] { topology.originValidation = originValidation(from: node, declared: declaredNames) }
         if let node = values["postfix"], let settings = PostfixYAML.settings(node, "postfix", context: &context) { topology.postfix = settings }
+        if let node = values["timers"] { topology.timers = timers(from: node) }
         checkMTAs(topology, postfixLine: YAMLContext.line(of: values["postfix"]))
         // Contracts by country and refused destinations go by the registry's countries.
         if topology.usesCountries && topology.originValidation == nil { topology.originValidation = TopologyOriginValidation() }

@@ -29,6 +29,7 @@ extension Topology {
         if let validation = originValidation {
             out += "origin-validation:\n" + (validation.leaveOut.isEmpty ? "  leave-out: []\n" : "  leave-out: [\(validation.leaveOut.joined(separator: ", "))]\n")
         }
+        if let line = timers.yamlLine { out += line + "\n" }
         out += "links:\n"
         for link in links {
             var fields = ["a: \(link.a)", "b: \(link.b)", "relationship: \(link.aRole.rawValue)"]

@@ -105,7 +105,7 @@ public enum LabPlanner {
                 // bridged packets to addresses outside a network's subnet; overlays know only theirs).
                 nextHop: interface.map { HostPort(host: $0.address, port: NodeConfig.defaultSMTPPort) })
         }
-        let timers = timers(nodeCount: topology.nodes.count)
+        let timers = topology.timers.applied(to: timers(nodeCount: topology.nodes.count))
         var config = NodeConfig(
             name: node.name, operatorNumber: node.operatorNumber, region: node.region, role: node.role, domains: node.domains,
             listen: NodeConfig.Listen(admin: layout.adminSocket(node.name)),
