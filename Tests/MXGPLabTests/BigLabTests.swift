@@ -29,6 +29,25 @@ import Testing
         #expect(steps.allSatisfy { $0.file == nil || $0.argv.last == $0.file!.name })
     }
 
+    /// Host steps run first and alone; each namespace's steps stay in order in one lane (its
+    /// addresses before its chains); every step is in exactly one place.
+    @Test func setupLanesKeepEachNamespaceInOrder() throws {
+        let plan = try LabPlanTests.quickstart()
+        let steps = NetnsBatch.steps(NetnsCommands.setup(plan), folder: "/f")
+        let lanes = NetnsBatch.lanes(steps)
+        #expect(lanes.host.map(\.argv) == [["ip", "-batch", "/f/host.ip"]])
+        #expect(lanes.namespaces.count == plan.nodes.count)
+        for lane in lanes.namespaces {
+            #expect(lane.map { $0.argv[0...1].joined(separator: " ") } == ["ip -n", "ip netns"])
+            #expect(Set(lane.compactMap(\.namespace)).count == 1 && lane.allSatisfy { $0.namespace != nil })
+        }
+        #expect(lanes.rest.isEmpty)
+        #expect(lanes.host.count + lanes.namespaces.joined().count + lanes.rest.count == steps.count)
+        // Veth pairs are created in their namespaces: nothing is moved from the host's.
+        #expect(lanes.host.first?.file?.text.contains("link set ") == false)
+        #expect(lanes.host.first?.file?.text.contains("link add ") == true)
+    }
+
     @Test(arguments: [(7, true), (200, true), (201, false), (1000, false)])
     func bigLabsGetScaledTimers(nodes: Int, fast: Bool) throws {
         let timers = LabPlanner.timers(nodeCount: nodes)

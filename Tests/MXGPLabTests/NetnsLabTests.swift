@@ -48,9 +48,6 @@ import Glibc
     static func expectNothingLeft(_ name: String, _ controller: LabController, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let namespaces = await NetnsBackend(binary: "", directory: controller.directory).namespaces(prefix: "mxgp-\(name)-")
         #expect(namespaces.isEmpty, "namespaces left: \(namespaces)", sourceLocation: sourceLocation)
-        let tag = LabPlanner.shortTag(name)
-        let links = await ProcessRunner().run(["ip", "-o", "link", "show"]).stdout
-        #expect(!links.contains("mxgp-\(tag)-"), "veths left", sourceLocation: sourceLocation)
         let processes = await ProcessRunner().run(["pgrep", "-f", controller.directory.labPath(name)]).stdout
         #expect(processes.isEmpty, "node processes left: \(processes)", sourceLocation: sourceLocation)
         #expect(!FileManager.default.fileExists(atPath: controller.directory.labPath(name)), sourceLocation: sourceLocation)

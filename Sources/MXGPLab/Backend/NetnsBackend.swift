@@ -51,13 +51,66 @@ public struct NetnsBackend: LabBackend {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let steps = NetnsBatch.steps(setup, folder: folder)
         progress("creating \(plan.nodes.count) namespaces and \(plan.links.count) links (\(setup.count) commands in \(steps.count) batches)")
-        for step in steps {
-            if let file = step.file { try file.text.write(toFile: file.name, atomically: false, encoding: .utf8) }
-            try await runner.check(step.argv, timeout: .seconds(120))
+        let setupStarted = ContinuousClock.now
+        let lanes = NetnsBatch.lanes(steps)
+        for step in lanes.host { try await run(step) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var pending = lanes.namespaces.makeIterator()
+            func next() -> Bool {
+                guard let lane = pending.next() else { return false }
+                group.addTask { for step in lane { try await run(step) } }
+                return true
+            }
+            for _ in 0..<Self.setupLanes where next() {}
+            while try await group.next() != nil { _ = next() }
+        }
+        for step in lanes.rest { try await run(step) }
+        if plan.nodes.count > LabPlanner.bigLabNodes { progress("set up in \(Lab.seconds(ContinuousClock.now - setupStarted))") }
+        // Every mxgp node from one launcher script: a thousand nodes start within seconds
+        // instead of one spawn at a time while the running ones already exchange routes.
+        let postfix = plan.nodes.filter { plan.runsPostfix($0.name) }
+        let mxgp = plan.nodes.filter { !plan.runsPostfix($0.name) }
+        let started = ContinuousClock.now
+        if !mxgp.isEmpty {
+            let script = "\(folder)/launch.sh"
+            try (mxgp.map { launchLine(plan, node: $0) }.joined(separator: "\n") + "\n").write(toFile: script, atomically: false, encoding: .utf8)
+            try await recordPIDs(plan, launcherOutput: runner.check(["bash", script], timeout: .seconds(300)), expected: mxgp.map(\.name))
         }
         try? FileManager.default.removeItem(atPath: folder)
-        for node in plan.nodes {
+        for node in postfix {
             try await start(plan, node: node.name)
+        }
+        if plan.nodes.count > LabPlanner.bigLabNodes { progress("started \(plan.nodes.count) nodes in \(Lab.seconds(ContinuousClock.now - started))") }
+    }
+
+    /// How many namespaces are configured side by side: their `ip` and `iptables-restore`
+    /// processes mostly wait for the kernel (a new namespace's tables), not for a core.
+    static let setupLanes = 8
+
+    /// Runs one setup step, writing its batch file first.
+    func run(_ step: NetnsBatch.Step) async throws {
+        if let file = step.file { try file.text.write(toFile: file.name, atomically: false, encoding: .utf8) }
+        try await runner.check(step.argv, timeout: .seconds(120))
+    }
+
+    /// The shell line that starts mxgp node `node` in its namespace, detached (`setsid`, its
+    /// output to its log, no descriptor of the caller), and prints `NAME PID`.
+    func launchLine(_ plan: LabPlan, node: PlannedNode) -> String {
+        let q = LabShell.quoted
+        return "ip netns exec \(q(node.namespace)) setsid \(q(binary)) node --config \(q(plan.layout.configPath(node.name))) "
+            + ">>\(q(directory.logPath(plan.name, node.name))) 2>&1 </dev/null & echo \"\(node.name) $!\""
+    }
+
+    /// Writes the pid file of every node in a launcher's `NAME PID` lines; all of `expected` must be there.
+    func recordPIDs(_ plan: LabPlan, launcherOutput output: String, expected: [String]) throws {
+        var pids: [String: Int32] = [:]
+        for line in output.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let pid = Int32(fields[1]) { pids[String(fields[0])] = pid }
+        }
+        for name in expected {
+            guard let pid = pids[name] else { throw LabError("could not start node \(name): the launcher printed \(output.debugDescription)") }
+            try "\(pid)\n".write(toFile: directory.pidPath(plan.name, name), atomically: true, encoding: .utf8)
         }
     }
 
@@ -81,13 +134,6 @@ public struct NetnsBackend: LabBackend {
             for command in NetnsCommands.teardown(node) {
                 let result = await runner.run(command)
                 if !result.succeeded { failures.append(CommandFailure(argv: command, result: result).description) }
-            }
-        }
-        // veths created but not yet moved into a namespace (an up interrupted half-way).
-        let hostLinks = await hostLinkNames()
-        for link in plan.links {
-            for name in [link.creationNames.a, link.creationNames.b] where hostLinks.contains(name) {
-                _ = await runner.run(["ip", "link", "del", name])
             }
         }
         guard failures.isEmpty else { throw LabError("down left things behind: " + failures.joined(separator: "; ")) }
@@ -149,13 +195,7 @@ public struct NetnsBackend: LabBackend {
         }
         // The runner's spawner passes no descriptor but 0, 1 and 2, which the launcher points
         // away from its own pipes: the node holds no test listener or pipe of this process.
-        let script = #"ip netns exec "$1" setsid "$2" node --config "$3" >>"$4" 2>&1 </dev/null & echo $!"#
-        let output = try await runner.check(["bash", "-c", script, "mxgp-launch", planned.namespace, binary,
-                                             plan.layout.configPath(node), log])
-        guard let pid = Int32(output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw LabError("could not start node \(node): the launcher printed \(output.debugDescription)")
-        }
-        try "\(pid)\n".write(toFile: directory.pidPath(plan.name, node), atomically: true, encoding: .utf8)
+        try recordPIDs(plan, launcherOutput: await runner.check(["bash", "-c", launchLine(plan, node: planned)]), expected: [node])
     }
 
     public func state(_ plan: LabPlan, node: String) async -> NodeProcessState {
@@ -224,17 +264,6 @@ public struct NetnsBackend: LabBackend {
             guard stat("/proc/\(entry)/ns/net", &info) == 0, inodes.contains(UInt64(info.st_ino)) else { return nil }
             return pid
         }
-    }
-
-    /// The names of the host namespace's network interfaces (one `ip -o link show`).
-    func hostLinkNames() async -> Set<String> {
-        let result = await runner.run(["ip", "-o", "link", "show"], timeout: .seconds(10))
-        // "12: mxgp-ab12-3a@mxgp-ab12-3b: <BROADCAST,…" — the name is the second field, before any '@'.
-        return Set(result.stdout.split(separator: "\n").compactMap { line in
-            let fields = line.split(separator: " ", maxSplits: 2)
-            guard fields.count > 1 else { return nil }
-            return String(fields[1].split(separator: "@").first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: ":"))
-        })
     }
 
     func namespaceExists(_ namespace: String) async -> Bool {

@@ -14,6 +14,24 @@ public enum NetnsBatch {
         public var argv: [String]
         /// The batch file to write before the step runs (its name is the argv's last element).
         public var file: BatchFile?
+        /// The namespace the step configures; nil for host steps and anything else.
+        public var namespace: String? = nil
+    }
+
+    /// How `steps` (in ``steps(_:folder:)``'s order) may run: the host steps one after
+    /// another first (they create what the rest configures), then each namespace's steps in
+    /// order, the namespaces side by side, then anything else one after another.
+    public static func lanes(_ steps: [Step]) -> (host: [Step], namespaces: [[Step]], rest: [Step]) {
+        let firstNamespaced = steps.firstIndex { $0.namespace != nil } ?? steps.count
+        var order: [String] = []
+        var byNamespace: [String: [Step]] = [:]
+        var rest: [Step] = []
+        for step in steps[firstNamespaced...] {
+            guard let namespace = step.namespace else { rest.append(step); continue }
+            if byNamespace[namespace] == nil { order.append(namespace) }
+            byNamespace[namespace, default: []].append(step)
+        }
+        return (Array(steps[..<firstNamespaced]), order.map { byNamespace[$0]! }, rest)
     }
 
     /// A batch file: where it goes and what it says.
@@ -54,14 +72,15 @@ public enum NetnsBatch {
         for namespace in namespaces {
             if let lines = perNamespace[namespace] {
                 let name = "\(folder)/\(namespace).ip"
-                steps.append(Step(argv: ["ip", "-n", namespace, "-batch", name], file: BatchFile(name: name, text: lines.joined(separator: "\n") + "\n")))
+                steps.append(Step(argv: ["ip", "-n", namespace, "-batch", name], file: BatchFile(name: name, text: lines.joined(separator: "\n") + "\n"),
+                                  namespace: namespace))
             }
         }
         for namespace in namespaces {
             if let rules = chains[namespace] {
                 let name = "\(folder)/\(namespace).iptables"
                 steps.append(Step(argv: ["ip", "netns", "exec", namespace, "iptables-restore", "-w", "--noflush", name],
-                                  file: BatchFile(name: name, text: "*filter\n" + restoreText(rules) + "COMMIT\n")))
+                                  file: BatchFile(name: name, text: "*filter\n" + restoreText(rules) + "COMMIT\n"), namespace: namespace))
             }
         }
         return steps + other.map { Step(argv: $0, file: nil) }

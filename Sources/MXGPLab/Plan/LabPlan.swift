@@ -121,11 +121,6 @@ public struct PlannedLink: Sendable, Hashable {
     public var b: String
     /// The link's /29, e.g. `10.77.0.0/29`.
     public var subnet: String
-    /// The veth names used while creating the pair in the host namespace (`mxgp-<tag>-<i>a|b`),
-    /// renamed to the interface names once moved into the node namespaces.
-    public var creationNames: (a: String, b: String) { (creationA, creationB) }
-    var creationA: String
-    var creationB: String
     /// Impairment applied when the lab comes up.
     public var impairment: LinkImpairment?
 

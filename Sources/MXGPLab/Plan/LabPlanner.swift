@@ -54,10 +54,8 @@ public enum LabPlanner {
         guard topology.links.count <= LabAddressing.maximumLinks, topology.nodes.count <= LabAddressing.maximumNodes else {
             throw LabPlanError(description: "topology \(topology.name) is too large for a lab: at most \(LabAddressing.maximumLinks) links and \(LabAddressing.maximumNodes) nodes")
         }
-        let tag = shortTag(topology.name)
         let links = topology.links.enumerated().map { index, link in
-            PlannedLink(index: index, a: link.a, b: link.b, subnet: LabAddressing.linkSubnet(index, block: block),
-                        creationA: "mxgp-\(tag)-\(index)a", creationB: "mxgp-\(tag)-\(index)b", impairment: link.impairment)
+            PlannedLink(index: index, a: link.a, b: link.b, subnet: LabAddressing.linkSubnet(index, block: block), impairment: link.impairment)
         }
         let serviceAddress = Dictionary(uniqueKeysWithValues: topology.nodes.enumerated().map { ($1.name, LabAddressing.serviceAddress($0)) })
         let nodes = topology.nodes.enumerated().map { index, node in
@@ -122,13 +120,5 @@ public enum LabPlanner {
         config.refuseDestinations = node.refuseDestinations
         config.complaintRate = node.complaintRate
         return config
-    }
-
-    /// Four hex digits from the lab name (FNV-1a), so concurrent labs create distinct veth names.
-    static func shortTag(_ name: String) -> String {
-        var hash: UInt32 = 2_166_136_261
-        for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        let text = String(hash & 0xffff, radix: 16)
-        return String(repeating: "0", count: 4 - text.count) + text
     }
 }
