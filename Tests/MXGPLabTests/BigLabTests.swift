@@ -38,7 +38,7 @@ import Testing
         #expect(lanes.host.map(\.argv) == [["ip", "-batch", "/f/host.ip"]])
         #expect(lanes.namespaces.count == plan.nodes.count)
         for lane in lanes.namespaces {
-            #expect(lane.map { $0.argv[0...1].joined(separator: " ") } == ["ip -n", "ip netns"])
+            #expect(lane.map { $0.argv[0...2].joined(separator: " ") } == ["ip", "iptables-restore"].map { "nsenter --net=/run/netns/\(lane[0].namespace!) \($0)" })
             #expect(Set(lane.compactMap(\.namespace)).count == 1 && lane.allSatisfy { $0.namespace != nil })
         }
         #expect(lanes.rest.isEmpty)

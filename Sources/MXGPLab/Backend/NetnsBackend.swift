@@ -97,7 +97,7 @@ public struct NetnsBackend: LabBackend {
     /// output to its log, no descriptor of the caller), and prints `NAME PID`.
     func launchLine(_ plan: LabPlan, node: PlannedNode) -> String {
         let q = LabShell.quoted
-        return "ip netns exec \(q(node.namespace)) setsid \(q(binary)) node --config \(q(plan.layout.configPath(node.name))) "
+        return NetnsCommands.enter(node.namespace).map(q).joined(separator: " ") + " setsid \(q(binary)) node --config \(q(plan.layout.configPath(node.name))) "
             + ">>\(q(directory.logPath(plan.name, node.name))) 2>&1 </dev/null & echo \"\(node.name) $!\""
     }
 

@@ -2,9 +2,9 @@
 /// thousand-node lab spends seconds, not minutes, spawning `ip` and `iptables`.
 ///
 /// Three kinds of command, each kept in its original order within its group:
-/// host `ip` commands (namespaces, veth pairs, moving veths) become one `ip -batch`;
-/// a namespace's `ip -n NS …` commands become one `ip -n NS -batch` per namespace; a
-/// namespace's iptables chain commands become one `iptables-restore --noflush` per namespace.
+/// host `ip` commands (namespaces, veth pairs) become one `ip -batch`; a namespace's
+/// `ip -n NS …` commands become one `ip -batch` per namespace and its iptables chain commands
+/// one `iptables-restore --noflush`, both entered with ``NetnsCommands/enter(_:)``.
 /// Host commands run first (every namespace and veth exists before it is configured), then
 /// each namespace's addresses and routes, then its chains. Anything else runs as it is, last.
 public enum NetnsBatch {
@@ -72,14 +72,14 @@ public enum NetnsBatch {
         for namespace in namespaces {
             if let lines = perNamespace[namespace] {
                 let name = "\(folder)/\(namespace).ip"
-                steps.append(Step(argv: ["ip", "-n", namespace, "-batch", name], file: BatchFile(name: name, text: lines.joined(separator: "\n") + "\n"),
+                steps.append(Step(argv: NetnsCommands.enter(namespace) + ["ip", "-batch", name], file: BatchFile(name: name, text: lines.joined(separator: "\n") + "\n"),
                                   namespace: namespace))
             }
         }
         for namespace in namespaces {
             if let rules = chains[namespace] {
                 let name = "\(folder)/\(namespace).iptables"
-                steps.append(Step(argv: ["ip", "netns", "exec", namespace, "iptables-restore", "-w", "--noflush", name],
+                steps.append(Step(argv: NetnsCommands.enter(namespace) + ["iptables-restore", "-w", "--noflush", name],
                                   file: BatchFile(name: name, text: "*filter\n" + restoreText(rules) + "COMMIT\n"), namespace: namespace))
             }
         }

@@ -40,6 +40,15 @@ public enum NetnsCommands {
         [["ip", "netns", "del", node.namespace]]
     }
 
+    /// The prefix that runs a command in `namespace`'s network namespace and nothing more:
+    /// `nsenter --net`. `ip netns exec` (and `ip -n`) also make a mount namespace with the
+    /// namespace's own /sys, copying every mount of the host, whose /run/netns holds one per lab
+    /// node: in a thousand-node lab that made each start take 80 ms instead of a few. Nodes and
+    /// iptables-restore need only the network namespace.
+    public static func enter(_ namespace: String) -> [String] {
+        ["nsenter", "--net=/run/netns/\(namespace)"]
+    }
+
     /// Runs `argv` inside a node's namespace.
     public static func exec(_ node: PlannedNode, _ argv: [String]) -> [String] {
         ["ip", "netns", "exec", node.namespace] + argv
