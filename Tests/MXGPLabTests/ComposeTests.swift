@@ -124,7 +124,7 @@ import Glibc
         var files = ["docker-compose.yml": ComposeFiles.composeYAML(plan, topologyFile: "Labs/\(lab).yaml"),
                      ComposeFiles.topologyFile: ComposeFiles.topologyCopy(plan, text: source)]
         for node in plan.nodes {
-            files["nodes/\(node.name).yaml"] = node.config.yamlText
+            files[ComposeFiles.configFile(node.name)] = node.config.yamlText
             files["nodes/\(node.name).sh"] = ComposeFiles.entrypoint(plan, node: node)
         }
         for (name, text) in files.sorted(by: { $0.key < $1.key }) {

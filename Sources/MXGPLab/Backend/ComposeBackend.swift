@@ -57,7 +57,7 @@ public struct ComposeBackend: ContainerLabBackend {
         try fm.createDirectory(atPath: "\(folder)/nodes", withIntermediateDirectories: true)
         for node in plan.nodes {
             try ComposeFiles.entrypoint(plan, node: node, swarm: swarm).write(toFile: "\(folder)/\(ComposeFiles.entrypointFile(node.name))", atomically: true, encoding: .utf8)
-            try node.config.yamlText.write(toFile: "\(folder)/nodes/\(node.name).yaml", atomically: true, encoding: .utf8)
+            try node.config.yamlText.write(toFile: "\(folder)/\(ComposeFiles.configFile(node.name))", atomically: true, encoding: .utf8)
             guard plan.runsPostfix(node.name) else { continue }
             let postfix = "\(folder)/\(ComposeFiles.postfixFolder(node.name))"
             try fm.createDirectory(atPath: postfix, withIntermediateDirectories: true)

@@ -30,6 +30,9 @@ public enum ComposeFiles {
     /// The network of a link: `l<index>-<a>-<b>` (compose prefixes it with the project).
     public static func network(_ link: PlannedLink) -> String { "l\(link.index)-\(link.a)-\(link.b)" }
 
+    /// A node's config, as the folder `nodes/` next to the compose file holds it.
+    public static func configFile(_ node: String) -> String { "nodes/\(node).yaml" }
+
     /// A node's entrypoint script, as the folder `nodes/` next to the compose file holds it.
     public static func entrypointFile(_ node: String) -> String { "nodes/\(node).sh" }
 
@@ -93,7 +96,7 @@ public enum ComposeFiles {
                 lines.append("        ipv4_address: \(interface.address)")
             }
             lines.append("    volumes:")
-            lines.append("      - ./nodes/\(node.name).yaml:\(plan.layout.configPath(node.name)):ro")
+            lines.append("      - ./\(configFile(node.name)):\(plan.layout.configPath(node.name)):ro")
             lines.append("      - ./\(entrypointFile(node.name)):\(plan.layout.configDirectory)/\(node.name).sh:ro")
             lines.append("      - \(pkiVolume):\(pki):ro")
             if plan.runsPostfix(node.name) {

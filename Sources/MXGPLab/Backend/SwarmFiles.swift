@@ -33,7 +33,7 @@ public enum SwarmFiles {
         var configs: [(name: String, file: String)] = [], secrets: [(String, String)] = [("ca", "ca.pem")]
         for node in plan.nodes {
             // (config, file next to stack.yml, target in the task)
-            var nodeConfigs = [("\(node.name)-config", "nodes/\(node.name).yaml", plan.layout.configPath(node.name)),
+            var nodeConfigs = [("\(node.name)-config", ComposeFiles.configFile(node.name), plan.layout.configPath(node.name)),
                                ("\(node.name)-entrypoint", ComposeFiles.entrypointFile(node.name), "\(plan.layout.configDirectory)/\(node.name).sh")]
             if plan.runsPostfix(node.name) {  // mta: postfix: main.cf, master.cf, transport
                 nodeConfigs += PostfixConfig.fileNames.map { file in
