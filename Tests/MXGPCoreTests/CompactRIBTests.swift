@@ -17,6 +17,23 @@ import Testing
         #expect(table.names == names)
     }
 
+    /// The chunked Loc-RIB array: elements keep their places across chunk boundaries, change
+    /// in place, and a copy is a value (changing it leaves the original alone).
+    @Test func chunkedArrayAppendsModifiesAndCopies() {
+        var array = ChunkedArray<Int>()
+        #expect(array.isEmpty)
+        let n = 3 * 65_536 + 17
+        for i in 0..<n { array.append(i * 2) }
+        #expect(array.count == n && Array(array.indices) == Array(0..<n))
+        #expect(array[0] == 0 && array[65_535] == 131_070 && array[65_536] == 131_072 && array[n - 1] == (n - 1) * 2)
+        let copy = array
+        array[65_536] += 1
+        for i in stride(from: 0, to: n, by: 4096) { array[i] = -i }
+        #expect(array[65_536] == -65_536 && copy[65_536] == 131_072)
+        #expect(copy.enumerated().allSatisfy { $0.element == $0.offset * 2 })
+        #expect(array.reduce(0) { $0 + ($1 < 0 ? 1 : 0) } == (n + 4095) / 4096 - 1)
+    }
+
     static func candidate(_ neighbour: Int32) -> Candidate {
         Candidate(neighbour: neighbour, localPreference: 100, price: 0, neighbourOperator: UInt32(100 + neighbour), attributes: attrs([UInt32(100 + neighbour)]))
     }

@@ -44,6 +44,9 @@ import Testing
         // above 3 (4 or 5 on a loaded machine).
         #expect(["queue 4 > 3", "queue 5 > 3"].contains(info.overload?.why ?? ""), "\(String(describing: info.overload))")
         #expect(await LoopbackNodes.poll { up1.metrics.render().contains("mxgp_draining 1.0") })
+        // The depth shown is the last sample; a draining node samples every tick, so one taken
+        // after the fifth message was stored comes soon (the first may have seen four).
+        #expect(await LoopbackNodes.poll(timeout: .seconds(5)) { await up1.peering.info().overload?.queueDepth == 5 })
         try await AdminAPITests.withServer(up1.peering) { client in
             let body = try await client.request("GET", AdminPath.node).body
             let node = try AdminJSON.decode(NodeInfo.self, from: body)

@@ -8,7 +8,7 @@ import Glibc
 
 /// `Spawner.runAttached` (lab shell, lab logs --follow, lab pcap): the command runs on this
 /// process's own descriptors and its exit status comes back in the shell convention.
-@Suite("Attached spawner")
+@Suite("Attached spawner", .serialized)  // each run sets and restores the process-wide SIGINT disposition
 struct AttachedSpawnTests {
     @Test func exitStatusComesBack() async {
         #expect(await Spawner.runAttached(["sh", "-c", "exit 0"]) == 0)

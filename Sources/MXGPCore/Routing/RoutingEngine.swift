@@ -30,7 +30,7 @@ public struct RoutingEngine: Sendable {
     var neighbours: [NeighbourSlot] = []
     public private(set) var domains = DomainTable()
     /// Eligible candidates per domain index, best first.
-    var locRIB: [CandidateList] = []
+    var locRIB = ChunkedArray<CandidateList>()
     var changed: [Int32] = []
     var changedFlag: [Bool] = []
     /// Origin validation, when the node has a registry.
