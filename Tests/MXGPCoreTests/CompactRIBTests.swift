@@ -17,6 +17,12 @@ import Testing
         #expect(table.names == names)
     }
 
+    /// The name table grows past three quarters full, not half.
+    @Test(arguments: [(0, 0, false), (1, 0, true), (12, 16, false), (13, 16, true), (6_291_456, 8_388_608, false), (6_291_457, 8_388_608, true)])
+    func domainTableGrowsPastThreeQuarters(names: Int, slots: Int, overfull: Bool) {
+        #expect(DomainTable.overfull(names, slots: slots) == overfull)
+    }
+
     /// The chunked Loc-RIB array: elements keep their places across chunk boundaries, change
     /// in place, and a copy is a value (changing it leaves the original alone).
     @Test func chunkedArrayAppendsModifiesAndCopies() {
