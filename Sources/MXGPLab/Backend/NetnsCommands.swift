@@ -42,9 +42,9 @@ public enum NetnsCommands {
 
     /// The prefix that runs a command in `namespace`'s network namespace and nothing more:
     /// `nsenter --net`. `ip netns exec` (and `ip -n`) also make a mount namespace with the
-    /// namespace's own /sys, copying every mount of the host, whose /run/netns holds one per lab
-    /// node: in a thousand-node lab that made each start take 80 ms instead of a few. Nodes and
-    /// iptables-restore need only the network namespace.
+    /// namespace's own /sys, copying every mount of the host (/run/netns holds one per lab
+    /// node); nodes and iptables-restore need only the network namespace. (Measured, this did
+    /// not change how long a big lab takes to start: the nodes' own start-up work dominates.)
     public static func enter(_ namespace: String) -> [String] {
         ["nsenter", "--net=/run/netns/\(namespace)"]
     }
