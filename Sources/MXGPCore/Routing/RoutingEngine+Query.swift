@@ -70,7 +70,8 @@ extension RoutingEngine {
     public func ineligibleRoutes(reasons: Set<IneligibleReason>? = nil) -> [IneligibleRoute] {
         var result: [(Int, IneligibleRoute)] = []
         for (index, slot) in neighbours.enumerated() where !slot.removed {
-            for (d, entry) in slot.adjRIBIn {
+            // Plain routes are eligible: only the full entries can be ineligible.
+            for (d, entry) in slot.adjRIBIn.full {
                 guard let reason = entry.ineligible, reasons?.contains(reason) ?? true else { continue }
                 result.append((index, IneligibleRoute(domain: domains[d], neighbour: slot.config.name, path: entry.received.operatorPath, reason: reason)))
             }
@@ -119,18 +120,18 @@ extension RoutingEngine {
     /// True when neighbour `index` has announced `domain` (eligible or not) and not withdrawn it.
     public func hasAdjRIBIn(_ domain: DomainName, from index: Int) -> Bool {
         guard let d = domains.index(of: domain) else { return false }
-        return neighbours[index].adjRIBIn[d] != nil
+        return neighbours[index].adjRIBIn.contains(d)
     }
 
     /// The Adj-RIB-In of neighbour `index`: domain, received attributes and eligibility.
     public func adjRIBIn(of index: Int) -> [(DomainName, AdjRIBInEntry)] {
-        neighbours[index].adjRIBIn.map { (domains[$0.key], $0.value) }.sorted { $0.0 < $1.0 }
+        adjRIBInEntries(of: index).map { (domains[$0.domain], $0.entry) }.sorted { $0.0 < $1.0 }
     }
 
     /// How many routes neighbour `index` sent (Adj-RIB-In) and how many of them are eligible.
     public func adjRIBInCounts(of index: Int) -> (received: Int, accepted: Int) {
-        let entries = neighbours[index].adjRIBIn
-        return (entries.count, entries.values.reduce(0) { $0 + ($1.ineligible == nil ? 1 : 0) })
+        let adjRIBIn = neighbours[index].adjRIBIn
+        return (adjRIBIn.count, adjRIBIn.eligibleCount)
     }
 
     /// The Adj-RIB-Out of neighbour `index`.

@@ -11,7 +11,7 @@ struct NeighbourSlot: Sendable {
     var config: NeighbourRoutingConfig
     var established = false
     var removed = false
-    var adjRIBIn: [Int32: AdjRIBInEntry] = [:]
+    var adjRIBIn = AdjRIBIn()
     var adjRIBOut: [Int32: PathAttributes] = [:]
     /// Set when the whole table must be (re)sent, e.g. after the session came up.
     var needsFullExport = false
@@ -88,13 +88,13 @@ public struct RoutingEngine: Sendable {
 
     /// The session went down: every route learned from it is withdrawn.
     public mutating func neighbourDown(_ index: Int) {
-        let slot = neighbours[index]
+        let held = neighbours[index].adjRIBIn.domains()
         neighbours[index].established = false
-        neighbours[index].adjRIBIn = [:]
+        neighbours[index].adjRIBIn = AdjRIBIn()
         neighbours[index].adjRIBOut = [:]
         neighbours[index].needsFullExport = false
-        // Sorted so that the order of the resulting withdrawals is deterministic.
-        for (domain, entry) in slot.adjRIBIn.sorted(by: { $0.key < $1.key }) where entry.ineligible == nil {
+        // In index order, so that the order of the resulting withdrawals is deterministic.
+        for (domain, ineligible) in held where ineligible == nil {
             removeCandidate(domain: domain, neighbour: Int32(index))
         }
     }
@@ -143,7 +143,9 @@ public struct RoutingEngine: Sendable {
     public mutating func receive(_ update: UpdateMessage, from index: Int) -> Int {
         guard neighbours[index].established else { return 0 }
         for domain in update.withdrawn {
-            guard let d = domains.index(of: domain), let old = neighbours[index].adjRIBIn.removeValue(forKey: d) else { continue }
+            guard let d = domains.index(of: domain),
+                let old = neighbours[index].adjRIBIn.remove(d, held: heldAttributes(domain: d, neighbour: index))
+            else { continue }
             if old.ineligible == nil { removeCandidate(domain: d, neighbour: Int32(index)) }
         }
         guard let attributes = update.attributes, !update.announced.isEmpty else { return 0 }
@@ -165,14 +167,18 @@ public struct RoutingEngine: Sendable {
             let validity = originValidator?.validate(domain: domain, path: attributes.operatorPath)
             if reason == nil, validity == .invalid { reason = .originInvalid }
             let entry = AdjRIBInEntry(received: attributes, ineligible: reason, validity: validity)
-            let previous = neighbours[index].adjRIBIn.updateValue(entry, forKey: d)
+            let previous = neighbours[index].adjRIBIn.remove(d, held: heldAttributes(domain: d, neighbour: index))
             if reason == .originInvalid, previous?.ineligible != .originInvalid { originInvalidRoutes += 1 }
+            var held: PathAttributes?
             if let candidate, reason == nil {
                 insertCandidate(candidate, domain: d)
                 eligible += 1
+                // Plain when the candidate holds what was received, or its OTC-marked copy.
+                if candidate.attributes === attributes || candidate.attributes === marked { held = candidate.attributes }
             } else if let previous, previous.ineligible == nil {
                 removeCandidate(domain: d, neighbour: Int32(index))
             }
+            neighbours[index].adjRIBIn.insert(entry, for: d, held: held)
         }
         return eligible
     }
@@ -187,7 +193,7 @@ public struct RoutingEngine: Sendable {
         if let policy { local.policy = policy }
         for index in neighbours.indices where neighbours[index].established {
             var byAttributes: [ObjectIdentifier: (PathAttributes, [DomainName])] = [:]
-            for (d, entry) in neighbours[index].adjRIBIn.sorted(by: { $0.key < $1.key }) {
+            for (d, entry) in adjRIBInEntries(of: index) {
                 byAttributes[ObjectIdentifier(entry.received), default: (entry.received, [])].1.append(domains[d])
             }
             for (attributes, names) in byAttributes.values.sorted(by: { $0.1[0] < $1.1[0] }) {
@@ -198,6 +204,17 @@ public struct RoutingEngine: Sendable {
     }
 
     // MARK: Loc-RIB
+
+    /// The attributes of neighbour `index`'s Loc-RIB candidate for domain `d`, if it has one
+    /// (what a plain ``AdjRIBIn`` route is read back through).
+    func heldAttributes(domain d: Int32, neighbour index: Int) -> PathAttributes? {
+        locRIB[Int(d)].first { $0.neighbour == Int32(index) }?.attributes
+    }
+
+    /// Neighbour `index`'s Adj-RIB-In in domain index order.
+    func adjRIBInEntries(of index: Int) -> [(domain: Int32, entry: AdjRIBInEntry)] {
+        neighbours[index].adjRIBIn.entries { heldAttributes(domain: $0, neighbour: index) }
+    }
 
     mutating func intern(_ domain: DomainName) -> Int32 {
         let d = domains.intern(domain)
