@@ -43,23 +43,15 @@ public final class NodeStore: Sendable {
     }
 
     /// A write transaction committed without an fsync of its own (`synchronous = NORMAL` for
-    /// this one commit, FULL again afterwards). Only for bookkeeping whose loss in a power
-    /// failure is harmless: a delivery-side state change (claimed, delivered, deferred) that
-    /// is lost leaves the message queued, so it is sent again and the next hop's dedupe absorbs
-    /// the copy. Custody (`accept`) never uses it. The WAL is append-only, so the next FULL
-    /// commit's fsync makes these durable too; a SIGKILL loses nothing (the writes are in the
-    /// page cache already).
+    /// that commit). Only for bookkeeping whose loss in a power failure is harmless: a
+    /// delivery-side state change (claimed, delivered, deferred) that is lost leaves the
+    /// message queued, so it is sent again and the next hop's dedupe absorbs the copy. Custody
+    /// (`accept`) never uses it. The WAL is append-only, so the next FULL commit's fsync makes
+    /// these durable too; a SIGKILL loses nothing (the writes are in the page cache already).
+    /// Concurrent calls share a transaction (``GroupCommitter``), in a savepoint each; one that
+    /// shares a round with an `accept` is committed with its fsync.
     func bookkeepingWrite<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-            var result: T?
-            try db.inTransaction {
-                result = try updates(db)
-                return .commit
-            }
-            return result!
-        }
+        try await committer.run(durable: false, updates)
     }
 
     /// Opens the store in the directory at `path`.

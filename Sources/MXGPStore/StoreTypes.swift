@@ -205,6 +205,18 @@ public struct GroupCommitStats: Sendable, Hashable {
     public var commits: Int
     /// The most calls one transaction carried.
     public var largestBatch: Int
+    /// Delivery bookkeeping calls (claimed, delivered, deferred) committed.
+    public var bookkeepingCalls = 0
+    /// Transactions that carried bookkeeping and no `accept` (committed without an fsync).
+    public var bookkeepingCommits = 0
+
+    public init(calls: Int, commits: Int, largestBatch: Int, bookkeepingCalls: Int = 0, bookkeepingCommits: Int = 0) {
+        self.calls = calls
+        self.commits = commits
+        self.largestBatch = largestBatch
+        self.bookkeepingCalls = bookkeepingCalls
+        self.bookkeepingCommits = bookkeepingCommits
+    }
 }
 
 /// Errors from the store, each naming what failed and what to do next.

@@ -51,6 +51,36 @@ struct GroupCommitTests {
         }
     }
 
+    @Test("concurrent bookkeeping shares transactions; a failing call fails alone")
+    func bookkeepingShares() async throws {
+        try await withTempStore { temp in
+            let store = temp.store
+            var ids: [String] = []
+            for n in 0..<40 { ids.append(try await store.accept(incoming(id: "<b\(n)@o>", to: ["u\(n)@far.test"])).id) }
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for (n, id) in ids.enumerated() {
+                    group.addTask {
+                        do {
+                            try await store.markDelivering(queueId: id, recipients: ["u\(n)@far.test"], nextHop: "up1")
+                            try await store.delivered(queueId: n == 13 ? "no-such-id" : id, recipients: ["u\(n)@far.test"], nextHop: "up1")
+                            return true
+                        } catch { return false }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { !$0 }.count == 1)
+            let stats = await store.groupCommitStats()
+            print("bookkeeping: \(stats.bookkeepingCalls) calls in \(stats.bookkeepingCommits) commits")
+            #expect(stats.bookkeepingCalls == 80)
+            #expect(stats.bookkeepingCommits < stats.bookkeepingCalls)
+            // Only the message whose `delivered` failed is left, its recipient still claimed;
+            // the reopened store sees the same.
+            #expect(try await store.queueDepth() == 1)
+            #expect(try await temp.reopen().queueDepth() == 1)
+        }
+    }
+
     @Test("the benchmark runs and reports fewer commits than messages")
     func benchmark() async throws {
         let result = try await StoreBenchmark.run(messages: 200, concurrency: 10, size: 1024)
