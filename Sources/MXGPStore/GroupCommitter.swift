@@ -63,7 +63,9 @@ actor GroupCommitter {
             let works = batch.map(\.work)
             do {
                 let results = try await pool.writeWithoutTransaction { db in
-                    if !durable { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                    // A durable round sets FULL itself rather than trusting the reset after the
+                    // last bookkeeping round (that reset cannot report a failure).
+                    try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
                     defer { if !durable { try? db.execute(sql: "PRAGMA synchronous = FULL") } }
                     var results: [Result<any Sendable, any Error>] = []
                     try db.inTransaction {

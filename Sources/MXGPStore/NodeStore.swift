@@ -18,8 +18,8 @@ public final class NodeStore: Sendable {
     public static let fileName = "mxgp.sqlite"
 
     /// Opens (or creates) the store in `directory`, creating the directory if needed,
-    /// and runs the migrations. `maximumBatch` caps how many `accept` calls one
-    /// transaction carries.
+    /// and runs the migrations. `maximumBatch` caps how many calls (`accept` and delivery
+    /// bookkeeping) one transaction carries.
     public init(directory: URL, maximumBatch: Int = 256) throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -205,7 +205,7 @@ public struct GroupCommitStats: Sendable, Hashable {
     public var commits: Int
     /// The most calls one transaction carried.
     public var largestBatch: Int
-    /// Delivery bookkeeping calls (claimed, delivered, deferred) committed.
+    /// Delivery bookkeeping calls (claimed, delivered, deferred) answered, failed ones included.
     public var bookkeepingCalls = 0
     /// Transactions that carried bookkeeping and no `accept` (committed without an fsync).
     public var bookkeepingCommits = 0

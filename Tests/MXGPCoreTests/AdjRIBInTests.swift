@@ -49,7 +49,8 @@ import Testing
     /// candidate holds an OTC-marked copy), a customer (the received object itself, or a
     /// prepended copy under x.example) and a peer: after every step each neighbour's
     /// Adj-RIB-In holds exactly what it announced, as the very objects received, eligible
-    /// exactly when its candidate is in the Loc-RIB; a policy change keeps all of it.
+    /// exactly when its candidate is in the Loc-RIB, with its origin validity (seeds 3 and 4
+    /// run with a validator); a policy change keeps all of it.
     @Test(arguments: [1, 2, 3, 4])
     func adjRIBInFollowsAModel(seed: UInt64) {
         let policy = NodePolicy(importPolicy: Policy(rules: [
@@ -58,6 +59,8 @@ import Testing
         ]))
         let operators: [OperatorNumber] = [7, 8, 9]
         var e = engine(neighbours: [nb("prov", 7, .provider), nb("cust", 8, .customer), nb("peer", 9, .peer)], policy: policy)
+        let validator: (any OriginValidating)? = seed > 2 ? BySuffix() : nil
+        e.originValidator = validator
         let names = (0..<24).map { dn("d\($0).\($0 % 2 == 0 ? "x" : "y").example") }
         var model: [[DomainName: (received: PathAttributes, reason: IneligibleReason?)]] = [[:], [:], [:]]
         var rng = SeededRandom(seed: seed)
@@ -79,7 +82,7 @@ import Testing
                 model[n] = [:]
             }
             _ = e.flush()
-            check(e, model, names)
+            check(e, model, names, validator)
         }
         e.reevaluateAll(policy: NodePolicy())
         _ = e.flush()
@@ -87,10 +90,19 @@ import Testing
         for n in model.indices {
             for (name, route) in model[n] where route.reason == .importRejected { model[n][name] = (route.received, nil) }
         }
-        check(e, model, names)
+        check(e, model, names, validator)
     }
 
-    private func check(_ e: RoutingEngine, _ model: [[DomainName: (received: PathAttributes, reason: IneligibleReason?)]], _ names: [DomainName]) {
+    /// Valid under x.example, not found elsewhere.
+    struct BySuffix: OriginValidating {
+        func validate(domain: DomainName, origin: OperatorNumber) -> OriginValidity { domain.text.hasSuffix("x.example") ? .valid : .notFound }
+        func countries(of domain: DomainName) -> [Country] { [] }
+    }
+
+    private func check(
+        _ e: RoutingEngine, _ model: [[DomainName: (received: PathAttributes, reason: IneligibleReason?)]], _ names: [DomainName],
+        _ validator: (any OriginValidating)?
+    ) {
         for n in model.indices {
             let held = e.adjRIBIn(of: n)
             #expect(held.map(\.0) == model[n].keys.sorted())
@@ -98,6 +110,7 @@ import Testing
                 guard let expected = model[n][name] else { continue }
                 #expect(entry.received === expected.received, "neighbour \(n) \(name): not the object received")
                 #expect(entry.ineligible == expected.reason, "neighbour \(n) \(name)")
+                #expect(entry.validity == validator?.validate(domain: name, origin: 1), "neighbour \(n) \(name)")
             }
             #expect(e.adjRIBInCount(of: n) == model[n].count)
             #expect(e.adjRIBInCounts(of: n).accepted == model[n].values.filter { $0.reason == nil }.count)

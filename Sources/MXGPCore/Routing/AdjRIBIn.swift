@@ -3,7 +3,7 @@
 /// Most received routes are eligible, and import policy leaves their attributes alone (or only
 /// marks them Only-to-Customer): the Loc-RIB candidate of that neighbour then holds the very
 /// attributes object that was received, or its OTC-marked copy. Such a *plain* route costs one
-/// bit here (``SparseBitSet``, one set per origin validity); its received attributes are read
+/// bit here (``SparseBitSet``, a set per origin validity, marked or not); its received attributes are read
 /// back through the candidate (`held`). Every other route (ineligible, or attributes changed
 /// by import policy) is kept in full in `full`.
 ///
@@ -15,8 +15,9 @@
 /// domain (nil when there is none), and must call ``remove(_:held:)`` while the candidate is
 /// still in the Loc-RIB.
 struct AdjRIBIn: Sendable {
-    /// Plain routes, by origin validity (``validitySlot(_:)``).
-    private var plain = [SparseBitSet](repeating: SparseBitSet(), count: 3)
+    /// Plain routes, by origin validity (``validitySlot(_:)``) and whether the candidate holds
+    /// an OTC-marked copy: set `2 × validity slot + (marked ? 1 : 0)`.
+    private var plain = [SparseBitSet](repeating: SparseBitSet(), count: 6)
     /// Routes that are not plain.
     private(set) var full: [Int32: AdjRIBInEntry] = [:]
     /// Plain routes whose candidate holds an OTC-marked copy: the copy, the attributes received,
@@ -51,28 +52,34 @@ struct AdjRIBIn: Sendable {
     /// The route for domain `d`, if held.
     func entry(_ d: Int32, held: PathAttributes?) -> AdjRIBInEntry? {
         if let entry = full[d] { return entry }
-        guard let slot = plainSlot(of: d), let held else { return nil }
-        return AdjRIBInEntry(received: received(heldAs: held), ineligible: nil, validity: Self.slotValidity[slot])
+        guard let set = plainSlot(of: d), let held else { return nil }
+        return AdjRIBInEntry(received: received(heldAs: held, set: set), ineligible: nil, validity: Self.slotValidity[set / 2])
     }
 
-    private func received(heldAs held: PathAttributes) -> PathAttributes {
-        unmarked[ObjectIdentifier(held)]?.received ?? held
+    /// The attributes received for a plain route in set `set` whose candidate holds `held`.
+    private func received(heldAs held: PathAttributes, set: Int) -> PathAttributes {
+        guard set % 2 == 1 else { return held }
+        guard let use = unmarked[ObjectIdentifier(held)] else {
+            assertionFailure("a marked plain Adj-RIB-In route without its received attributes")
+            return held
+        }
+        return use.received
     }
 
     /// Removes the route for domain `d` and returns it.
     @discardableResult
     mutating func remove(_ d: Int32, held: PathAttributes?) -> AdjRIBInEntry? {
         if let entry = full.removeValue(forKey: d) { return entry }
-        guard let slot = plainSlot(of: d) else { return nil }
-        plain[slot].remove(d)
+        guard let set = plainSlot(of: d) else { return nil }
+        plain[set].remove(d)
         guard let held else {
             // Not reachable while the engine keeps its invariant; a release build drops the bit.
             assertionFailure("a plain Adj-RIB-In route without its Loc-RIB candidate")
             return nil
         }
-        let entry = AdjRIBInEntry(received: received(heldAs: held), ineligible: nil, validity: Self.slotValidity[slot])
+        let entry = AdjRIBInEntry(received: received(heldAs: held, set: set), ineligible: nil, validity: Self.slotValidity[set / 2])
         let key = ObjectIdentifier(held)
-        if let use = unmarked[key] {
+        if set % 2 == 1, let use = unmarked[key] {
             if use.routes == 1 { unmarked[key] = nil } else { unmarked[key]!.routes -= 1 }
         }
         return entry
@@ -86,8 +93,9 @@ struct AdjRIBIn: Sendable {
             full[d] = entry
             return
         }
-        plain[slot].insert(d)
-        if held !== entry.received {
+        let marked = held !== entry.received
+        plain[2 * slot + (marked ? 1 : 0)].insert(d)
+        if marked {
             unmarked[ObjectIdentifier(held), default: (held, entry.received, 0)].routes += 1
         }
     }
@@ -102,7 +110,7 @@ struct AdjRIBIn: Sendable {
 
     /// Every held route, in index order; `held(d)` gives the Loc-RIB candidate's attributes.
     func entries(held: (Int32) -> PathAttributes?) -> [(domain: Int32, entry: AdjRIBInEntry)] {
-        domains().map { item in (item.domain, entry(item.domain, held: held(item.domain))!) }
+        domains().compactMap { item in entry(item.domain, held: held(item.domain)).map { (item.domain, $0) } }
     }
 }
 
