@@ -51,6 +51,7 @@ struct NodeCommand: AsyncParsableCommand {
             print(nodeConfig.yamlText, terminator: "")
             return
         }
+        MallocTuning.apply(environment: ProcessInfo.processInfo.environment)
         let level = NodeLogging.level(logLevel.flatMap(NodeConfig.LogLevel.init(rawValue:)) ?? nodeConfig.logLevel)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
