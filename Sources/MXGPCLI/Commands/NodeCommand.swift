@@ -51,7 +51,7 @@ struct NodeCommand: AsyncParsableCommand {
             print(nodeConfig.yamlText, terminator: "")
             return
         }
-        MallocTuning.apply(environment: ProcessInfo.processInfo.environment)
+        let tunedMalloc = MallocTuning.apply(environment: ProcessInfo.processInfo.environment)
         let level = NodeLogging.level(logLevel.flatMap(NodeConfig.LogLevel.init(rawValue:)) ?? nodeConfig.logLevel)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -73,7 +73,7 @@ struct NodeCommand: AsyncParsableCommand {
         let node = try NodeRuntime(config: nodeConfig, peering: peering, logger: logger)
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: node.services.map { .init(service: $0) },
+                services: (node.services + (tunedMalloc ? [MallocTrimmer()] : [])).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         let reloads = Task {
