@@ -53,17 +53,21 @@ struct AdjRIBIn: Sendable {
     func entry(_ d: Int32, held: PathAttributes?) -> AdjRIBInEntry? {
         if let entry = full[d] { return entry }
         guard let set = plainSlot(of: d), let held else { return nil }
-        return AdjRIBInEntry(received: received(heldAs: held, set: set), ineligible: nil, validity: Self.slotValidity[set / 2])
+        return plainEntry(in: set, held: held)
     }
 
-    /// The attributes received for a plain route in set `set` whose candidate holds `held`.
-    private func received(heldAs held: PathAttributes, set: Int) -> PathAttributes {
-        guard set % 2 == 1 else { return held }
-        guard let use = unmarked[ObjectIdentifier(held)] else {
-            assertionFailure("a marked plain Adj-RIB-In route without its received attributes")
-            return held
+    /// The route of a plain entry in set `set` whose candidate holds `held`: the attributes
+    /// received (`held` itself, or what its OTC-marked copy was made from) and the validity.
+    private func plainEntry(in set: Int, held: PathAttributes) -> AdjRIBInEntry {
+        var received = held
+        if set % 2 == 1 {
+            if let use = unmarked[ObjectIdentifier(held)] {
+                received = use.received
+            } else {
+                assertionFailure("a marked plain Adj-RIB-In route without its received attributes")
+            }
         }
-        return use.received
+        return AdjRIBInEntry(received: received, ineligible: nil, validity: Self.slotValidity[set / 2])
     }
 
     /// Removes the route for domain `d` and returns it.
@@ -77,7 +81,7 @@ struct AdjRIBIn: Sendable {
             assertionFailure("a plain Adj-RIB-In route without its Loc-RIB candidate")
             return nil
         }
-        let entry = AdjRIBInEntry(received: received(heldAs: held, set: set), ineligible: nil, validity: Self.slotValidity[set / 2])
+        let entry = plainEntry(in: set, held: held)
         let key = ObjectIdentifier(held)
         if set % 2 == 1, let use = unmarked[key] {
             if use.routes == 1 { unmarked[key] = nil } else { unmarked[key]!.routes -= 1 }

@@ -143,9 +143,7 @@ public struct RoutingEngine: Sendable {
     public mutating func receive(_ update: UpdateMessage, from index: Int) -> Int {
         guard neighbours[index].established else { return 0 }
         for domain in update.withdrawn {
-            guard let d = domains.index(of: domain),
-                let old = neighbours[index].adjRIBIn.remove(d, held: heldAttributes(domain: d, neighbour: index))
-            else { continue }
+            guard let d = domains.index(of: domain), let old = takeAdjRIBIn(domain: d, neighbour: index) else { continue }
             if old.ineligible == nil { removeCandidate(domain: d, neighbour: Int32(index)) }
         }
         guard let attributes = update.attributes, !update.announced.isEmpty else { return 0 }
@@ -167,7 +165,7 @@ public struct RoutingEngine: Sendable {
             let validity = originValidator?.validate(domain: domain, path: attributes.operatorPath)
             if reason == nil, validity == .invalid { reason = .originInvalid }
             let entry = AdjRIBInEntry(received: attributes, ineligible: reason, validity: validity)
-            let previous = neighbours[index].adjRIBIn.remove(d, held: heldAttributes(domain: d, neighbour: index))
+            let previous = takeAdjRIBIn(domain: d, neighbour: index)
             if reason == .originInvalid, previous?.ineligible != .originInvalid { originInvalidRoutes += 1 }
             var held: PathAttributes?
             if let candidate, reason == nil {
@@ -209,6 +207,12 @@ public struct RoutingEngine: Sendable {
     /// (what a plain ``AdjRIBIn`` route is read back through).
     func heldAttributes(domain d: Int32, neighbour index: Int) -> PathAttributes? {
         locRIB[Int(d)].first { $0.neighbour == Int32(index) }?.attributes
+    }
+
+    /// Removes and returns neighbour `index`'s Adj-RIB-In route for domain `d`, while its
+    /// Loc-RIB candidate (if any) is still there to read a plain route back through.
+    mutating func takeAdjRIBIn(domain d: Int32, neighbour index: Int) -> AdjRIBInEntry? {
+        neighbours[index].adjRIBIn.remove(d, held: heldAttributes(domain: d, neighbour: index))
     }
 
     /// Neighbour `index`'s Adj-RIB-In in domain index order.
